@@ -1,0 +1,276 @@
+"""Load and validate config.yaml into frozen objects. Nothing else in the package reads YAML."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .errors import ConfigError
+from .text import clean_text, department_key
+
+COLUMN_TYPES = {"seq", "item_id", "category", "text", "uscc", "enum", "case_no", "amount", "date", "status"}
+REQUIRED_RULES = {"yes", "no", "case", "infer"}
+FIXED_KEYS = (
+    "seq item_id category company uscc company_type sector source description case_no court amount "
+    "occurred_on owner_unit owner_person approach measures deadline status paid closed_on note"
+).split()
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    name: str
+    type: str
+    required: str
+    synonyms: tuple[str, ...] = ()
+    enum: str | None = None
+    hint: str = ""
+
+
+@dataclass(frozen=True)
+class Category:
+    code: str
+    label: str
+    short: str
+    kind: str  # "case" or "dispute"
+    synonyms: tuple[str, ...]
+    words: tuple[tuple[str, int], ...]
+
+    @property
+    def dropdown(self) -> str:
+        return f"{self.code} {self.label}"
+
+
+@dataclass(frozen=True)
+class Enum:
+    name: str
+    values: tuple[str, ...]
+    default: str
+    synonyms: tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True)
+class Department:
+    name: str
+    aliases: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Config:
+    path: Path
+    raw: dict = field(repr=False, hash=False, compare=False)
+    columns: tuple[Column, ...] = ()
+    categories: tuple[Category, ...] = ()
+    enums: dict[str, Enum] = field(default_factory=dict, hash=False)
+    departments: tuple[Department, ...] = ()
+    paths: dict[str, Path] = field(default_factory=dict, hash=False)
+
+    # --- lookups used across the stages ---
+    def section(self, name: str) -> dict:
+        return self.raw.get(name) or {}
+
+    @property
+    def column_keys(self) -> list[str]:
+        return [c.key for c in self.columns]
+
+    def column(self, key: str) -> Column:
+        return next(c for c in self.columns if c.key == key)
+
+    def category(self, code: str) -> Category:
+        return next(c for c in self.categories if c.code == code)
+
+    @property
+    def department_names(self) -> list[str]:
+        return [d.name for d in self.departments]
+
+    def words(self, name: str) -> tuple[str, ...]:
+        return tuple(self.raw.get(name) or ())
+
+
+def load_config(path: str | Path = "config.yaml", overrides: dict[str, str] | None = None) -> Config:
+    """Read, validate and freeze the config; raise ConfigError with every problem found."""
+    path = Path(path)
+    raw = _read_yaml(path)
+    problems: list[str] = []
+    columns = _columns(raw, problems)
+    enums = _enums(raw, problems)
+    _check_enum_refs(columns, enums, problems)
+    categories = _categories(raw, problems)
+    departments = _departments(raw, problems)
+    paths = _paths(raw, path.parent, overrides or {}, problems)
+    _check_sections(raw, problems)
+    if problems:
+        raise ConfigError(problems)
+    return Config(path, raw, columns, categories, enums, departments, paths)
+
+
+def _read_yaml(path: Path) -> dict:
+    if not path.is_file():
+        raise ConfigError([f"找不到配置文件：{path}"])
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"第{mark.line + 1}行第{mark.column + 1}列" if mark else ""
+        raise ConfigError([f"配置文件 {path.name} {where}格式错误（多为缩进或冒号问题）：{getattr(exc, 'problem', exc)}"])
+    except UnicodeDecodeError:
+        raise ConfigError([f"配置文件 {path.name} 不是 UTF-8 编码，请另存为 UTF-8"])
+    if not isinstance(raw, dict):
+        raise ConfigError([f"配置文件 {path.name} 的内容不是“键: 值”结构"])
+    return raw
+
+
+def _as_list(value: Any) -> list:
+    if value is None:
+        return []
+    return list(value) if isinstance(value, (list, tuple)) else [value]
+
+
+def _columns(raw: dict, problems: list[str]) -> tuple[Column, ...]:
+    out, seen = [], set()
+    for i, item in enumerate(_as_list(raw.get("columns")), 1):
+        if not isinstance(item, dict) or not item.get("key") or not item.get("name"):
+            problems.append(f"columns 第{i}项缺少 key 或 name")
+            continue
+        key = str(item["key"])
+        if key in seen:
+            problems.append(f"columns 中列 {key} 重复")
+        seen.add(key)
+        ctype, req = str(item.get("type", "text")), str(item.get("required", "no")).lower()
+        if req in ("false", "none"):
+            req = "no"
+        if req == "true":
+            req = "yes"
+        if ctype not in COLUMN_TYPES:
+            problems.append(f"列 {key} 的类型 {ctype} 无效，应为 {'/'.join(sorted(COLUMN_TYPES))} 之一")
+        if req not in REQUIRED_RULES:
+            problems.append(f"列 {key} 的 required 值 {req} 无效，应为 yes/no/case/infer")
+        out.append(Column(key, str(item["name"]), ctype, req, tuple(str(s) for s in _as_list(item.get("synonyms"))),
+                          item.get("enum"), str(item.get("hint") or "")))
+    missing = [k for k in FIXED_KEYS if k not in seen]
+    if missing:
+        problems.append(f"columns 缺少标准列：{'、'.join(missing)}")
+    extra = [k for k in seen if k not in FIXED_KEYS]
+    if extra:
+        problems.append(f"columns 中的列 {'、'.join(extra)} 不是台账标准的列")
+    _check_synonym_clashes(out, problems)
+    return tuple(out)
+
+
+def _check_synonym_clashes(columns: list[Column], problems: list[str]) -> None:
+    owner: dict[str, str] = {}
+    for col in columns:
+        for name in (col.name, *col.synonyms):
+            k = clean_text(name)
+            if k in owner and owner[k] != col.key:
+                problems.append(f"表头“{name}”同时是列 {owner[k]} 和 {col.key} 的名称或同义词")
+            owner[k] = col.key
+
+
+def _enums(raw: dict, problems: list[str]) -> dict[str, Enum]:
+    out = {}
+    enums = raw.get("enums") or {}
+    if not isinstance(enums, dict):
+        problems.append("enums 应为“名称: 定义”的结构")
+        return out
+    for name, spec in enums.items():
+        spec = spec or {}
+        values = tuple(str(v) for v in _as_list(spec.get("values")))
+        if not values:
+            problems.append(f"枚举 {name} 没有取值（values）")
+        syn = spec.get("synonyms") or {}
+        for src, dst in syn.items():
+            if str(dst) not in values:
+                problems.append(f"枚举 {name} 的同义词 {src} 指向不存在的取值 {dst}")
+        default = str(spec.get("default") if spec.get("default") is not None else "")
+        if default and default not in values:
+            problems.append(f"枚举 {name} 的默认值 {default} 不在取值中")
+        out[name] = Enum(name, values, default, tuple((str(k), str(v)) for k, v in syn.items()))
+    if "status" not in out:
+        problems.append("enums 缺少 status（整改状态）")
+    return out
+
+
+def _check_enum_refs(columns, enums, problems) -> None:
+    for col in columns:
+        if col.type == "enum" and col.enum not in enums:
+            problems.append(f"列 {col.key} 引用的枚举 {col.enum} 未在 enums 中定义")
+
+
+def _categories(raw: dict, problems: list[str]) -> tuple[Category, ...]:
+    out, seen = [], set()
+    for i, item in enumerate(_as_list(raw.get("categories")), 1):
+        if not isinstance(item, dict) or not item.get("code"):
+            problems.append(f"categories 第{i}项缺少 code")
+            continue
+        code = str(item["code"])
+        if code in seen:
+            problems.append(f"问题类别 {code} 重复")
+        seen.add(code)
+        words = item.get("words") or {}
+        if not words:
+            problems.append(f"问题类别 {code} 没有推断用词（words）")
+        elif not isinstance(words, dict) or not all(isinstance(v, (int, float)) for v in words.values()):
+            problems.append(f"问题类别 {code} 的 words 应为“词: 权重数字”")
+            words = {}
+        kind = str(item.get("kind", ""))
+        if kind not in ("case", "dispute"):
+            problems.append(f"问题类别 {code} 的 kind 应为 case 或 dispute")
+        for key in ("label", "short"):
+            if not item.get(key):
+                problems.append(f"问题类别 {code} 缺少 {key}")
+        out.append(Category(code, str(item.get("label", "")), str(item.get("short", "")), kind,
+                            tuple(str(s) for s in _as_list(item.get("synonyms"))),
+                            tuple((str(w), int(s)) for w, s in words.items())))
+    if not out:
+        problems.append("categories 为空：至少需要一个问题类别")
+    return tuple(out)
+
+
+def _departments(raw: dict, problems: list[str]) -> tuple[Department, ...]:
+    out, owner = [], {}
+    for i, item in enumerate(_as_list(raw.get("departments")), 1):
+        if isinstance(item, str):
+            item = {"name": item}
+        if not isinstance(item, dict) or not item.get("name"):
+            problems.append(f"departments 第{i}项缺少 name")
+            continue
+        dep = Department(str(item["name"]), tuple(str(a) for a in _as_list(item.get("aliases"))))
+        for label in (dep.name, *dep.aliases):
+            key = department_key(label)
+            if key in owner and owner[key] != dep.name:
+                problems.append(f"单位简称“{label}”同时指向 {owner[key]} 和 {dep.name}")
+            owner[key] = dep.name
+        if len(set(dep.aliases)) < len(dep.aliases):
+            problems.append(f"单位 {dep.name} 的简称有重复")
+        out.append(dep)
+    if not out:
+        problems.append("departments 为空：单位名录至少需要一个单位")
+    return tuple(out)
+
+
+def _paths(raw: dict, base: Path, overrides: dict[str, str], problems: list[str]) -> dict[str, Path]:
+    spec = dict(raw.get("paths") or {})
+    spec.update({k: v for k, v in overrides.items() if v})
+    out = {}
+    for key in ("inbox", "outbox", "database", "archive", "quarantine", "corrections", "logs"):
+        value = spec.get(key)
+        if not value:
+            problems.append(f"paths 缺少 {key}")
+            continue
+        p = Path(str(value))
+        out[key] = p if p.is_absolute() or key in overrides else base / p
+    return out
+
+
+def _check_sections(raw: dict, problems: list[str]) -> None:
+    office = raw.get("office") or {}
+    for key in ("name", "issuer_mark", "doc_prefix", "report_title", "recipients"):
+        if not office.get(key):
+            problems.append(f"office 缺少 {key}（通报的发文信息）")
+    merge = raw.get("merge") or {}
+    same, suspect = merge.get("same_item_score"), merge.get("suspect_score")
+    if not isinstance(same, (int, float)) or not isinstance(suspect, (int, float)) or suspect > same:
+        problems.append("merge 的 same_item_score 与 suspect_score 应为数字，且 suspect_score 不大于 same_item_score")

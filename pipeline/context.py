@@ -1,0 +1,32 @@
+"""One run context: config, as-of date, period, paths and the clock, injected everywhere."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+
+from .config import Config
+
+
+def period_of(as_of: date) -> str:
+    """The reporting period: the ISO week of the as-of date, e.g. 2026-W48."""
+    year, week, _ = as_of.isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+@dataclass(frozen=True)
+class RunContext:
+    config: Config
+    as_of: date
+    now: datetime = field(default_factory=datetime.now)
+
+    @property
+    def period(self) -> str:
+        return period_of(self.as_of)
+
+    def path(self, name: str) -> Path:
+        return self.config.paths[name]
+
+    @property
+    def run_dir(self) -> Path:
+        return self.path("outbox") / self.period

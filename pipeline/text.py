@@ -1,0 +1,62 @@
+"""Text normalisation shared by every stage: width, whitespace, variant characters."""
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+_SPACES = re.compile(r"\s+")
+_VARIANTS = str.maketrans({"郟": "郏", "\u3000": " ", "\xa0": " ", "〔": "（", "〕": "）", "【": "（", "】": "）",
+                           "［": "（", "］": "）", "[": "（", "]": "）", "(": "（", ")": "）"})
+
+
+@lru_cache(maxsize=200_000)
+def clean_text(value: str) -> str:
+    """Full-width to half-width (NFKC), variant 郟 to 郏, collapse whitespace; brackets kept as written."""
+    if not value:
+        return ""
+    if not value.isascii():
+        value = unicodedata.normalize("NFKC", value).replace("郟", "郏")
+    return _SPACES.sub(" ", value).strip()
+
+
+@lru_cache(maxsize=50_000)
+def header_key(value: str) -> str:
+    """A header cell reduced for matching: no spaces or line breaks, one kind of bracket, no unit."""
+    text = clean_text(value).translate(_VARIANTS).replace(" ", "")
+    text = re.sub(r"（(万元|元|万|单位[:：]?[^）]*)）$", "", text)
+    text = text.replace("（", "").replace("）", "").rstrip("*＊:：")
+    return text.lstrip("*＊")
+
+
+@lru_cache(maxsize=50_000)
+def header_unit(value: str) -> str | None:
+    """'元' or '万元' when a header names its unit, else None."""
+    text = clean_text(value).translate(_VARIANTS).replace(" ", "")
+    m = re.search(r"（(?:单位[:：]?)?(万元|元|万)）", text)
+    if not m:
+        return None
+    return "元" if m.group(1) == "元" else "万元"
+
+
+@lru_cache(maxsize=50_000)
+def department_key(value: str) -> str:
+    """A department name reduced for matching: no 郏县/县 prefix, no spaces or brackets."""
+    text = clean_text(value).translate(_VARIANTS).replace(" ", "")
+    text = re.sub(r"[（）()]", "", text)
+    for prefix in ("河南省", "平顶山市", "郏县", "县"):
+        if text.startswith(prefix) and len(text) > len(prefix) + 1:
+            text = text[len(prefix):]
+    return text
+
+
+def cell_text(value) -> str:
+    """Any cell value as trimmed text ('' for empty); floats that are whole numbers lose '.0'."""
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        if value != value:
+            return ""
+        if value.is_integer():
+            return str(int(value))
+    return clean_text(str(value))
