@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -87,6 +88,19 @@ class Config:
 
     def words(self, name: str) -> tuple[str, ...]:
         return tuple(self.raw.get(name) or ())
+
+    def department(self, text: str) -> str | None:
+        """Canonical registry name for a name or alias (郏县住房和城乡建设局 = 县住建局 = 住建局), else None."""
+        return _department_index(self.departments).get(department_key(text or ""))
+
+
+@lru_cache(maxsize=8)
+def _department_index(departments: tuple[Department, ...]) -> dict[str, str]:
+    index = {}
+    for dep in departments:
+        for label in (dep.name, *dep.aliases):
+            index[department_key(label)] = dep.name
+    return index
 
 
 def load_config(path: str | Path = "config.yaml", overrides: dict[str, str] | None = None) -> Config:
