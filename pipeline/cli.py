@@ -1,0 +1,192 @@
+"""Command line: parses options, calls one function, prints the result. The only module that prints or exits."""
+from __future__ import annotations
+
+import argparse
+import sys
+from datetime import date
+from pathlib import Path
+
+from .errors import PipelineError, UsageError
+
+
+def main(argv: list[str] | None = None) -> int:
+    _console_safe()
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "handler", None):
+        parser.print_help()
+        return 2
+    try:
+        return args.handler(args)
+    except PipelineError as exc:
+        for line in exc.lines:
+            print(line, file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("已中断。", file=sys.stderr)
+        return 1
+
+
+def _console_safe() -> None:
+    """A Windows console that is not UTF-8 must never crash the run on a character it cannot show."""
+    for stream in (sys.stdout, sys.stderr):
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="replace")
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str):
+        self.print_usage(sys.stderr)
+        print(f"命令行参数有误：{message}", file=sys.stderr)
+        sys.exit(2)
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = _Parser(prog="python -m pipeline", description="郏县政务失信问题排查整治台账：收件、校验、分类、并单、通报")
+    sub = p.add_subparsers(title="命令")
+    run = sub.add_parser("run", help="处理本期收件箱，生成总台账、通报和反馈")
+    _common(run)
+    run.add_argument("--inbox", help="收件箱文件夹（默认取 config.yaml）")
+    run.add_argument("--outbox", help="结果文件夹（默认取 config.yaml）")
+    run.add_argument("--db", help="数据库文件（默认取 config.yaml）")
+    run.add_argument("--as-of", help="统计日期 YYYY-MM-DD，决定期次和是否逾期（默认今天）")
+    run.add_argument("--doc-number", type=int, help="本期通报的文号序号（默认按期顺延）")
+    run.set_defaults(handler=_run)
+    tpl = sub.add_parser("template", help="生成空白标准台账（或某单位的预填台账）")
+    _common(tpl)
+    tpl.add_argument("--department", help="单位名称：生成预填该单位现有事项和问题编号的台账")
+    tpl.add_argument("--db", help="数据库文件（默认取 config.yaml）")
+    tpl.add_argument("-o", "--output", help="输出文件路径")
+    tpl.set_defaults(handler=_template)
+    chk = sub.add_parser("check", help="按运行时的规则检查文件，只显示问题，不做任何改动")
+    chk.add_argument("files", nargs="+", help="要检查的台账文件")
+    _common(chk)
+    chk.set_defaults(handler=_check)
+    his = sub.add_parser("history", help="查看某个事项每期的状态和金额")
+    his.add_argument("item_id", help="问题编号，如 JX-2026-0001")
+    _common(his)
+    his.add_argument("--db", help="数据库文件（默认取 config.yaml）")
+    his.set_defaults(handler=_history)
+    return p
+
+
+def _common(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--config", default="config.yaml", help="配置文件（默认当前目录的 config.yaml）")
+
+
+def _load(args, **paths):
+    from .config import load_config
+
+    return load_config(args.config, {k: v for k, v in paths.items() if v})
+
+
+def _as_of(text: str | None) -> date:
+    if not text:
+        return date.today()
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise UsageError(f"--as-of 日期“{text}”格式不对，请写成 YYYY-MM-DD，如 2026-11-26")
+
+
+def _run(args) -> int:
+    config = _load(args, inbox=args.inbox, outbox=args.outbox, database=args.db)
+    from .context import RunContext
+    from .run import run_period
+
+    ctx = RunContext(config, _as_of(args.as_of))
+    result = run_period(ctx, doc_number=args.doc_number)
+    t = result.summary["totals"]
+    deps = result.summary["departments"]
+    print(f"{ctx.period} 处理完成：读取 {t['rows_read']} 行，收录 {t['rows_accepted']} 行，退回 {t['rows_rejected']} 行；"
+          f"总台账 {t['items']} 项（本期新增 {t['new_items']}，办结 {t['closed_this_period']}，逾期 {t['overdue']}）。")
+    print(f"已报送 {len(deps['reported'])} 个单位（零报告 {len(deps['zero_report'])}），未报送 {len(deps['missing'])} 个。")
+    for note in result.notes:
+        print(note)
+    print(f"结果在：{result.run_dir.resolve()}")
+    for key, name in result.summary["outputs"].items():
+        if name:
+            print(f"  {name}")
+    return 0
+
+
+def _template(args) -> int:
+    from .template import write_template
+
+    config = _load(args, database=args.db)
+    items, name = None, "郏县政务失信问题排查整治台账（模板）.xlsx"
+    if args.department:
+        dep = config.department(args.department)
+        if not dep:
+            raise UsageError(f"单位“{args.department}”不在单位名录中，请写全称或 config.yaml 中的简称")
+        items, name = _department_items(config, dep), f"{dep}台账（预填）.xlsx"
+        args.department = dep
+    out = write_template(Path(args.output or name), config, department=args.department, items=items)
+    print(f"已生成：{out.resolve()}")
+    return 0
+
+
+def _department_items(config, department: str):
+    from .store import Store
+
+    db = config.paths["database"]
+    if not db.exists():
+        return None
+    store = Store(db)
+    try:
+        latest = store.latest_period()
+        ledger = store.snapshot(latest) if latest else None
+    finally:
+        store.close()
+    if ledger is None or not len(ledger):
+        return None
+    mine = ledger["departments"].fillna("").str.split("、").map(lambda deps: department in deps)
+    return ledger[mine].reset_index(drop=True)
+
+
+def _check(args) -> int:
+    config = _load(args)
+    from .context import RunContext
+    from .findings import ERROR
+    from .run import checked_rows
+
+    missing = [f for f in args.files if not Path(f).is_file()]
+    if missing:
+        raise UsageError([f"找不到文件：{f}" for f in missing])
+    intake, _, found = checked_rows([Path(f) for f in args.files], RunContext(config, date.today()))
+    worst = 0
+    for sf in intake.files:
+        mine = found[found["file"] == sf.name].sort_values("row", kind="stable")
+        print(f"【{sf.name}】单位：{sf.department or '未识别'}；{_disposition_text(sf)}")
+        for rec in mine.to_dict("records"):
+            print(f"  [{rec['severity']}] {rec['message']}")
+        if sf.disposition in ("rejected", "ignored") or (mine["severity"] == ERROR).any():
+            worst = 1
+        elif not len(mine):
+            print("  未发现问题。")
+    return worst
+
+
+def _disposition_text(sf) -> str:
+    from .feedback import DISPOSITION_TEXT
+
+    text = DISPOSITION_TEXT.get(sf.disposition, sf.disposition)
+    return f"{text}（{sf.reason}）" if sf.reason else text
+
+
+def _history(args) -> int:
+    from .outputs import csv_value
+    from .store import Store
+
+    config = _load(args, database=args.db)
+    store = Store(config.paths["database"])
+    try:
+        frame = store.history(args.item_id)
+    finally:
+        store.close()
+    if not len(frame):
+        raise UsageError(f"数据库中没有事项 {args.item_id}")
+    print(f"事项 {args.item_id} 的历史：")
+    for rec in frame.to_dict("records"):
+        print("  " + "　".join(f"{k}={csv_value(v)}" for k, v in rec.items()))
+    return 0

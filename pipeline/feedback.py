@@ -1,0 +1,157 @@
+"""Feedback workbooks for departments: their rows as read, marked up, plus every finding in words.
+
+The first sheet lists every finding (or is a receipt when all rows passed); the second shows the
+department's rows as the pipeline read them, errors filled red, warnings yellow, with a comment
+on each marked cell. This is the file the office emails back.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+
+import pandas as pd
+import xlsxwriter
+
+from .config import Config
+from .findings import ERROR
+
+EXCEL_MAX_CHARS = 32767
+DISPOSITION_TEXT = {"processed": "已处理", "zero_report": "零报告", "superseded": "已被更新文件替代",
+                    "duplicate": "重复文件", "rejected": "退回", "ignored": "已忽略"}
+
+
+@dataclass
+class Feedback:
+    name: str                     # department (or file label when unknown)
+    files: list                   # intake.SourceFile records of this department
+    rows: pd.DataFrame            # raw rows as read (intake's frame), this department only
+    findings: pd.DataFrame        # findings of this department (row- and file-level)
+
+
+def feedback_name(department: str | None, file_name: str) -> str:
+    return department or f"未识别单位-{Path(file_name).stem}"
+
+
+def write_feedback(path: Path, fb: Feedback, config: Config, as_of: date) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    wb = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_urls": False,
+                                         "nan_inf_to_errors": True})
+    fmt = _formats(wb)
+    _summary_sheet(wb, fmt, fb, as_of)
+    if len(fb.rows):
+        _rows_sheet(wb, fmt, fb, config)
+    wb.close()
+    return path
+
+
+def _formats(wb) -> dict:
+    border = {"border": 1, "valign": "top", "text_wrap": True}
+    return {
+        "title": wb.add_format({"bold": True, "font_size": 14}),
+        "head": wb.add_format({**border, "bold": True, "bg_color": "#D9E1F2", "align": "center"}),
+        "cell": wb.add_format(border),
+        "date": wb.add_format({**border, "num_format": "yyyy-mm-dd"}),
+        "error": wb.add_format({**border, "bg_color": "#FF9999"}),
+        "warning": wb.add_format({**border, "bg_color": "#FFEB84"}),
+        "error_date": wb.add_format({**border, "bg_color": "#FF9999", "num_format": "yyyy-mm-dd"}),
+        "warning_date": wb.add_format({**border, "bg_color": "#FFEB84", "num_format": "yyyy-mm-dd"}),
+        "text": wb.add_format({"text_wrap": True, "valign": "top"}),
+    }
+
+
+def _summary_sheet(wb, fmt, fb: Feedback, as_of: date) -> None:
+    ws = wb.add_worksheet("问题清单" if _has_findings(fb) else "回执")
+    ws.set_column(0, 0, 26)
+    ws.set_column(1, 1, 8)
+    ws.set_column(2, 2, 16)
+    ws.set_column(3, 3, 8)
+    ws.set_column(4, 4, 80)
+    ws.write_string(0, 0, f"{fb.name} 台账报送反馈（{as_of.year}年{as_of.month}月{as_of.day}日）", fmt["title"])
+    line = 2
+    for sf in fb.files:
+        ws.write_string(line, 0, _file_line(sf), fmt["text"])
+        line += 1
+    line += 1
+    if not _has_findings(fb):
+        ws.write_string(line, 0, f"经核对，本次报送的 {len(fb.rows)} 行数据全部通过校验，已收录。感谢配合！", fmt["text"])
+        return
+    errors = int((fb.findings["severity"] == ERROR).sum())
+    ws.write_string(line, 0, f"共发现 {errors} 处错误（整行退回，请改正后重新报送完整台账）、"
+                             f"{len(fb.findings) - errors} 处提醒（已收录，请核对）。红色为错误，黄色为提醒。", fmt["text"])
+    line += 2
+    for col, head in enumerate(["文件", "行号", "列", "级别", "说明"]):
+        ws.write_string(line, col, head, fmt["head"])
+    ordered = fb.findings.sort_values(["file", "row"], kind="stable")
+    for rec in ordered.to_dict("records"):
+        line += 1
+        style = fmt["error"] if rec["severity"] == ERROR else fmt["warning"]
+        ws.write_string(line, 0, str(rec["file"]), fmt["cell"])
+        ws.write_string(line, 1, str(rec["row"] or ""), fmt["cell"])
+        ws.write_string(line, 2, str(rec["column"] or ""), fmt["cell"])
+        ws.write_string(line, 3, rec["severity"], style)
+        ws.write_string(line, 4, _fit(str(rec["message"])), fmt["cell"])
+    ws.freeze_panes(line - len(ordered) + 1 if len(ordered) else 0, 0)
+
+
+def _file_line(sf) -> str:
+    text = f"文件：{sf.name}　处理结果：{DISPOSITION_TEXT.get(sf.disposition, sf.disposition)}"
+    if sf.disposition == "processed":
+        text += f"　读取 {sf.rows_read} 行，收录 {sf.rows_accepted} 行，退回 {sf.rows_rejected} 行"
+    if sf.reason:
+        text += f"　原因：{sf.reason}"
+    return text
+
+
+def _has_findings(fb: Feedback) -> bool:
+    return len(fb.findings) > 0 or any(sf.disposition not in ("processed", "zero_report") for sf in fb.files)
+
+
+def _rows_sheet(wb, fmt, fb: Feedback, config: Config) -> None:
+    ws = wb.add_worksheet("台账（按读取结果标注）")
+    columns = [c for c in config.columns if c.key != "seq"]
+    heads = ["文件", "原行号"] + [c.name for c in columns]
+    for col, head in enumerate(heads):
+        ws.write_string(0, col, head, fmt["head"])
+        ws.set_column(col, col, 30 if head in ("问题描述", "整改措施") else 14)
+    ws.freeze_panes(1, 2)
+    marks = _marks(fb.findings)
+    for line, rec in enumerate(fb.rows.to_dict("records"), start=1):
+        ws.write_string(line, 0, str(rec["file"]), fmt["cell"])
+        ws.write_number(line, 1, int(rec["row"]), fmt["cell"])
+        for col, column in enumerate(columns, start=2):
+            mark = marks.get((rec["file"], rec["sheet"], int(rec["row"]), column.name))
+            _write_cell(ws, line, col, rec.get(column.key), fmt, mark)
+        row_mark = marks.get((rec["file"], rec["sheet"], int(rec["row"]), ""))
+        if row_mark:
+            ws.write_comment(line, 1, row_mark[1], {"x_scale": 2, "y_scale": 2})
+
+
+def _marks(findings: pd.DataFrame) -> dict:
+    """(file, sheet, row, column name) -> (worst severity, all messages)."""
+    out: dict = {}
+    for rec in findings[findings["row"] > 0].to_dict("records"):
+        key = (rec["file"], rec["sheet"], int(rec["row"]), rec["column"] or "")
+        severity, text = out.get(key, (None, ""))
+        worst = ERROR if ERROR in (severity, rec["severity"]) else rec["severity"]
+        out[key] = (worst, (text + "\n" if text else "") + rec["message"])
+    return out
+
+
+def _write_cell(ws, line: int, col: int, value, fmt: dict, mark) -> None:
+    kind = "cell" if not mark else ("error" if mark[0] == ERROR else "warning")
+    if isinstance(value, (datetime, date)) and not isinstance(value, pd.Timestamp) or isinstance(value, pd.Timestamp):
+        ws.write_datetime(line, col, pd.Timestamp(value).to_pydatetime(), fmt["date" if kind == "cell" else kind + "_date"])
+    elif isinstance(value, (int, float)) and not isinstance(value, bool) and value == value:
+        ws.write_number(line, col, value, fmt[kind])
+    else:
+        ws.write_string(line, col, _fit("" if value is None or value != value else str(value)), fmt[kind])
+    if mark:
+        ws.write_comment(line, col, _fit(mark[1])[:30000], {"x_scale": 2, "y_scale": 2})
+
+
+def _fit(text: str) -> str:
+    if len(text) <= EXCEL_MAX_CHARS:
+        return text
+    note = "…（内容过长，Excel 单元格最多 32767 字，已截断；完整内容见总台账 ledger.csv）"
+    return text[: EXCEL_MAX_CHARS - len(note)] + note

@@ -1,0 +1,181 @@
+"""Weekly semantics: fold this period's merged items into the previous ledger.
+
+A submission is a department's whole current ledger, so a matched item takes this period's
+values (an empty value keeps the previous one); an item its department left out is carried
+over and flagged 本期未报; office corrections (改类别, 确认办结) are applied last, every run.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+import pandas as pd
+
+from .config import Config
+from .context import RunContext
+
+CLOSED = "已办结"
+EXTRA_COLUMNS = ["category_inferred", "departments", "sources", "first_reported", "last_reported",
+                 "overdue", "flags"]
+# Working columns of this period's items, used for the flags and dropped before output.
+AUX = ["category_reason", "doubtful", "suspect_of", "conflict_fields", "touched"]
+DYNAMIC_FLAGS = ("本期未报", "逾期", "人工")
+
+
+def ledger_columns(config: Config) -> list[str]:
+    """ledger.csv columns in interface.md order (the standard keys without 序号, then the extras)."""
+    return [k for k in config.column_keys if k != "seq"] + EXTRA_COLUMNS
+
+
+@dataclass
+class LedgerUpdate:
+    ledger: pd.DataFrame                  # one row per item, sorted by item_id
+    closed_this_period: int = 0
+    not_resubmitted: list[str] = field(default_factory=list)
+
+
+def update_ledger(previous: pd.DataFrame, items: pd.DataFrame, ctx: RunContext, submitted: set[str],
+                  decisions: pd.DataFrame, absorbed: dict[str, str]) -> LedgerUpdate:
+    """The ledger after this period: previous items updated by `items` (merge output, real item ids
+    in `item_key`), the others carried over; `submitted` = departments that reported this period."""
+    columns = ledger_columns(ctx.config) + ["corrected"]
+    prev = _indexed(previous, columns)
+    prev = prev.drop(index=[k for k in absorbed if k in prev.index])
+    touched = _touched(items, prev, ctx, columns)
+    carried = prev.drop(index=[k for k in touched.index if k in prev.index]).reindex(columns=touched.columns)
+    not_resub = _not_resubmitted(carried, submitted)
+    ledger = pd.concat([carried, touched]) if len(carried) else touched
+    ledger = _apply_decisions(ledger, decisions, ctx.as_of)
+    ledger["overdue"] = [_is_overdue(d, s, ctx.as_of) for d, s in zip(ledger["deadline"], ledger["status"])]
+    closed = _closed_this_period(ledger, prev)
+    ledger["flags"] = [_flags(r, k in not_resub) for k, r in zip(ledger.index, ledger.to_dict("records"))]
+    ledger = ledger.reset_index(names="item_id").sort_values("item_id", kind="stable")
+    return LedgerUpdate(ledger[columns].reset_index(drop=True), closed, sorted(not_resub))
+
+
+def _indexed(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+    frame = frame.reindex(columns=columns) if len(frame) else pd.DataFrame(columns=columns)
+    return frame.set_index("item_id", drop=True)
+
+
+def _touched(items: pd.DataFrame, prev: pd.DataFrame, ctx: RunContext, columns: list[str]) -> pd.DataFrame:
+    rows = {}
+    for rec in items.to_dict("records"):
+        key = rec["item_key"]
+        old = prev.loc[key].to_dict() if key in prev.index else {}
+        rows[key] = _combine(old, rec, ctx)
+    frame = pd.DataFrame.from_dict(rows, orient="index") if rows else pd.DataFrame()
+    return frame.reindex(columns=[c for c in columns if c != "item_id"] + AUX)
+
+
+def _combine(old: dict, new: dict, ctx: RunContext) -> dict:
+    out = dict(old)
+    for key, value in new.items():
+        if key in ("item_key", "departments", "sources") or _empty(value):
+            continue
+        out[key] = value
+    out["departments"] = "、".join(sorted(set(_split(old.get("departments"), "、")) | set(new.get("departments") or [])))
+    out["sources"] = " | ".join(new.get("sources") or [])
+    out["first_reported"] = old.get("first_reported") or ctx.as_of
+    out["last_reported"] = ctx.period
+    out["category_inferred"] = bool(new.get("category_inferred"))
+    out["category_reason"] = new.get("category_reason", "")
+    out["doubtful"] = bool(new.get("doubtful"))
+    out["suspect_of"] = new.get("suspect_of", "")
+    out["conflict_fields"] = new.get("conflict_fields", "")
+    out["corrected"] = new.get("corrected") or ""
+    out["touched"] = True
+    return out
+
+
+def _not_resubmitted(carried: pd.DataFrame, submitted: set[str]) -> set[str]:
+    out = set()
+    for key, status, deps in zip(carried.index, carried["status"], carried["departments"]):
+        if status != CLOSED and set(_split(deps, "、")) & submitted:
+            out.add(key)
+    return out
+
+
+def _apply_decisions(ledger: pd.DataFrame, decisions: pd.DataFrame, as_of: date) -> pd.DataFrame:
+    if decisions is None or not len(decisions):
+        return ledger
+    for rec in decisions.to_dict("records"):
+        key = rec.get("item_id")
+        if key not in ledger.index:
+            continue
+        if rec["action"] == "set_category" and rec.get("value"):
+            ledger.at[key, "category"] = str(rec["value"]).strip().upper()[:2]
+            ledger.at[key, "category_inferred"] = False
+            _tag(ledger, key, "人工改类别")
+        elif rec["action"] == "confirm_closed":
+            ledger.at[key, "status"] = CLOSED
+            if _empty(ledger.at[key, "closed_on"]):
+                ledger.at[key, "closed_on"] = _as_date(rec.get("value")) or as_of
+            _tag(ledger, key, "人工确认办结")
+    return ledger
+
+
+def _tag(ledger: pd.DataFrame, key: str, tag: str) -> None:
+    tags = [t for t in str(ledger.at[key, "corrected"] or "").split("；") if t]
+    if tag not in tags:
+        ledger.at[key, "corrected"] = "；".join(tags + [tag])
+
+
+def _closed_this_period(ledger: pd.DataFrame, prev: pd.DataFrame) -> int:
+    was_closed = {k for k, s in zip(prev.index, prev["status"]) if s == CLOSED}
+    return sum(1 for k, s in zip(ledger.index, ledger["status"]) if s == CLOSED and k not in was_closed)
+
+
+def _flags(rec: dict, not_resubmitted: bool) -> str:
+    if rec.get("touched") is not True:  # carried over: keep the flags of its last period, renew the dynamic ones
+        flags = [f for f in str(rec.get("flags") or "").split("；") if f and not f.startswith(DYNAMIC_FLAGS)]
+        return "；".join(flags + _dynamic_flags(rec, not_resubmitted))
+    flags = []
+    if rec.get("category_inferred"):
+        flags.append(f"类别推断（{rec.get('category_reason') or ''}）")
+    if rec.get("doubtful"):
+        flags.append("类别可能有误")
+    if rec.get("suspect_of"):
+        flags.append(f"疑似重复（{rec['suspect_of']}）")
+    if rec.get("conflict_fields"):
+        flags.append(f"字段冲突（{rec['conflict_fields']}）")
+    return "；".join(flags + _dynamic_flags(rec, not_resubmitted))
+
+
+def _dynamic_flags(rec: dict, not_resubmitted: bool) -> list[str]:
+    flags = ["本期未报"] if not_resubmitted else []
+    if rec.get("overdue"):
+        flags.append("逾期")
+    if rec.get("corrected"):
+        flags.append(str(rec["corrected"]))
+    return flags
+
+
+def _is_overdue(deadline, status, as_of: date) -> bool:
+    deadline = _as_date(deadline)
+    return bool(deadline and deadline < as_of and status != CLOSED)
+
+
+def _as_date(value) -> date | None:
+    if _empty(value):
+        return None
+    if isinstance(value, pd.Timestamp):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value)[:10])
+    except ValueError:
+        return None
+
+
+def _empty(value) -> bool:
+    if value is None:
+        return True
+    if isinstance(value, float) and value != value:
+        return True
+    return isinstance(value, str) and not value.strip()
+
+
+def _split(value, sep: str) -> list[str]:
+    return [v for v in str(value or "").split(sep) if v] if not _empty(value) else []

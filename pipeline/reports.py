@@ -1,0 +1,30 @@
+"""The documents of a run: the Word 通报 for superiors and the summary workbook for the office."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from .context import RunContext
+from .figures import ReportInput
+from .report_excel import write_summary
+from .report_word import convert_pdf, write_report
+
+
+def report_stem(ctx: RunContext, issue_no: int) -> str:
+    return f"{ctx.config.section('office')['report_title']}（第{issue_no}期）"
+
+
+def write_reports(folder: Path, ctx: RunContext, summary: dict, ledger: pd.DataFrame, findings: pd.DataFrame,
+                  merged, history: pd.DataFrame, doc_number: int, issue_no: int) -> list[str]:
+    """Write both documents into the run folder, fill summary['outputs'], return notes for the user."""
+    summary["outputs"].update({"ledger_csv": "ledger.csv", "rejected_csv": "rejected.csv"})
+    inp = ReportInput(ctx=ctx, summary=summary, ledger=ledger, findings=findings, history=history,
+                      doc_number=doc_number, issue_no=issue_no)
+    docx = write_report(folder / f"{report_stem(ctx, issue_no)}.docx", inp)
+    xlsx = write_summary(folder / f"政务失信问题台账汇总（{ctx.period}）.xlsx", inp, merged)
+    summary["outputs"].update({"report_docx": docx.name, "summary_xlsx": xlsx.name})
+    notes = []
+    if ctx.config.section("report").get("pdf"):
+        notes.append(convert_pdf(docx))
+    return notes

@@ -1,0 +1,226 @@
+"""The one place that knows the order of the stages: intake → validate → classify → merge → store → reports."""
+from __future__ import annotations
+
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from . import findings as fnd
+from .classify import classify
+from .context import RunContext
+from .corrections import read_corrections
+from .errors import UsageError
+from .feedback import Feedback, feedback_name, write_feedback
+from .intake import Intake, SourceFile, list_inputs, read_inputs
+from .ledger import update_ledger
+from .merge import MergeResult, merge_rows
+from .outputs import rejected_table, write_csv, write_json
+from .store import Store
+from .summary import build_summary, period_totals_row
+from .validate import validate
+from .workspace import RunFolder
+
+
+@dataclass
+class RunResult:
+    ctx: RunContext
+    run_dir: Path
+    summary: dict
+    notes: list[str] = field(default_factory=list)
+
+
+def checked_rows(paths: list[Path], ctx: RunContext) -> tuple[Intake, pd.DataFrame, pd.DataFrame]:
+    """Intake, validation and classification of files: (intake, clean rows, all findings)."""
+    intake = read_inputs(paths, ctx.config)
+    clean, validation = validate(intake.rows, ctx.config)
+    clean, classification = classify(clean, ctx.config)
+    return intake, clean, fnd.concat(intake.findings, validation, classification)
+
+
+def run_period(ctx: RunContext, doc_number: int | None = None) -> RunResult:
+    store = Store(ctx.path("database"), ctx.config.section("ledger").get("item_id_format", "JX-{year}-{seq:04d}"))
+    try:
+        _refuse_earlier_period(store, ctx)
+        store.backup(ctx.path("database").parent / "backups", keep=int(ctx.config.section("run").get("keep_db_backups", 5)))
+        return _run(store, ctx, doc_number)
+    finally:
+        store.close()
+
+
+def _refuse_earlier_period(store: Store, ctx: RunContext) -> None:
+    latest = store.latest_period()
+    if latest and ctx.period < latest:
+        raise UsageError(f"只能重新运行最近一期（{latest}），不能重跑更早的 {ctx.period}；请检查 --as-of 日期")
+
+
+def _run(store: Store, ctx: RunContext, doc_number: int | None) -> RunResult:
+    folders = [ctx.path("inbox"), ctx.path("archive") / ctx.period]
+    intake, clean, found = checked_rows(list_inputs([f for f in folders if f.is_dir()]), ctx)
+    accepted, returned_keys = _split_accepted(clean, found)
+    decisions, correction_findings = read_corrections(ctx.path("corrections"), ctx.config)
+    doc_number = doc_number or store.doc_number(ctx.period) or store.next_doc_number(
+        int(ctx.config.section("office").get("doc_number_start", 1)))
+    folder = RunFolder(ctx.run_dir)
+    with store.transaction():
+        store.discard_period(ctx.period)
+        previous = store.ledger_before(ctx.period)
+        absorbed = store.absorbed()
+        merged = merge_rows(accepted, previous, decisions, ctx.config)
+        _assign_ids(merged, store, ctx)
+        submitted = _submitted(intake.files)
+        update = update_ledger(previous, _items_for_ledger(merged, found), ctx, submitted, decisions, merged.absorbed)
+        found = fnd.concat(found, _follow_up_findings(update.not_resubmitted, previous, intake.files, ctx))
+        _count_rows(intake.files, clean, returned_keys)
+        summary = build_summary(ctx, intake.files, update, merged, found)
+        history = pd.concat([store.period_totals(), pd.DataFrame([period_totals_row(ctx, summary, update)])],
+                            ignore_index=True)
+        notes = _write_outputs(folder.tmp, ctx, intake, update, merged, found, summary, history, doc_number,
+                               issue_no=len(store.periods()) + 1)
+        for absorbed_id, into in merged.absorbed.items():
+            store.mark_absorbed(absorbed_id, into, ctx.period)
+        store.record_corrections(decisions, ctx.period)
+        store.save_period(ctx.period, ctx.as_of, update.ledger, _file_dicts(intake.files), merged.suspects,
+                          summary, doc_number)
+    folder.commit()
+    notes += _archive_inputs(ctx, intake.files)
+    del absorbed, correction_findings
+    return RunResult(ctx, ctx.run_dir, summary, notes)
+
+
+def _split_accepted(clean: pd.DataFrame, found: pd.DataFrame) -> tuple[pd.DataFrame, set]:
+    returned = fnd.error_rows(found)
+    keys = list(zip(clean["file"], clean["sheet"], clean["row"]))
+    mask = [k not in returned for k in keys]
+    return clean[mask].reset_index(drop=True), returned
+
+
+def _assign_ids(merged: MergeResult, store: Store, ctx: RunContext) -> None:
+    """Give every item first made this period its stable 问题编号, everywhere the temporary key appears."""
+    new = [k for k in merged.items["item_key"] if str(k).startswith("new:")]
+    ids = dict(zip(new, store.allocate_item_ids(ctx.as_of.year, len(new), ctx.period)))
+    rename = lambda s: s.map(lambda k: ids.get(k, k))  # noqa: E731
+    merged.rows["item_key"] = rename(merged.rows["item_key"])
+    merged.items["item_key"] = rename(merged.items["item_key"])
+    merged.new_ids = set(ids.values())
+    for col in ("key_a", "key_b"):
+        if col in merged.suspects:
+            merged.suspects[col] = rename(merged.suspects[col])
+    if "item_key" in merged.conflicts:
+        merged.conflicts["item_key"] = rename(merged.conflicts["item_key"])
+
+
+def _items_for_ledger(merged: MergeResult, found: pd.DataFrame) -> pd.DataFrame:
+    """Merge items plus the per-item facts the flags need (doubtful category, suspects, conflicts)."""
+    items = merged.items.copy()
+    doubtful = found[found["code"] == "category_doubtful"]
+    doubtful_keys = set(zip(doubtful["file"], doubtful["sheet"], doubtful["row"]))
+    rows = merged.rows
+    flagged = {k for k, f, s, r in zip(rows["item_key"], rows["file"], rows["sheet"], rows["row"])
+               if (f, s, r) in doubtful_keys}
+    items["doubtful"] = items["item_key"].isin(flagged)
+    partners: dict[str, list[str]] = {}
+    for a, b in zip(merged.suspects.get("key_a", []), merged.suspects.get("key_b", [])):
+        partners.setdefault(a, []).append(b)
+        partners.setdefault(b, []).append(a)
+    items["suspect_of"] = items["item_key"].map(lambda k: "、".join(sorted(partners.get(k, []))))
+    conflicts = merged.conflicts.groupby("item_key")["field"].agg(lambda s: "、".join(sorted(set(s)))) \
+        if len(merged.conflicts) else pd.Series(dtype=str)
+    items["conflict_fields"] = items["item_key"].map(conflicts).fillna("")
+    return items
+
+
+def _submitted(files: list[SourceFile]) -> set[str]:
+    return {f.department for f in files if f.disposition in ("processed", "zero_report") and f.department}
+
+
+def _follow_up_findings(not_resubmitted: list[str], previous: pd.DataFrame, files: list[SourceFile],
+                        ctx: RunContext) -> pd.DataFrame:
+    """File-level notes for departments: items they left out, and ledgers much shorter than last time."""
+    out = []
+    file_of = {f.department: f for f in files if f.disposition in ("processed", "zero_report")}
+    prev = previous.set_index("item_id") if len(previous) else pd.DataFrame()
+    for item_id in not_resubmitted:
+        for dep in str(prev.at[item_id, "departments"]).split("、"):
+            if dep in file_of:
+                out.append(fnd.make("not_resubmitted", file=file_of[dep].name, department=dep, value=item_id))
+    out += _rows_dropped(not_resubmitted, prev, file_of)
+    return fnd.table(out)
+
+
+def _rows_dropped(not_resubmitted: list[str], prev: pd.DataFrame, file_of: dict) -> list[dict]:
+    dropped: dict[str, int] = {}
+    for item_id in not_resubmitted:
+        for dep in str(prev.at[item_id, "departments"]).split("、"):
+            dropped[dep] = dropped.get(dep, 0) + 1
+    out = []
+    for dep, n in dropped.items():
+        before = sum(dep in str(d).split("、") for d in prev["departments"]) if len(prev) else 0
+        if dep in file_of and n >= 3 and n >= before / 2:
+            out.append(fnd.make("rows_dropped", file=file_of[dep].name, department=dep, detail=f"{n}/{before}"))
+    return out
+
+
+def _count_rows(files: list[SourceFile], clean: pd.DataFrame, returned: set) -> None:
+    for sf in files:
+        if sf.disposition != "processed":
+            sf.rows_read = sf.rows_accepted = sf.rows_rejected = 0
+            continue
+        keys = clean.loc[clean["file"] == sf.name, ["sheet", "row"]]
+        sf.rows_read = len(keys)
+        sf.rows_rejected = sum((sf.name, s, r) in returned for s, r in zip(keys["sheet"], keys["row"]))
+        sf.rows_accepted = sf.rows_read - sf.rows_rejected
+
+
+def _file_dicts(files: list[SourceFile]) -> list[dict]:
+    return [{"name": f.name, "sha256": f.sha256, "size": f.size, "mtime": f.mtime, "department": f.department,
+             "disposition": f.disposition, "reason": f.reason, "rows_read": f.rows_read,
+             "rows_accepted": f.rows_accepted, "rows_rejected": f.rows_rejected} for f in files]
+
+
+def _write_outputs(folder: Path, ctx: RunContext, intake: Intake, update, merged: MergeResult,
+                   found: pd.DataFrame, summary: dict, history: pd.DataFrame, doc_number: int,
+                   issue_no: int) -> list[str]:
+    from .reports import write_reports  # reports are optional heavy imports; keep them out of `check`
+
+    write_csv(update.ledger.drop(columns=["corrected"]), folder / "ledger.csv")
+    write_csv(rejected_table(found), folder / "rejected.csv")
+    _write_feedback(folder / "feedback", ctx, intake, found)
+    notes = write_reports(folder, ctx, summary, update.ledger, found, merged, history, doc_number, issue_no)
+    write_json(summary, folder / "run.json")
+    return notes
+
+
+def _write_feedback(folder: Path, ctx: RunContext, intake: Intake, found: pd.DataFrame) -> None:
+    groups: dict[str, list[SourceFile]] = {}
+    for sf in intake.files:
+        if sf.disposition == "ignored":
+            continue
+        groups.setdefault(feedback_name(sf.department, sf.name), []).append(sf)
+    for name, files in groups.items():
+        names = {f.name for f in files}
+        rows = intake.rows[intake.rows["file"].isin(names)]
+        fb = Feedback(name, files, rows, found[found["file"].isin(names)])
+        write_feedback(folder / f"{name}.xlsx", fb, ctx.config, ctx.as_of)
+
+
+def _archive_inputs(ctx: RunContext, files: list[SourceFile]) -> list[str]:
+    if not ctx.config.section("run").get("archive_inbox"):
+        return []
+    target = ctx.path("archive") / ctx.period
+    target.mkdir(parents=True, exist_ok=True)
+    moved = 0
+    for sf in files:
+        if sf.path.parent.resolve() == ctx.path("inbox").resolve() and sf.path.exists():
+            shutil.move(str(sf.path), str(_free_name(target / sf.name)))
+            moved += 1
+    return [f"已将 {moved} 个来件移入 {target}"] if moved else []
+
+
+def _free_name(path: Path) -> Path:
+    n, candidate = 1, path
+    while candidate.exists():
+        candidate = path.with_name(f"{path.stem}({n}){path.suffix}")
+        n += 1
+    return candidate

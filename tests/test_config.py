@@ -1,0 +1,92 @@
+"""config.yaml is validated when loaded: every problem one Chinese line, exit status 2."""
+from pathlib import Path
+
+import pytest
+import yaml
+
+from pipeline.cli import main
+from pipeline.config import load_config
+from pipeline.errors import ConfigError
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def write_config(tmp_path: Path, mutate) -> Path:
+    raw = yaml.safe_load((ROOT / "config.yaml").read_text(encoding="utf-8"))
+    mutate(raw)
+    path = tmp_path / "config.yaml"
+    path.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+def problems(tmp_path, mutate) -> list[str]:
+    with pytest.raises(ConfigError) as info:
+        load_config(write_config(tmp_path, mutate))
+    return info.value.lines
+
+
+def test_shipped_config_loads_with_the_standard():
+    config = load_config(ROOT / "config.yaml")
+    assert [c.code for c in config.categories] == ["A1", "A2", "B1", "B2", "B3", "B4", "B5"]
+    assert len(config.departments) == 35
+    assert config.column_keys[:3] == ["seq", "item_id", "category"]
+    assert config.enums["status"].values == ("未启动", "整改中", "已办结")
+
+
+def test_department_lookup_by_name_alias_and_prefix():
+    config = load_config(ROOT / "config.yaml")
+    for text in ("郏县住房和城乡建设局", "县住建局", "住建局", "郟县住房和城乡建设局", "住房和城乡建设局"):
+        assert config.department(text) == "县住房和城乡建设局"
+    assert config.department("县气象局") is None
+
+
+def test_alias_used_by_two_departments_is_reported(tmp_path):
+    def mutate(raw):
+        raw["departments"][1]["aliases"] = ["发改委"]
+    assert any("发改委" in line and "同时指向" in line for line in problems(tmp_path, mutate))
+
+
+def test_category_without_words_is_reported(tmp_path):
+    def mutate(raw):
+        raw["categories"][2]["words"] = {}
+    assert any("B1" in line and "words" in line for line in problems(tmp_path, mutate))
+
+
+def test_missing_path_and_unknown_column_type_are_all_reported_together(tmp_path):
+    def mutate(raw):
+        del raw["paths"]["inbox"]
+        raw["columns"][3]["type"] = "money"
+    lines = problems(tmp_path, mutate)
+    assert any("inbox" in line for line in lines)
+    assert any("money" in line for line in lines)
+    assert len(lines) >= 2
+
+
+def test_enum_synonym_pointing_nowhere_is_reported(tmp_path):
+    def mutate(raw):
+        raw["enums"]["status"]["synonyms"]["搞定了"] = "完成了"
+    assert any("搞定了" in line for line in problems(tmp_path, mutate))
+
+
+def test_bad_yaml_indent_gives_line_number(tmp_path):
+    path = tmp_path / "config.yaml"
+    path.write_text("paths:\n  inbox: inbox\n outbox: x\n", encoding="utf-8")
+    with pytest.raises(ConfigError) as info:
+        load_config(path)
+    assert "第3行" in info.value.lines[0]
+
+
+def test_cli_exits_2_with_one_line_per_problem(tmp_path, capsys):
+    def mutate(raw):
+        raw["departments"][1]["aliases"] = ["发改委"]
+        raw["categories"][0]["words"] = {}
+    path = write_config(tmp_path, mutate)
+    code = main(["run", "--config", str(path), "--inbox", str(tmp_path)])
+    err = capsys.readouterr().err.strip().splitlines()
+    assert code == 2
+    assert len(err) == 2 and all(line.strip() for line in err)
+
+
+def test_cli_missing_config_exits_2(tmp_path, capsys):
+    assert main(["check", "x.xlsx", "--config", str(tmp_path / "none.yaml")]) == 2
+    assert "找不到配置文件" in capsys.readouterr().err
