@@ -1,0 +1,501 @@
+"""Intake: the inbox files → one `SourceFile` per file, the raw data rows, and file-level findings.
+
+Reading strategy. Each file is read once into memory (sha256, then parsed from the bytes, so the
+input is never opened for writing). `readers` turns it into grids: python-calamine for every
+workbook (cached formula values, absolute row numbers from the sheet's start, merged ranges),
+the csv module for text. Then, per grid: skip instruction and hidden sheets, find the header in the
+first rows by mapping cells to standard keys (exact header text or a contained synonym; a second
+header row under a merged parent is combined), fill vertically merged cells down, and keep the rows
+that carry data (not blank, 合计, footnotes, 序号-only or a 无 line). The department comes from the
+填报单位 line, else a 填报单位 column, else the file name. Rows are built as plain lists and turned
+into one DataFrame per call; no per-cell pandas work.
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from functools import lru_cache
+from pathlib import Path
+
+import pandas as pd
+
+from . import findings as fnd
+from .config import Config
+from .readers import Grid, ReadProblem, read_grids
+from .text import cell_text, clean_text, department_key, header_key, header_unit
+
+PROVENANCE = ["file", "sheet", "row", "department", "file_time"]
+UNITS = ["amount_unit", "paid_unit"]
+DEFAULT_UNIT = "万元"
+DEFAULTS = {"max_unzipped_mb": 300, "header_scan_rows": 30, "min_header_keys": 2,
+            "file_types": [".xlsx", ".xlsm", ".xls", ".csv"],
+            "department_labels": ["填报单位", "报送单位"], "date_labels": ["填报日期", "报送日期"]}
+_EXCEL_EPOCH = date(1899, 12, 30)
+_DATE_TEXT = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})")
+_PUNCT = re.compile(r"[\s,，.。;；:：!！、]")
+
+
+@dataclass
+class SourceFile:
+    path: Path
+    name: str
+    sha256: str
+    mtime: float
+    size: int
+    department: str | None = None
+    raw_department: str = ""
+    disposition: str = "processed"
+    reason: str = ""
+    sheet: str = ""
+    header_row: int = 0
+    filled_date: date | None = None
+    sender_department: str | None = None
+    rows_read: int = 0
+    rows_accepted: int = 0
+    rows_rejected: int = 0
+
+
+@dataclass
+class Intake:
+    files: list[SourceFile]
+    rows: pd.DataFrame
+    findings: pd.DataFrame
+
+
+@dataclass
+class _Header:
+    index: int                      # grid row index of the (upper) header row
+    depth: int                      # 1 or 2 header rows
+    keys: dict[int, str]            # column index → standard key
+    texts: dict[int, str]           # column index → header text used
+    department_col: int | None = None
+    unmapped: list[str] = field(default_factory=list)
+
+
+@dataclass
+class _Read:
+    source: SourceFile
+    records: list[list] = field(default_factory=list)
+    found: list[dict] = field(default_factory=list)
+
+
+# --- public API --------------------------------------------------------------------------------
+
+def settings(config: Config) -> dict:
+    """The `intake:` section of config.yaml over the built-in defaults."""
+    return {**DEFAULTS, **config.section("intake")}
+
+
+def list_inputs(folders: list[Path]) -> list[Path]:
+    """Spreadsheet-like files of the folders, sorted; editor lock files (~$) and dot files left out."""
+    types = {t.lower() for t in DEFAULTS["file_types"]}
+    found = [p for folder in folders for p in Path(folder).iterdir()
+             if p.is_file() and p.suffix.lower() in types and not p.name.startswith(("~$", "."))]
+    return sorted(found)
+
+
+def read_file(path: Path, config: Config) -> Intake:
+    """One file; a bad file becomes a rejected SourceFile with a finding, never an exception."""
+    done = _read_one(Path(path), config)
+    return Intake([done.source], _frame(done.records, config), fnd.table(done.found))
+
+
+def read_inputs(paths: list[Path], config: Config) -> Intake:
+    """All files, then resolve duplicates and superseded submissions and drop their rows."""
+    reads = [_read_one(Path(p), config) for p in paths]
+    files = [r.source for r in reads]
+    before = {id(f): f.disposition for f in files}
+    resolve_submissions(files)
+    records, found = [], []
+    for r in reads:
+        if r.source.disposition in ("duplicate", "superseded") and before[id(r.source)] != r.source.disposition:
+            found.append(_disposition_finding(r.source))
+            continue
+        records.extend(r.records)
+        found.extend(r.found)
+    return Intake(files, _frame(records, config), fnd.table(found))
+
+
+def resolve_submissions(files: list[SourceFile]) -> None:
+    """Same bytes: the later file is processed, earlier ones `duplicate`; one department's later
+    file (填报日期, then file time) replaces its earlier ones (`superseded`)."""
+    live = [f for f in files if f.disposition in ("processed", "zero_report")]
+    for group in _groups(live, lambda f: f.sha256):
+        _mark_older(group, "duplicate", key=lambda f: (f.mtime, f.name))
+    live = [f for f in live if f.disposition in ("processed", "zero_report")]
+    for group in _groups([f for f in live if f.department], lambda f: f.department):
+        _mark_older(group, "superseded", key=lambda f: (f.filled_date or date.min, f.mtime, f.name))
+
+
+def match_department(text: str, config: Config) -> str | None:
+    """Registry name for a name or alias, else the longest registry name/alias contained in the text."""
+    if not text:
+        return None
+    exact = config.department(text)
+    if exact:
+        return exact
+    key = department_key(text)
+    hits = [(len(label), name) for label, name in _department_labels(config.departments) if label in key]
+    return max(hits)[1] if hits else None
+
+
+# --- one file --------------------------------------------------------------------------------
+
+def _read_one(path: Path, config: Config) -> _Read:
+    opts = settings(config)
+    try:
+        stat = path.stat()
+        data = path.read_bytes()
+    except PermissionError:
+        return _unopenable(path, "file_locked", "；文件已留在原处")
+    except OSError as exc:
+        return _unopenable(path, "file_unreadable", "", detail=f"无法打开文件（{exc.strerror or exc}）")
+    source = SourceFile(path, path.name, hashlib.sha256(data).hexdigest(), stat.st_mtime, stat.st_size)
+    done = _Read(source)
+    try:
+        grids = read_grids(data, path.suffix.lower(), int(opts["max_unzipped_mb"]) * 1024 * 1024)
+    except ReadProblem as problem:
+        _reject(done, problem.code, detail=problem.detail)
+        return done
+    _read_grids(done, grids, config, opts)
+    return done
+
+
+def _unopenable(path: Path, code: str, suffix: str, **extra) -> _Read:
+    stat = _safe_stat(path)
+    done = _Read(SourceFile(path, path.name, "", stat[0], stat[1]))
+    _reject(done, code, **extra)
+    done.source.reason += suffix
+    return done
+
+
+def _safe_stat(path: Path) -> tuple[float, int]:
+    try:
+        st = path.stat()
+        return st.st_mtime, st.st_size
+    except OSError:
+        return 0.0, 0
+
+
+def _read_grids(done: _Read, grids: list[Grid], config: Config, opts: dict) -> None:
+    src = done.source
+    if all(g.empty for g in grids):
+        src.department = match_department(Path(src.name).stem, config)
+        _reject(done, "file_empty", disposition="rejected" if src.department else "ignored")
+        return
+    grid, header = _pick_sheet(grids, config, opts)
+    src.sheet = grid.name
+    top = header.index if header else min(len(grid.rows), int(opts["header_scan_rows"]))
+    _identify(src, grid, top, header, config, opts)
+    if not src.department:
+        _reject(done, "unknown_department" if src.raw_department else "no_department", value=src.raw_department)
+        return
+    if header is None:
+        _headerless(done, grid, config)
+        return
+    _read_rows(done, grid, header, config)
+
+
+def _reject(done: _Read, code: str, disposition: str = "rejected", value: str = "", **extra) -> None:
+    src = done.source
+    finding = fnd.make(code, file=src.name, sheet=src.sheet, department=src.department, value=value, **extra)
+    src.disposition, src.reason = disposition, finding["message"]
+    done.found.append(finding)
+
+
+# --- sheet and header ------------------------------------------------------------------------
+
+def _pick_sheet(grids: list[Grid], config: Config, opts: dict) -> tuple[Grid, _Header | None]:
+    """The sheet whose header maps the most standard keys (instruction sheets skipped)."""
+    skip = tuple(config.words("skip_sheet_words"))
+    candidates = [g for g in grids if not g.empty and not any(w in g.name for w in skip)]
+    candidates = candidates or [g for g in grids if not g.empty]
+    best: tuple[int, Grid, _Header | None] = (-1, candidates[0], None)
+    for grid in candidates:
+        header = _find_header(grid, config, opts)
+        score = len(header.keys) if header else 0
+        if score > best[0]:
+            best = (score, grid, header)
+    return best[1], best[2]
+
+
+def _find_header(grid: Grid, config: Config, opts: dict) -> _Header | None:
+    index = _header_index(config.columns)
+    scan = grid.rows[: int(opts["header_scan_rows"])]
+    scores = [len(set(_map_row(row, index).values())) for row in scan]
+    if not scores or max(scores) < int(opts["min_header_keys"]):
+        return None
+    return _build_header(grid, scores.index(max(scores)), config, opts)
+
+
+def _build_header(grid: Grid, row: int, config: Config, opts: dict) -> _Header:
+    index = _header_index(config.columns)
+    upper = _texts(grid.rows[row])
+    lower = _texts(grid.rows[row + 1]) if row + 1 < len(grid.rows) else {}
+    depth = 2 if _is_subheader(upper, lower, grid.rows[row + 1] if lower else [], index, config) else 1
+    texts = upper
+    if depth == 2:
+        texts = {**upper, **{c: t for c, t in lower.items() if index.key(t) or c not in upper}}
+    header = _Header(row, depth, {}, texts)
+    labels = {header_key(x) for x in opts["department_labels"]}
+    for col in sorted(texts):
+        _assign_column(header, col, texts[col], index, labels)
+    return header
+
+
+def _assign_column(header: _Header, col: int, text: str, index: _HeaderIndex, labels: set[str]) -> None:
+    key = index.key(text)
+    if key and key not in header.keys.values():
+        header.keys[col] = key
+    elif header_key(text) in labels and header.department_col is None:
+        header.department_col = col
+    else:
+        header.unmapped.append(text)
+
+
+def _is_subheader(upper: dict[int, str], lower: dict[int, str], raw: list, index: _HeaderIndex,
+                  config: Config) -> bool:
+    """A second header row: a mapped cell under an empty or group-parent cell, and no numbers or dates."""
+    if not lower or any(v not in ("", None) and not isinstance(v, str) for v in raw):
+        return False
+    parents = {header_key(g.get("name", "")) for g in config.raw.get("header_groups") or []}
+    return any(index.key(text) and (col not in upper or header_key(upper[col]) in parents)
+               for col, text in lower.items())
+
+
+def _texts(row: list) -> dict[int, str]:
+    return {i: t for i, v in enumerate(row) if (t := cell_text(v))}
+
+
+def _map_row(row: list, index: _HeaderIndex) -> dict[int, str]:
+    return {i: k for i, t in _texts(row).items() if (k := index.key(t))}
+
+
+class _HeaderIndex:
+    """Header text → standard key: the exact (normalised) name or synonym, else the longest one
+    contained in a short cell (企业名称（全称）). Lookups are cached: every file repeats them."""
+
+    def __init__(self, columns: tuple):
+        self.exact: dict[str, str] = {}
+        for col in columns:
+            for label in (col.name, *col.synonyms):
+                self.exact.setdefault(header_key(label), col.key)
+        self.cache: dict[str, str | None] = {}
+
+    def key(self, text: str) -> str | None:
+        if text not in self.cache:
+            self.cache[text] = self._find(header_key(text))
+        return self.cache[text]
+
+    def _find(self, key: str) -> str | None:
+        if not key or key in self.exact:
+            return self.exact.get(key)
+        if len(key) > 20:  # long text is a title or a note, not a header
+            return None
+        hits = [(len(label), label) for label in self.exact if len(label) >= 2 and label in key]
+        return self.exact[max(hits)[1]] if hits else None
+
+
+@lru_cache(maxsize=8)
+def _header_index(columns: tuple) -> _HeaderIndex:
+    return _HeaderIndex(columns)
+
+
+# --- department and filled date --------------------------------------------------------------
+
+def _identify(src: SourceFile, grid: Grid, top: int, header: _Header | None, config: Config, opts: dict) -> None:
+    """Department from the 填报单位 line, else a 填报单位 column, else the file name; plus 填报日期."""
+    line = _label_line(grid.rows[:top], opts["department_labels"])
+    raw = _after_label(line, opts["department_labels"], opts) if line else ""
+    if line:
+        src.filled_date = _filled_date(line, grid.rows[:top], opts)
+    if not raw and header and header.department_col is not None:
+        raw = _first_in_column(grid, header)
+    src.raw_department = raw
+    src.department = match_department(raw, config) if raw else None
+    if not src.department:
+        src.department = match_department(Path(src.name).stem, config)
+
+
+def _label_line(rows: list[list], labels: list[str]) -> str:
+    for row in rows:
+        text = "  ".join(_texts(row).values())
+        if any(label in text for label in labels):
+            return text
+    return ""
+
+
+def _after_label(line: str, labels: list[str], opts: dict) -> str:
+    """The value written after a label, up to the next label (填报人、联系电话、填报日期…)."""
+    pattern = "|".join(map(re.escape, labels))
+    m = re.search(rf"(?:{pattern})\s*(?:（[^）]*）|\([^)]*\))?\s*[:：]?\s*", line)
+    if not m:
+        return ""
+    rest = line[m.end():]
+    stops = [*opts["department_labels"], *opts["date_labels"], "填报人", "联系电话", "联系人", "审核人", "负责人"]
+    cut = min((i for s in stops if (i := rest.find(s)) >= 0), default=len(rest))
+    return _PUNCT.sub("", rest[:cut].split("  ")[0])
+
+
+def _filled_date(line: str, rows: list[list], opts: dict) -> date | None:
+    """填报日期 as text (2021-11-15, 2021/11/15, 2021.11.15, 2021年11月15日) or an Excel date cell."""
+    pattern = "|".join(map(re.escape, opts["date_labels"]))
+    m = re.search(rf"(?:{pattern})\s*[:：]?\s*", line)
+    if not m:
+        return None
+    rest = line[m.end():]
+    if d := _DATE_TEXT.match(rest):
+        return _safe_date(int(d.group(1)), int(d.group(2)), int(d.group(3)))
+    serial = re.match(r"(\d{5})(?:\.\d+)?(?!\d)", rest)
+    if serial:
+        return _EXCEL_EPOCH + timedelta(days=int(serial.group(1)))
+    return None
+
+
+def _safe_date(y: int, m: int, d: int) -> date | None:
+    try:
+        return date(y, m, d)
+    except ValueError:
+        return None
+
+
+def _first_in_column(grid: Grid, header: _Header) -> str:
+    col = header.department_col
+    for row in grid.rows[header.index + header.depth:]:
+        if col < len(row) and (text := cell_text(row[col])):
+            return text
+    return ""
+
+
+# --- data rows -------------------------------------------------------------------------------
+
+def _read_rows(done: _Read, grid: Grid, header: _Header, config: Config) -> None:
+    src, name = done.source, done.source.name
+    src.header_row = grid.numbers[header.index]
+    _header_findings(done, header, config)
+    start = header.index + header.depth
+    width = max(header.texts) + 1
+    rows, filled = _filled_down(grid, start, width)
+    data = [(i, row) for i, row in zip(range(start, len(grid.rows)), rows)
+            if _is_data_row(row, filled.get(i, set()), header, config)]
+    if not data or (len(data) == 1 and _is_zero_row(data[0][1], filled.get(data[0][0], set()), header, config)):
+        src.disposition, src.reason = "zero_report", ""
+        return
+    units = _units(header, config)
+    keys = config.column_keys
+    for i, row in data:
+        values = dict.fromkeys(keys)
+        for col, key in header.keys.items():
+            if col < len(row):
+                values[key] = _value(row[col])
+        done.records.append([name, src.sheet, grid.numbers[i], src.department, src.mtime,
+                             *values.values(), *units])
+    src.rows_read = len(done.records)
+
+
+def _header_findings(done: _Read, header: _Header, config: Config) -> None:
+    src = done.source
+    common = {"file": src.name, "sheet": src.sheet, "department": src.department}
+    for text in header.unmapped:
+        done.found.append(fnd.make("unmapped_column", row=src.header_row, column=text, value=text, **common))
+    present = set(header.keys.values())
+    for col in config.columns:
+        if col.required == "yes" and col.key not in present:
+            done.found.append(fnd.make("missing_column", column=col.name, **common))
+
+
+def _filled_down(grid: Grid, start: int, width: int) -> tuple[list[list], dict[int, set[int]]]:
+    """Rows from `start`, cut to the header width, with vertically merged values filled down."""
+    rows = [list(r[:width]) for r in grid.rows[start:]]
+    filled: dict[int, set[int]] = {}
+    for r0, c0, r1, c1 in grid.merged:
+        if r1 <= r0 or c0 >= width or r0 < start:
+            continue
+        value = grid.rows[r0][c0] if c0 < len(grid.rows[r0]) else None
+        for r in range(r0 + 1, min(r1, len(grid.rows) - 1) + 1):
+            row = rows[r - start]
+            row.extend([None] * (c0 + 1 - len(row)))
+            row[c0] = value
+            filled.setdefault(r, set()).add(c0)
+    return rows, filled
+
+
+def _content(row: list, filled: set[int], header: _Header) -> list[str]:
+    """Texts of a row that count as data: not 序号, not filled down from a merged cell."""
+    return [t for c, t in _texts(row).items() if c not in filled and header.keys.get(c) != "seq"]
+
+
+def _is_data_row(row: list, filled: set[int], header: _Header, config: Config) -> bool:
+    content = _content(row, filled, header)
+    if not content:
+        return False
+    skip = _cleaned_words(config, "total_words") + _cleaned_words(config, "footnote_words")
+    return not (next(iter(_texts(row).values())).startswith(skip) or content[0].startswith(skip))
+
+
+def _cleaned_words(config: Config, name: str) -> tuple[str, ...]:
+    return tuple(clean_text(w) for w in config.words(name))
+
+
+def _is_zero_row(row: list, filled: set[int], header: _Header, config: Config) -> bool:
+    return all(_is_zero_phrase(t, config) for t in _content(row, filled, header))
+
+
+def _is_zero_phrase(text: str, config: Config) -> bool:
+    return _PUNCT.sub("", text) in {_PUNCT.sub("", p) for p in _cleaned_words(config, "zero_report_phrases")}
+
+
+def _headerless(done: _Read, grid: Grid, config: Config) -> None:
+    """No header: a zero report when a line says 无 / 经排查无相关问题, else rejected."""
+    if any(_is_zero_phrase(t, config) for row in grid.rows for t in _texts(row).values()):
+        done.source.disposition = "zero_report"
+        return
+    _reject(done, "no_header")
+
+
+def _units(header: _Header, config: Config) -> list[str]:
+    by_key = {key: header.texts[col] for col, key in header.keys.items()}
+    return [header_unit(by_key.get(u.removesuffix("_unit"), "")) or DEFAULT_UNIT for u in UNITS]
+
+
+def _value(v):
+    return None if v == "" else v
+
+
+# --- frames and submissions ------------------------------------------------------------------
+
+def _frame(records: list[list], config: Config) -> pd.DataFrame:
+    columns = [*PROVENANCE, *config.column_keys, *UNITS]
+    frame = pd.DataFrame(records, columns=columns, dtype=object)
+    frame["row"] = frame["row"].astype("int64")
+    frame["file_time"] = frame["file_time"].astype("float64")
+    return frame
+
+
+def _groups(files: list[SourceFile], key) -> list[list[SourceFile]]:
+    out: dict = {}
+    for f in files:
+        out.setdefault(key(f), []).append(f)
+    return [g for g in out.values() if len(g) > 1]
+
+
+def _mark_older(group: list[SourceFile], disposition: str, key) -> None:
+    latest = max(group, key=key)
+    for f in group:
+        if f is not latest:
+            finding = fnd.make(disposition, file=f.name, detail=latest.name)
+            f.disposition, f.reason = disposition, finding["message"]
+            f.rows_read = 0
+
+
+def _disposition_finding(src: SourceFile) -> dict:
+    finding = fnd.make(src.disposition, file=src.name, sheet=src.sheet, department=src.department, detail="")
+    return {**finding, "message": src.reason}
+
+
+@lru_cache(maxsize=8)
+def _department_labels(departments: tuple) -> list[tuple[str, str]]:
+    labels = [(department_key(label), dep.name) for dep in departments for label in (dep.name, *dep.aliases)]
+    return [(k, name) for k, name in labels if len(k) >= 2]
