@@ -256,7 +256,9 @@ class Store:
 
     def _register_items(self, ledger: pd.DataFrame, period: str) -> None:
         """Items not made by allocate_item_ids (ids carried in from elsewhere) still reserve their number."""
-        rows = [(item_id, *self._parse_id(item_id), period) for item_id in ledger.get("item_id", [])]
+        known = {i for (i,) in self._db.execute("SELECT item_id FROM items")}
+        rows = [(item_id, *self._parse_id(item_id), period)
+                for item_id in ledger.get("item_id", []) if item_id not in known]
         self._db.executemany("INSERT OR IGNORE INTO items (item_id, year, seq, created_period) VALUES (?, ?, ?, ?)",
                              rows)
 
