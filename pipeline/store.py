@@ -93,6 +93,8 @@ def connect(path: Path) -> sqlite3.Connection:
 def migrate(db: sqlite3.Connection, migrations: list | None = None) -> int:
     """Apply the migrations a database has not had yet, each in its own transaction; the version."""
     migrations = MIGRATIONS if migrations is None else migrations
+    if db.execute("PRAGMA user_version").fetchone()[0] == len(migrations):
+        return len(migrations)  # already current: no write lock, so readers can open during a run
     while True:
         with _immediate(db):
             version = db.execute("PRAGMA user_version").fetchone()[0]

@@ -333,6 +333,16 @@ def test_a_run_holding_the_lock_makes_another_fail_with_a_run_error(tmp_path, mo
         second.close()
 
 
+def test_the_store_can_be_opened_and_read_while_a_run_holds_the_lock(tmp_path, monkeypatch):
+    monkeypatch.setattr(store_module, "BUSY_TIMEOUT_MS", 50)
+    with Store(tmp_path / "l.sqlite") as first:
+        save(first, "2026-W01", ledger(["A"]))
+        with first.transaction():
+            first.discard_period("2026-W01")
+            with Store(tmp_path / "l.sqlite") as reader:
+                assert reader.snapshot("2026-W01")["item_id"].tolist() == ["A"]
+
+
 # --- history, totals, doc numbers ---
 
 def test_history_across_three_periods(st):
