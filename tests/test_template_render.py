@@ -1,0 +1,31 @@
+"""The template opens in a real spreadsheet program: LibreOffice converts it to PDF.
+
+The workbook always has to open with openpyxl; where LibreOffice is installed it must also convert.
+The test is never skipped.
+"""
+import shutil
+import subprocess
+from pathlib import Path
+
+import openpyxl
+
+from pipeline.config import load_config
+from pipeline.template import GUIDE_SHEET, LISTS_SHEET, write_template
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_template_opens_in_libreoffice_or_at_least_in_openpyxl(tmp_path):
+    config = load_config(ROOT / "config.yaml")
+    path = write_template(tmp_path / "模板.xlsx", config, "县财政局")
+    wb = openpyxl.load_workbook(path)
+    assert wb.sheetnames == [config.section("ledger")["sheet_name"], GUIDE_SHEET, LISTS_SHEET]
+    soffice = shutil.which("soffice")
+    if soffice:
+        profile = (tmp_path / "profile").as_uri()
+        done = subprocess.run([soffice, "--headless", "--norestore", f"-env:UserInstallation={profile}",
+                               "--convert-to", "pdf", "--outdir", str(tmp_path), str(path)],
+                              capture_output=True, timeout=180)
+        pdf = tmp_path / "模板.pdf"
+        assert done.returncode == 0 and pdf.is_file(), done.stderr.decode(errors="replace")
+        assert pdf.read_bytes()[:5] == b"%PDF-"
