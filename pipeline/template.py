@@ -438,7 +438,7 @@ def _item_rows(config: Config, items: pd.DataFrame | None) -> list[dict]:
 
 
 def _cell_value(column: Column, value):
-    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NaT:
+    if value is None or (pd.api.types.is_scalar(value) and pd.isna(value)):
         return None
     if column.type == "date":
         return _as_date(value)

@@ -46,7 +46,7 @@ def items_frame(n: int = 2) -> pd.DataFrame:
              "company_type": "其他", "sector": "非工程建设", "source": "部门自查", "description": "财政资金紧张",
              "case_no": "", "court": "", "amount": float("nan"), "occurred_on": None, "owner_unit": "",
              "owner_person": "", "approach": "", "measures": "", "deadline": None, "status": "已办结",
-             "paid": float("nan"), "closed_on": date(2022, 1, 5), "note": ""}]
+             "paid": float("nan"), "closed_on": date(2022, 1, 5), "note": pd.NA}]
     extra = [{**rows[1], "item_id": f"JX-2026-{i:04d}"} for i in range(3, n + 1)]
     return pd.DataFrame((rows + extra)[:n])
 
@@ -266,6 +266,7 @@ def test_prefilled_rows_carry_item_ids_values_and_the_department(config, tmp_pat
     assert ws.cell(5, col["deadline"]).value == datetime(2021, 12, 31)
     assert ws.cell(5, col["amount"]).value == 125.5 and ws.cell(6, col["amount"]).value is None
     assert ws.cell(6, col["closed_on"]).value == datetime(2022, 1, 5)
+    assert ws.cell(6, col["note"]).value is None
     note = ws.cell(5, col["note"])
     assert note.value == "=1+1" and note.data_type == "s"
     assert not ws.cell(5, col["item_id"]).protection.locked
@@ -316,3 +317,13 @@ def test_default_names(config):
 def test_missing_output_folder_is_created(config, tmp_path):
     out = write_template(tmp_path / "a" / "b" / "t.xlsx", config)
     assert out.is_file() and openpyxl.load_workbook(out).sheetnames[:2] == ["台账", GUIDE_SHEET]
+
+
+def test_prefilled_dates_and_amounts_stored_as_text_are_written_as_dates_and_numbers(config, tmp_path):
+    items = items_frame(1).astype(object)
+    items.loc[0, ["occurred_on", "deadline", "amount"]] = ["2021-03-02", pd.Timestamp("2021-12-31"), "125.5"]
+    ws = sheet(openpyxl.load_workbook(write_template(tmp_path / "t.xlsx", config, "县财政局", items)), config)
+    col = {k: i for i, k in enumerate(config.column_keys, 1)}
+    assert ws.cell(5, col["occurred_on"]).value == datetime(2021, 3, 2)
+    assert ws.cell(5, col["deadline"]).value == datetime(2021, 12, 31)
+    assert ws.cell(5, col["amount"]).value == 125.5
