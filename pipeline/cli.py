@@ -91,6 +91,7 @@ def _as_of(text: str | None) -> date:
 
 def _run(args) -> int:
     config = _load(args, inbox=args.inbox, outbox=args.outbox, database=args.db)
+    _start_log(config.paths["logs"])
     from .context import RunContext
     from .run import run_period
 
@@ -108,6 +109,21 @@ def _run(args) -> int:
         if name:
             print(f"  {name}")
     return 0
+
+
+def _start_log(folder: Path) -> None:
+    """Log to logs/pipeline.log (rotated) and, for progress, to the console."""
+    import logging
+    from logging.handlers import RotatingFileHandler
+
+    folder.mkdir(parents=True, exist_ok=True)
+    file = RotatingFileHandler(folder / "pipeline.log", maxBytes=2_000_000, backupCount=5, encoding="utf-8")
+    file.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    console = logging.StreamHandler(sys.stderr)
+    console.setFormatter(logging.Formatter("[%(asctime)s] %(message)s", "%H:%M:%S"))
+    root = logging.getLogger("pipeline")
+    root.handlers[:] = [file, console]
+    root.setLevel(logging.INFO)
 
 
 def _template(args) -> int:

@@ -1,6 +1,7 @@
 """The one place that knows the order of the stages: intake → validate → classify → merge → store → reports."""
 from __future__ import annotations
 
+import logging
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,12 +16,16 @@ from .errors import UsageError
 from .feedback import Feedback, feedback_name, write_feedback
 from .intake import Intake, SourceFile, list_inputs, read_inputs
 from .ledger import update_ledger
+from .lock import run_lock
 from .merge import MergeResult, merge_rows
 from .outputs import rejected_table, write_csv, write_json
 from .store import Store
 from .summary import build_summary, period_totals_row
 from .validate import validate
 from .workspace import RunFolder
+
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -40,13 +45,17 @@ def checked_rows(paths: list[Path], ctx: RunContext) -> tuple[Intake, pd.DataFra
 
 
 def run_period(ctx: RunContext, doc_number: int | None = None) -> RunResult:
-    store = Store(ctx.path("database"), ctx.config.section("ledger").get("item_id_format", "JX-{year}-{seq:04d}"))
-    try:
-        _refuse_earlier_period(store, ctx)
-        store.backup(ctx.path("database").parent / "backups", keep=int(ctx.config.section("run").get("keep_db_backups", 5)))
-        return _run(store, ctx, doc_number)
-    finally:
-        store.close()
+    """Run one period under the run lock; the database changes are one transaction."""
+    db = ctx.path("database")
+    settings = ctx.config.section("run")
+    with run_lock(db.with_name(db.name + ".lock"), float(settings.get("lock_wait_seconds", 0))):
+        store = Store(db, ctx.config.section("ledger").get("item_id_format", "JX-{year}-{seq:04d}"))
+        try:
+            _refuse_earlier_period(store, ctx)
+            store.backup(db.parent / "backups", keep=int(settings.get("keep_db_backups", 5)))
+            return _run(store, ctx, doc_number)
+        finally:
+            store.close()
 
 
 def _refuse_earlier_period(store: Store, ctx: RunContext) -> None:
@@ -57,7 +66,9 @@ def _refuse_earlier_period(store: Store, ctx: RunContext) -> None:
 
 def _run(store: Store, ctx: RunContext, doc_number: int | None) -> RunResult:
     folders = [ctx.path("inbox"), ctx.path("archive") / ctx.period]
-    intake, clean, found = checked_rows(list_inputs([f for f in folders if f.is_dir()]), ctx)
+    paths = list_inputs([f for f in folders if f.is_dir()])
+    log.info("期次 %s：读取 %d 个来件", ctx.period, len(paths))
+    intake, clean, found = checked_rows(paths, ctx)
     accepted, returned_keys = _split_accepted(clean, found)
     decisions, correction_findings = read_corrections(ctx.path("corrections"), ctx.config)
     doc_number = doc_number or store.doc_number(ctx.period) or store.next_doc_number(
@@ -67,6 +78,7 @@ def _run(store: Store, ctx: RunContext, doc_number: int | None) -> RunResult:
         store.discard_period(ctx.period)
         previous = store.ledger_before(ctx.period)
         absorbed = store.absorbed()
+        log.info("校验完成：%d 行收录，%d 行退回；开始并单", len(accepted), len(clean) - len(accepted))
         merged = merge_rows(accepted, previous, decisions, ctx.config)
         _assign_ids(merged, store, ctx)
         submitted = _submitted(intake.files)
@@ -76,6 +88,7 @@ def _run(store: Store, ctx: RunContext, doc_number: int | None) -> RunResult:
         summary = build_summary(ctx, intake.files, update, merged, found)
         history = pd.concat([store.period_totals(), pd.DataFrame([period_totals_row(ctx, summary, update)])],
                             ignore_index=True)
+        log.info("总台账 %d 项；生成报告", len(update.ledger))
         notes = _write_outputs(folder.tmp, ctx, intake, update, merged, found, summary, history, doc_number,
                                issue_no=len(store.periods()) + 1)
         for absorbed_id, into in merged.absorbed.items():

@@ -1,0 +1,50 @@
+"""One run at a time: an OS-level lock on a file beside the database.
+
+The operating system releases the lock when the process ends, however it ends, so a run that
+dies never leaves a stale lock behind.
+"""
+from __future__ import annotations
+
+import os
+import time
+from contextlib import contextmanager
+from pathlib import Path
+
+from .errors import RunError
+
+if os.name == "nt":
+    import msvcrt
+
+    def _try_lock(fd: int) -> bool:
+        try:
+            msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
+            return True
+        except OSError:
+            return False
+else:
+    import fcntl
+
+    def _try_lock(fd: int) -> bool:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return True
+        except OSError:
+            return False
+
+
+@contextmanager
+def run_lock(path: Path, wait_seconds: float = 0):
+    """Hold the lock for the duration of the block; RunError (exit 1) when another run holds it."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        deadline = time.monotonic() + wait_seconds
+        while not _try_lock(fd):
+            if time.monotonic() >= deadline:
+                raise RunError(f"另一次运行正在进行（锁文件 {path}），本次未执行；请等它结束后再运行")
+            time.sleep(0.5)
+        os.ftruncate(fd, 0)
+        os.write(fd, str(os.getpid()).encode())
+        yield
+    finally:
+        os.close(fd)
