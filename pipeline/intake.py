@@ -156,10 +156,12 @@ def _read_one(path: Path, config: Config) -> _Read:
     done = _Read(source)
     try:
         grids = read_grids(data, path.suffix.lower(), int(opts["max_unzipped_mb"]) * 1024 * 1024)
+        _read_grids(done, grids, config, opts)
     except ReadProblem as problem:
         _reject(done, problem.code, detail=problem.detail)
-        return done
-    _read_grids(done, grids, config, opts)
+    except (ValueError, TypeError, IndexError, KeyError, OverflowError) as exc:  # a batch must survive any file
+        done.records.clear()
+        _reject(done, "file_unreadable", detail=f"内容结构异常（{type(exc).__name__}）")
     return done
 
 
@@ -308,9 +310,9 @@ def _header_index(columns: tuple) -> _HeaderIndex:
 def _identify(src: SourceFile, grid: Grid, top: int, header: _Header | None, config: Config, opts: dict) -> None:
     """Department from the 填报单位 line, else a 填报单位 column, else the file name; plus 填报日期."""
     line = _label_line(grid.rows[:top], opts["department_labels"])
-    raw = _after_label(line, opts["department_labels"], opts) if line else ""
-    if line:
-        src.filled_date = _filled_date(line, grid.rows[:top], opts)
+    stops = (*opts["department_labels"], *opts["date_labels"], *_cleaned(config.words("footnote_words")))
+    raw = _after_label(line, opts["department_labels"], stops) if line else ""
+    src.filled_date = _filled_date(_label_line(grid.rows[:top], opts["date_labels"]), opts["date_labels"])
     if not raw and header and header.department_col is not None:
         raw = _first_in_column(grid, header)
     src.raw_department = raw
@@ -327,21 +329,20 @@ def _label_line(rows: list[list], labels: list[str]) -> str:
     return ""
 
 
-def _after_label(line: str, labels: list[str], opts: dict) -> str:
+def _after_label(line: str, labels: list[str], stops: tuple[str, ...]) -> str:
     """The value written after a label, up to the next label (填报人、联系电话、填报日期…)."""
     pattern = "|".join(map(re.escape, labels))
     m = re.search(rf"(?:{pattern})\s*(?:（[^）]*）|\([^)]*\))?\s*[:：]?\s*", line)
     if not m:
         return ""
     rest = line[m.end():]
-    stops = [*opts["department_labels"], *opts["date_labels"], "填报人", "联系电话", "联系人", "审核人", "负责人"]
     cut = min((i for s in stops if (i := rest.find(s)) >= 0), default=len(rest))
     return _PUNCT.sub("", rest[:cut].split("  ")[0])
 
 
-def _filled_date(line: str, rows: list[list], opts: dict) -> date | None:
+def _filled_date(line: str, labels: list[str]) -> date | None:
     """填报日期 as text (2021-11-15, 2021/11/15, 2021.11.15, 2021年11月15日) or an Excel date cell."""
-    pattern = "|".join(map(re.escape, opts["date_labels"]))
+    pattern = "|".join(map(re.escape, labels))
     m = re.search(rf"(?:{pattern})\s*[:：]?\s*", line)
     if not m:
         return None
@@ -383,7 +384,7 @@ def _read_rows(done: _Read, grid: Grid, header: _Header, config: Config) -> None
     if not data or (len(data) == 1 and _is_zero_row(data[0][1], filled.get(data[0][0], set()), header, config)):
         src.disposition, src.reason = "zero_report", ""
         return
-    units = _units(header, config)
+    units = _units(header)
     keys = config.column_keys
     for i, row in data:
         values = dict.fromkeys(keys)
@@ -411,7 +412,7 @@ def _filled_down(grid: Grid, start: int, width: int) -> tuple[list[list], dict[i
     rows = [list(r[:width]) for r in grid.rows[start:]]
     filled: dict[int, set[int]] = {}
     for r0, c0, r1, c1 in grid.merged:
-        if r1 <= r0 or c0 >= width or r0 < start:
+        if r1 <= r0 or c0 >= width or r0 < start or r0 >= len(grid.rows):
             continue
         value = grid.rows[r0][c0] if c0 < len(grid.rows[r0]) else None
         for r in range(r0 + 1, min(r1, len(grid.rows) - 1) + 1):
@@ -428,15 +429,17 @@ def _content(row: list, filled: set[int], header: _Header) -> list[str]:
 
 
 def _is_data_row(row: list, filled: set[int], header: _Header, config: Config) -> bool:
-    content = _content(row, filled, header)
+    texts = _texts(row)
+    content = [t for c, t in texts.items() if c not in filled and header.keys.get(c) != "seq"]
     if not content:
         return False
-    skip = _cleaned_words(config, "total_words") + _cleaned_words(config, "footnote_words")
-    return not (next(iter(_texts(row).values())).startswith(skip) or content[0].startswith(skip))
+    skip = _cleaned(config.words("total_words") + config.words("footnote_words"))
+    return not (next(iter(texts.values())).startswith(skip) or content[0].startswith(skip))
 
 
-def _cleaned_words(config: Config, name: str) -> tuple[str, ...]:
-    return tuple(clean_text(w) for w in config.words(name))
+@lru_cache(maxsize=32)
+def _cleaned(words: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(clean_text(str(w)) for w in words)
 
 
 def _is_zero_row(row: list, filled: set[int], header: _Header, config: Config) -> bool:
@@ -444,7 +447,7 @@ def _is_zero_row(row: list, filled: set[int], header: _Header, config: Config) -
 
 
 def _is_zero_phrase(text: str, config: Config) -> bool:
-    return _PUNCT.sub("", text) in {_PUNCT.sub("", p) for p in _cleaned_words(config, "zero_report_phrases")}
+    return _PUNCT.sub("", text) in {_PUNCT.sub("", p) for p in _cleaned(config.words("zero_report_phrases"))}
 
 
 def _headerless(done: _Read, grid: Grid, config: Config) -> None:
@@ -455,7 +458,7 @@ def _headerless(done: _Read, grid: Grid, config: Config) -> None:
     _reject(done, "no_header")
 
 
-def _units(header: _Header, config: Config) -> list[str]:
+def _units(header: _Header) -> list[str]:
     by_key = {key: header.texts[col] for col, key in header.keys.items()}
     return [header_unit(by_key.get(u.removesuffix("_unit"), "")) or DEFAULT_UNIT for u in UNITS]
 

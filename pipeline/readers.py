@@ -14,6 +14,7 @@ import csv
 import io
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 
 import python_calamine
@@ -83,7 +84,8 @@ def _checked_zip(data: bytes, max_unzipped: int) -> bytes:
             for info in parts:
                 _refuse_entities(zf, info)
             return _without_far_cells(zf, infos, data)
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, ValueError, NotImplementedError) as exc:
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, EOFError, ValueError, NotImplementedError,
+            RuntimeError, OSError) as exc:
         raise ReadProblem("file_unreadable", "压缩结构已损坏，不是有效的 Excel 文件") from exc
 
 

@@ -20,6 +20,7 @@ from pipeline import findings as fnd
 from pipeline.config import Config, load_config
 from pipeline.intake import (Intake, SourceFile, list_inputs, match_department, read_file, read_inputs,
                              resolve_submissions)
+from pipeline.readers import read_grids
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = Path(__file__).resolve().parent / "data"
@@ -580,3 +581,27 @@ def test_read_inputs_keeps_going_after_bad_files(tmp_path, intake_config):
     result = read_inputs([bad, good], intake_config)
     assert [f.disposition for f in result.files] == ["rejected", "processed"]
     assert len(result.rows) == 3 and hashlib.sha256(good.read_bytes()).hexdigest() == result.files[1].sha256
+
+
+def test_far_right_cells_are_dropped_before_calamine_builds_the_sheet(tmp_path):
+    wb = openpyxl.Workbook()
+    wb.active.append(HEADER)
+    wb.active["XFD1"] = "最右边"
+    wb.save(tmp_path / "a.xlsx")
+    grids = read_grids((tmp_path / "a.xlsx").read_bytes(), ".xlsx", 10 * 1024 * 1024)
+    assert [len(row) for row in grids[0].rows] == [len(HEADER)]
+
+
+def test_a_corrupt_part_inside_a_valid_zip_is_rejected(tmp_path, intake_config):
+    path = rewrite_part(ledger(tmp_path), "xl/worksheets/sheet1.xml", lambda xml: xml[: len(xml) // 2])
+    result = read_file(path, intake_config)
+    assert (only(result).disposition, codes(result)) == ("rejected", ["file_unreadable"])
+
+
+def test_filled_date_on_its_own_line_and_as_a_serial_number(tmp_path, intake_config):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    for row in [["填报单位：县水利局"], ["填报日期：", 44520], HEADER, *rows_of(1)]:
+        ws.append(row)
+    wb.save(tmp_path / "a.xlsx")
+    assert only(read_file(tmp_path / "a.xlsx", intake_config)).filled_date == date(2021, 11, 20)
