@@ -26,8 +26,8 @@ BLANK_ROWS = 20                  # bordered empty rows drawn (and printed) below
 BLANK = "____"
 DATE_MIN, DATE_MAX = date(2000, 1, 1), date(2100, 12, 31)
 WIDTH_BY_TYPE = {"seq": 5, "item_id": 12, "category": 18, "text": 11, "uscc": 19, "enum": 10,
-                 "case_no": 18, "amount": 11, "date": 13, "status": 9}
-WIDTH_BY_KEY = {"description": 32, "measures": 26, "company": 20, "court": 14, "note": 14}
+                 "case_no": 18, "amount": 9, "date": 13, "status": 9}
+WIDTH_BY_KEY = {"description": 32, "measures": 26, "company": 20, "court": 14, "note": 14, "paid": 11}
 GUIDE_WIDTHS = (20, 18, 62)
 LINE_HEIGHT = 14                 # points per wrapped line of 10-pt text
 HEADER_ROW_HEIGHTS = (24, 36)
@@ -83,12 +83,12 @@ def _write_ledger(ws, config: Config, fmt: dict, department: str | None, rows: l
     ws.merge_range(1, 0, 1, last_col, filler_line(department), fmt["filler"])
     ws.set_row(1, 22)
     _write_header(ws, config, fmt)
-    data_rows = max(len(rows) + BLANK_ROWS, BLANK_ROWS)
+    data_rows = len(rows) + BLANK_ROWS
     _set_columns(ws, config, fmt)
     _write_rows(ws, config, fmt, rows, data_rows)
     _add_validations(ws, config, sources, max(VALIDATION_ROWS, len(rows) + VALIDATION_ROWS // 5))
     ws.freeze_panes(FIRST_DATA, _frozen_columns(config))
-    _page_setup(ws, last_col, FIRST_DATA + data_rows - 1)
+    _page_setup(ws)
     ws.protect("", _PROTECTION)
 
 
@@ -187,14 +187,14 @@ def _write_value(ws, row: int, col: int, value, cell_format) -> None:
         ws.write_string(row, col, str(value), cell_format)
 
 
-def _page_setup(ws, last_col: int, last_row: int) -> None:
+def _page_setup(ws) -> None:
+    # No print area: it would cut off rows a clerk adds; the used range ends after the drawn rows.
     ws.set_landscape()
     ws.set_paper(8)                      # A3: 22 columns are unreadable on A4
     ws.set_margins(left=0.4, right=0.4, top=0.5, bottom=0.5)
     ws.center_horizontally()
     ws.fit_to_pages(1, 0)
     ws.repeat_rows(HEADER_TOP, HEADER_BOTTOM)
-    ws.print_area(0, 0, last_row, last_col)
     ws.set_footer("&C第 &P 页，共 &N 页")
 
 
