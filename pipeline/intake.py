@@ -91,7 +91,7 @@ def settings(config: Config) -> dict:
 def list_inputs(folders: list[Path]) -> list[Path]:
     """Spreadsheet-like files of the folders, sorted; editor lock files (~$) and dot files left out."""
     types = {t.lower() for t in DEFAULTS["file_types"]}
-    found = [p for folder in folders for p in Path(folder).iterdir()
+    found = [p for folder in folders if Path(folder).is_dir() for p in Path(folder).iterdir()
              if p.is_file() and p.suffix.lower() in types and not p.name.startswith(("~$", "."))]
     return sorted(found)
 
@@ -106,11 +106,10 @@ def read_inputs(paths: list[Path], config: Config) -> Intake:
     """All files, then resolve duplicates and superseded submissions and drop their rows."""
     reads = [_read_one(Path(p), config) for p in paths]
     files = [r.source for r in reads]
-    before = {id(f): f.disposition for f in files}
     resolve_submissions(files)
     records, found = [], []
     for r in reads:
-        if r.source.disposition in ("duplicate", "superseded") and before[id(r.source)] != r.source.disposition:
+        if r.source.disposition in ("duplicate", "superseded"):
             found.append(_disposition_finding(r.source))
             continue
         records.extend(r.records)

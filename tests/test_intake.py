@@ -569,7 +569,7 @@ def test_list_inputs_skips_lock_and_dot_files(tmp_path):
         (inbox / name).write_bytes(b"x")
     (archive / "z.xlsx").write_bytes(b"x")
     (inbox / "sub.xlsx").mkdir()
-    found = list_inputs([inbox, archive])
+    found = list_inputs([inbox, archive, tmp_path / "not-there"])
     assert [p.relative_to(tmp_path).as_posix() for p in found] == [
         "archive/z.xlsx", "inbox/a.CSV", "inbox/b.xlsx", "inbox/c.xls", "inbox/d.xlsm"]
 
