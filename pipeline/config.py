@@ -115,6 +115,7 @@ def load_config(path: str | Path = "config.yaml", overrides: dict[str, str] | No
     departments = _departments(raw, problems)
     paths = _paths(raw, path.parent, overrides or {}, problems)
     _check_sections(raw, problems)
+    _check_classification(raw, categories, problems)
     if problems:
         raise ConfigError(problems)
     return Config(path, raw, columns, categories, enums, departments, paths)
@@ -288,3 +289,18 @@ def _check_sections(raw: dict, problems: list[str]) -> None:
     same, suspect = merge.get("same_item_score"), merge.get("suspect_score")
     if not isinstance(same, (int, float)) or not isinstance(suspect, (int, float)) or suspect > same:
         problems.append("merge 的 same_item_score 与 suspect_score 应为数字，且 suspect_score 不大于 same_item_score")
+
+
+def _check_classification(raw: dict, categories: tuple[Category, ...], problems: list[str]) -> None:
+    section = raw.get("classification") or {}
+    for key in ("min_score", "min_margin", "contradict_score", "fuzzy_threshold", "case_no_score"):
+        if not isinstance(section.get(key), (int, float)) or isinstance(section.get(key), bool):
+            problems.append(f"classification 缺少 {key}，或不是数字")
+    markers = section.get("case_no_markers") or {}
+    codes = {c.code for c in categories}
+    if not isinstance(markers, dict):
+        problems.append("classification 的 case_no_markers 应为“案号中的字: 类别代码”")
+    else:
+        for marker, code in markers.items():
+            if str(code) not in codes:
+                problems.append(f"classification 的 case_no_markers 中“{marker}”指向不存在的类别 {code}")

@@ -251,3 +251,16 @@ def test_inference_accuracy_on_the_labelled_set(config, capsys):
         print("\n分类准确率（labelled_descriptions.csv）\n" + "\n".join(lines))
     assert totals["all"][0] >= 0.9
     assert totals["all"][1] >= 0.75  # most rows must be inferred at all, or accuracy means little
+
+
+def test_broken_classification_section_is_reported_when_the_config_loads(tmp_path):
+    from pipeline.errors import ConfigError
+    raw = yaml.safe_load((ROOT / "config.yaml").read_text(encoding="utf-8"))
+    del raw["classification"]["min_score"]
+    raw["classification"]["case_no_markers"] = {"执": "A9"}
+    path = tmp_path / "config.yaml"
+    path.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(ConfigError) as info:
+        load_config(path)
+    assert any("min_score" in line for line in info.value.lines)
+    assert any("A9" in line for line in info.value.lines)
