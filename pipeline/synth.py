@@ -40,6 +40,7 @@ _REGIONS = (("郏县", "410425"), ("郏县", "410425"), ("平顶山市", "410400
 _TRADES = ("鑫源 恒达 宏图 金桥 中原 天瑞 广源 宏发 瑞丰 长青 华隆 兴达 润泽 鸿运 安泰 龙腾 嘉禾 盛世 通达 永盛 "
            "福瑞 华鑫 汇丰 祥和 东方 德润 隆基 锦程 新宇 博远 卓越 昌盛 聚力 顺发 金泰 万通 宏昌 鼎盛 豫龙 汝河 "
            "青龙 紫云 泰和 亿达 宇航 天成 凯旋 信诚 中泰 恒信 佳美 瑞祥 开元 大地 正源 华宇 兴隆 汇通 金鼎").split()
+_TRADE_CHARS = "".join(sorted(set("".join(_TRADES))))
 _INDUSTRIES = ("建筑工程 市政工程 路桥建设 水利工程 商贸 食品 牧业 物流 电气设备 文化旅游开发 节能科技 新材料 "
                "园林绿化 汽车销售服务 建设工程 教育咨询 医疗器械 农业开发 置业 环保科技 建材 机械制造 服装 "
                "印务 信息技术 能源 劳务服务 装饰工程 粮油 红牛养殖").split()
@@ -189,12 +190,14 @@ class _Maker:
         return _Item(item_id, category, company, region, values)
 
     def _trade_name(self) -> str:
-        for _ in range(50):
-            key = (self.rng.choice(_TRADES), self.rng.choice(_INDUSTRIES))
+        """A trade name + industry not used before: curated names first, then pairs of their characters."""
+        for attempt in range(400):
+            trade = self.rng.choice(_TRADES) if attempt < 50 else "".join(self.rng.sample(_TRADE_CHARS, 2))
+            key = (trade, self.rng.choice(_INDUSTRIES))
             if key not in self.used_companies:
                 break
-        else:  # pools exhausted: a numbered trade name keeps companies distinct
-            key = (self.rng.choice(_TRADES) + str(len(self.used_companies)), self.rng.choice(_INDUSTRIES))
+        else:
+            key = (key[0] + _SURNAMES[len(self.used_companies) % len(_SURNAMES)] * 2, key[1])
         self.used_companies.add(key)
         return "".join(key)
 
