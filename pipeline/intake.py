@@ -34,6 +34,7 @@ DEFAULTS = {"max_unzipped_mb": 300, "header_scan_rows": 30, "min_header_keys": 2
             "department_labels": ["填报单位", "报送单位"], "date_labels": ["填报日期", "报送日期"]}
 _EXCEL_EPOCH = date(1899, 12, 30)
 _DATE_TEXT = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})")
+_BLANK_FILL = re.compile(r"[_＿\s…—-]*")
 _PUNCT = re.compile(r"[\s,，.。;；:：!！、]")
 
 
@@ -336,7 +337,8 @@ def _after_label(line: str, labels: list[str], stops: tuple[str, ...]) -> str:
         return ""
     rest = line[m.end():]
     cut = min((i for s in stops if (i := rest.find(s)) >= 0), default=len(rest))
-    return _PUNCT.sub("", rest[:cut].split("  ")[0])
+    value = _PUNCT.sub("", rest[:cut].split("  ")[0])
+    return "" if _BLANK_FILL.fullmatch(value) else value  # the template's ____ placeholder is no name
 
 
 def _filled_date(line: str, labels: list[str]) -> date | None:

@@ -605,3 +605,10 @@ def test_filled_date_on_its_own_line_and_as_a_serial_number(tmp_path, intake_con
         ws.append(row)
     wb.save(tmp_path / "a.xlsx")
     assert only(read_file(tmp_path / "a.xlsx", intake_config)).filled_date == date(2021, 11, 20)
+
+
+def test_unfilled_template_placeholder_falls_back_to_the_file_name(tmp_path, intake_config):
+    path = write_xlsx(tmp_path / "薛店镇台账.xlsx", [HEADER, *rows_of(1)],
+                      line="填报单位：____  填报人：____  联系电话：____  填报日期：____")
+    src = only(read_file(path, intake_config))
+    assert (src.department, src.disposition) == ("薛店镇人民政府", "processed")
