@@ -1,0 +1,648 @@
+"""Mail: collect ledger attachments from the office mailbox (IMAP); send feedback and reminders (SMTP).
+
+Every saved attachment is recorded in `<inbox>/.mail-index.json` (sender, department, Message-ID,
+date, sha256), which makes a second fetch a no-op and lets `sender_department` name the department
+whose mailbox sent a file. A message is marked read only when all its attachments are on disk.
+"""
+from __future__ import annotations
+
+import codecs
+import email
+import email.policy
+import hashlib
+import imaplib
+import json
+import logging
+import mimetypes
+import os
+import re
+import smtplib
+import ssl
+import unicodedata
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from email.header import decode_header
+from email import encoders
+from email.header import Header
+from email.message import EmailMessage, Message
+from email.mime.base import MIMEBase
+from email.mime.multipart import MIMEMultipart
+from email.mime.text import MIMEText
+from email.utils import formataddr, formatdate, make_msgid, parseaddr, parsedate_to_datetime
+from pathlib import Path
+from typing import Iterator
+
+from .config import Config
+from .errors import ConfigError, RunError
+from .findings import WARNING
+
+log = logging.getLogger(__name__)
+
+INDEX_NAME = ".mail-index.json"
+TLS_MODES = ("ssl", "starttls", "none")
+_UNSAFE = re.compile(r'[<>:"|?*]')
+_ENCODED_WORD = re.compile(r"=\?([^?]+)\?([bBqQ])\?([^?]*)\?=")
+_RAW_NAME = re.compile(r'(?:^|;)\s*(?:file)?name\s*=\s*"?([^";]+)"?', re.IGNORECASE)
+_DEVICES = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)), *(f"LPT{i}" for i in range(1, 10))}
+_MAX_NAME_BYTES = 200
+
+
+@dataclass
+class FetchResult:
+    saved: list[Path] = field(default_factory=list)
+    skipped: list[tuple[str, str]] = field(default_factory=list)  # (what, reason)
+    messages: int = 0                                             # unseen messages looked at
+
+    def lines(self) -> list[str]:
+        out = [f"查看未读邮件 {self.messages} 封，收取附件 {len(self.saved)} 个。"]
+        out += [f"  已保存：{p.name}" for p in self.saved]
+        out += [f"  跳过：{what}（{why}）" for what, why in self.skipped]
+        return out
+
+
+@dataclass(frozen=True)
+class _Envelope:
+    message_id: str
+    sender: str
+    department: str | None
+    sent: datetime | None
+    subject: str
+
+
+# --- settings ---------------------------------------------------------------------------------
+
+def mail_settings(config: Config) -> dict:
+    """The `mail:` section, checked; raise ConfigError listing every problem."""
+    mail = config.section("mail")
+    problems = [f"mail.{name}.{p}" for name in ("imap", "smtp") for p in _server_problems(mail.get(name) or {})]
+    for address, dep in (mail.get("senders") or {}).items():
+        if not config.department(str(dep)):
+            problems.append(f"mail.senders 中 {address} 对应的单位“{dep}”不在单位名录中")
+    for dep in mail.get("departments") or {}:
+        if not config.department(str(dep)):
+            problems.append(f"mail.departments 中的单位“{dep}”不在单位名录中")
+    if problems:
+        raise ConfigError(problems)
+    return mail
+
+
+def _server_problems(server: dict) -> list[str]:
+    out = []
+    if not server.get("host"):
+        out.append("host：未填写服务器地址")
+    if not isinstance(server.get("port"), int):
+        out.append("port：端口应为数字")
+    if str(server.get("tls", "ssl")) not in TLS_MODES:
+        out.append(f"tls：应为 {' / '.join(TLS_MODES)} 之一")
+    if "password" in server:
+        out.append("password：不要把密码写在 config.yaml 中，请放在 password_env 指定的环境变量里")
+    return out
+
+
+def _secret(server: dict, given: str | None, needed: bool = True) -> str | None:
+    if given is not None or not needed:
+        return given
+    env = str(server.get("password_env") or "")
+    value = os.environ.get(env) if env else None
+    if not value:
+        raise ConfigError(f"未设置邮箱密码：请设置环境变量 {env or '（mail 中的 password_env）'}")
+    return value
+
+
+def sender_map(config: Config) -> dict[str, str]:
+    """Sender address (lower case) → canonical department."""
+    senders = config.section("mail").get("senders") or {}
+    return {str(a).strip().lower(): config.department(str(d)) for a, d in senders.items() if config.department(str(d))}
+
+
+def department_addresses(config: Config) -> dict[str, str]:
+    """Canonical department → address: `mail.departments`, else the first sender address of that department."""
+    out: dict[str, str] = {}
+    for address, dep in sender_map(config).items():
+        out.setdefault(dep, address)
+    for dep, address in (config.section("mail").get("departments") or {}).items():
+        out[config.department(str(dep)) or str(dep)] = str(address).strip()
+    return out
+
+
+# --- attachment names -------------------------------------------------------------------------
+
+def safe_name(name: str, fallback: str = "附件") -> str:
+    """A file name safe on Windows and Linux: no directories, control characters, reserved
+    characters, `..` or leading dot; the extension kept; at most 200 bytes in UTF-8."""
+    name = unicodedata.normalize("NFC", name or "")
+    name = re.split(r"[/\\]", name)[-1]
+    name = "".join(ch for ch in name if unicodedata.category(ch)[0] != "C" and unicodedata.category(ch) not in ("Zl", "Zp"))
+    stem, dot, suffix = _UNSAFE.sub("_", name).rpartition(".")
+    if not dot:
+        stem, suffix = suffix, ""
+    stem = re.sub(r"\.{2,}", ".", stem).strip(" .") or fallback
+    suffix = suffix.strip(" .")
+    if stem.split(".")[0].upper() in _DEVICES:
+        stem = f"_{stem}"
+    suffix = f".{suffix}" if suffix else ""
+    while len((stem + suffix).encode("utf-8")) > _MAX_NAME_BYTES:
+        stem = stem[:-1]
+    return stem + suffix
+
+
+def attachment_name(part: Message) -> str | None:
+    """The decoded file name of a MIME part (RFC 2231 and RFC 2047, GB2312 read as GB18030)."""
+    try:
+        name = part.get_filename()
+    except (ValueError, LookupError):
+        name = None
+    if name and "=?" not in name and not _garbled(name):
+        return name
+    for header in ("Content-Disposition", "Content-Type"):
+        raw = _raw_header(part, header)
+        match = _RAW_NAME.search(raw)
+        if match and "*=" not in match.group(0):
+            return decode_words(_eight_bit(match.group(1).strip()))
+    return name
+
+
+def _garbled(text: str) -> bool:
+    return "\ufffd" in text or any("\udc80" <= ch <= "\udcff" for ch in text)
+
+
+def _eight_bit(text: str) -> str:
+    """Raw 8-bit header text (parsed with surrogate escapes) decoded as UTF-8, else GB18030."""
+    if not _garbled(text):
+        return text
+    data = text.encode("utf-8", "surrogateescape")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        return data.decode("gb18030", errors="replace")
+
+
+def _raw_header(part: Message, header: str) -> str:
+    for key, value in part.raw_items():
+        if key.lower() == header.lower():
+            return re.sub(r"\r?\n[ \t]+", " ", str(value))
+    return ""
+
+
+def decode_words(text: str) -> str:
+    """Decode RFC 2047 encoded words; the GB family is decoded as GB18030 (mailers label GBK as GB2312)."""
+    if "=?" not in text:
+        return text
+    text = re.sub(r"\?=\s+=\?", "?==?", text)
+    parts = []
+    for chunk, charset in decode_header(text):
+        if isinstance(chunk, str):
+            parts.append(chunk)
+            continue
+        parts.append(chunk.decode(_codec(charset), errors="replace"))
+    return "".join(parts)
+
+
+def _codec(charset: str | None) -> str:
+    charset = (charset or "ascii").lower()
+    if charset in ("gb2312", "gbk", "gb18030", "x-gbk", "cp936", "euc-cn"):
+        return "gb18030"
+    try:
+        return codecs.lookup(charset).name
+    except LookupError:
+        return "utf-8"
+
+
+# --- fetching ---------------------------------------------------------------------------------
+
+def fetch_mail(config: Config, inbox: Path, password: str | None = None) -> FetchResult:
+    """Save the spreadsheet attachments of unseen messages into `inbox`; mark a message read once
+    all of its attachments are on disk. Attachments saved before are not saved again."""
+    mail = mail_settings(config)
+    imap = mail.get("imap") or {}
+    secret = _secret(imap, password)
+    inbox = Path(inbox)
+    inbox.mkdir(parents=True, exist_ok=True)
+    index, result = MailIndex(inbox), FetchResult()
+    with _imap_session(imap, secret) as conn:
+        for uid in _unseen(conn):
+            result.messages += 1
+            _take_message(conn, uid, config, mail, index, result)
+    return result
+
+
+@contextmanager
+def _imap_session(imap: dict, password: str) -> Iterator[imaplib.IMAP4]:
+    host, port, mode = str(imap["host"]), int(imap["port"]), str(imap.get("tls", "ssl"))
+    timeout = float(imap.get("timeout") or 30)
+    try:
+        if mode == "ssl":
+            conn = imaplib.IMAP4_SSL(host, port, ssl_context=ssl.create_default_context(), timeout=timeout)
+        else:
+            conn = imaplib.IMAP4(host, port, timeout=timeout)
+            if mode == "starttls":
+                conn.starttls(ssl.create_default_context())
+    except (OSError, imaplib.IMAP4.error) as exc:
+        raise RunError(f"无法连接收件服务器 {host}:{port}（{exc}），请检查网络和 mail.imap 设置")
+    try:
+        _imap_open(conn, imap, password)
+        yield conn
+    finally:
+        _quietly(conn.logout)
+
+
+def _imap_open(conn: imaplib.IMAP4, imap: dict, password: str) -> None:
+    try:
+        conn.login(str(imap.get("user") or ""), password)
+    except imaplib.IMAP4.error:
+        raise RunError(f"邮箱登录失败：请检查 mail.imap.user 和环境变量 {imap.get('password_env')} 中的密码（授权码）")
+    folder = str(imap.get("folder") or "INBOX")
+    typ, _ = conn.select(_quote(folder))
+    if typ != "OK":
+        raise RunError(f"邮箱中没有文件夹“{folder}”，请检查 mail.imap.folder")
+
+
+def _quote(folder: str) -> str:
+    return '"' + folder.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def _quietly(action) -> None:
+    try:
+        action()
+    except (OSError, imaplib.IMAP4.error):
+        pass
+
+
+def _unseen(conn: imaplib.IMAP4) -> list[bytes]:
+    typ, data = conn.uid("SEARCH", None, "UNSEEN")
+    if typ != "OK":
+        raise RunError("收件服务器拒绝了查询未读邮件的请求")
+    return (data[0] or b"").split()
+
+
+def _raw_message(conn: imaplib.IMAP4, uid: bytes) -> bytes | None:
+    typ, data = conn.uid("FETCH", uid, "(BODY.PEEK[])")
+    if typ != "OK":
+        return None
+    return next((item[1] for item in data if isinstance(item, tuple) and len(item) > 1), None)
+
+
+def _take_message(conn: imaplib.IMAP4, uid: bytes, config: Config, mail: dict, index: "MailIndex",
+                  result: FetchResult) -> None:
+    raw = _raw_message(conn, uid)
+    if raw is None:
+        result.skipped.append((f"邮件 UID {uid.decode()}", "无法读取邮件内容，保持未读"))
+        return
+    msg = email.message_from_bytes(raw, policy=email.policy.default)
+    env = _envelope(msg, raw, config)
+    label = f"{env.sender or '未知发件人'}《{env.subject}》"
+    parts = _spreadsheets(msg, config)
+    if not parts:
+        result.skipped.append((label, "没有表格附件，保持未读"))
+    elif env.department is None and not mail.get("accept_unknown_senders", True):
+        result.skipped.append((label, "发件邮箱不在 mail.senders 中，未收取，保持未读"))
+    elif all(_save(index, env, name, data, result) for name, data in parts):
+        conn.uid("STORE", uid, "+FLAGS", "(\\Seen)")
+
+
+def _envelope(msg: EmailMessage, raw: bytes, config: Config) -> _Envelope:
+    sender = parseaddr(_header(msg, "From"))[1].strip().lower()
+    message_id = _header(msg, "Message-ID").strip() or "sha256:" + hashlib.sha256(raw).hexdigest()
+    return _Envelope(message_id, sender, sender_map(config).get(sender), _sent(_header(msg, "Date")),
+                     _header(msg, "Subject") or "无主题")
+
+
+def _header(msg: EmailMessage, name: str) -> str:
+    try:
+        return str(msg.get(name, "") or "")
+    except (ValueError, LookupError, TypeError):
+        return ""
+
+
+def _sent(text: str) -> datetime | None:
+    try:
+        when = parsedate_to_datetime(text)
+    except (TypeError, ValueError, IndexError):
+        return None
+    return when if when.tzinfo else when.astimezone()
+
+
+def _spreadsheets(msg: EmailMessage, config: Config) -> list[tuple[str, bytes]]:
+    from .intake import settings
+
+    types = {t.lower() for t in settings(config)["file_types"]}
+    out = []
+    for part in msg.walk():
+        if part.is_multipart():
+            continue
+        name = attachment_name(part)
+        if name and Path(safe_name(name)).suffix.lower() in types:
+            out.append((name, part.get_payload(decode=True) or b""))
+    return out
+
+
+def _save(index: "MailIndex", env: _Envelope, name: str, data: bytes, result: FetchResult) -> bool:
+    digest = hashlib.sha256(data).hexdigest()
+    if index.has(env.message_id, name, digest):
+        result.skipped.append((name, "此前已收取"))
+        return True
+    try:
+        path = _write_new(index.folder, safe_name(name), data, digest)
+        if env.sent:
+            os.utime(path, (env.sent.timestamp(), env.sent.timestamp()))
+    except OSError as exc:
+        result.skipped.append((name, f"保存失败（{exc}），邮件保持未读，下次再收"))
+        return False
+    index.add(path.name, name, env, digest)
+    result.saved.append(path)
+    return True
+
+
+def _write_new(folder: Path, name: str, data: bytes, digest: str) -> Path:
+    """Write via a hidden temp file and fsync, then link it to the first free name (never overwrite).
+    A file of that name with the same bytes (saved before the index was updated) is reused."""
+    tmp = folder / f".{digest[:16]}.part"
+    with open(tmp, "wb") as fh:
+        fh.write(data)
+        fh.flush()
+        os.fsync(fh.fileno())
+    try:
+        return _link_free(tmp, folder / name, digest)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def _link_free(tmp: Path, target: Path, digest: str) -> Path:
+    n, candidate = 1, target
+    while True:
+        try:
+            os.link(tmp, candidate)
+            _sync_dir(candidate.parent)
+            return candidate
+        except FileExistsError:
+            if _sha256(candidate) == digest:
+                return candidate
+        candidate = target.with_name(f"{target.stem}({n}){target.suffix}")
+        n += 1
+
+
+def _sync_dir(folder: Path) -> None:
+    if os.name != "posix":
+        return
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _sha256(path: Path) -> str:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return ""
+
+
+# --- the record of saved attachments ----------------------------------------------------------
+
+class MailIndex:
+    """`<inbox>/.mail-index.json`: one record per saved attachment, rewritten atomically."""
+
+    def __init__(self, folder: Path):
+        self.folder = Path(folder)
+        self.path = self.folder / INDEX_NAME
+        self.records: list[dict] = _read_records(self.path)
+        self._keys = {(r.get("message_id"), r.get("attachment"), r.get("sha256")) for r in self.records}
+
+    def has(self, message_id: str, attachment: str, digest: str) -> bool:
+        return (message_id, attachment, digest) in self._keys
+
+    def add(self, saved: str, attachment: str, env: _Envelope, digest: str) -> None:
+        self.records.append({"file": saved, "attachment": attachment, "sender": env.sender,
+                             "department": env.department, "message_id": env.message_id,
+                             "date": env.sent.isoformat() if env.sent else None, "sha256": digest,
+                             "saved_at": datetime.now(timezone.utc).isoformat(timespec="seconds")})
+        self._keys.add((env.message_id, attachment, digest))
+        self._write()
+
+    def _write(self) -> None:
+        tmp = self.path.with_name(self.path.name + ".part")
+        tmp.write_text(json.dumps({"version": 1, "files": self.records}, ensure_ascii=False, indent=1),
+                       encoding="utf-8")
+        os.replace(tmp, self.path)
+
+
+def _read_records(path: Path) -> list[dict]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return []
+    except (OSError, ValueError) as exc:
+        raise RunError(f"邮件收取记录 {path} 无法读取（{exc}），请修复或改名后重试")
+    return list(data.get("files") or []) if isinstance(data, dict) else []
+
+
+def mail_record(path: Path, inbox: Path | None = None) -> dict | None:
+    """The index record of a saved file: same name and bytes, else same bytes (the file was moved
+    or renamed, e.g. archived), else the latest record of that name."""
+    path = Path(path)
+    folders = [path.parent] + ([Path(inbox)] if inbox and Path(inbox).resolve() != path.parent.resolve() else [])
+    records = [r for folder in folders for r in _read_records(folder / INDEX_NAME)]
+    if not records:
+        return None
+    digest = _sha256(path)
+    for test in (lambda r: r.get("file") == path.name and r.get("sha256") == digest,
+                 lambda r: r.get("sha256") == digest,
+                 lambda r: r.get("file") == path.name):
+        found = [r for r in records if test(r)]
+        if found:
+            return found[-1]
+    return None
+
+
+def sender_department(path: Path, inbox: Path | None = None) -> str | None:
+    """The department whose mailbox sent this file (from `mail.senders`), or None."""
+    record = mail_record(path, inbox)
+    return record.get("department") if record else None
+
+
+# --- sending ----------------------------------------------------------------------------------
+
+def send_feedback(config: Config, run_dir: Path, summary: dict, password: str | None = None) -> list[str]:
+    """Mail each department that sent a file its `feedback/<department>.xlsx`. Off unless `mail.replies`."""
+    mail = mail_settings(config)
+    if not mail.get("replies"):
+        return ["未发送反馈邮件：config.yaml 中 mail.replies 为 false。"]
+    messages, lines = feedback_messages(config, Path(run_dir), summary)
+    return lines + _send_all(mail.get("smtp") or {}, messages, password)
+
+
+def feedback_messages(config: Config, run_dir: Path, summary: dict) -> tuple[list[Message], list[str]]:
+    """The feedback emails of a run (not sent), and lines for departments that cannot be mailed."""
+    from .feedback import feedback_name
+
+    mail, addresses = config.section("mail"), department_addresses(config)
+    groups: dict[str, list[dict]] = {}
+    for f in summary.get("files") or []:
+        if f.get("disposition") != "ignored":
+            groups.setdefault(feedback_name(f.get("department"), f["name"]), []).append(f)
+    messages, lines = [], []
+    for name, files in groups.items():
+        to = addresses.get(name) or _recorded_sender(config, files)
+        attachment = run_dir / "feedback" / f"{name}.xlsx"
+        if not to:
+            lines.append(f"未发送：{name} 没有登记邮箱（mail.departments）")
+        elif not attachment.is_file():
+            lines.append(f"未发送：{name} 的反馈表 {attachment.name} 不存在")
+        else:
+            body = feedback_text(name, files, summary, _warnings(attachment), str(mail.get("resubmit_deadline") or ""))
+            messages.append(_message(mail, to, f"台账报送反馈（{summary.get('period', '')}）：{name}", body, attachment))
+    return messages, lines
+
+
+def _recorded_sender(config: Config, files: list[dict]) -> str | None:
+    inbox = config.paths.get("inbox")
+    for f in files:
+        record = mail_record(inbox / f["name"], inbox) if inbox else None
+        if record and record.get("sender"):
+            return record["sender"]
+    return None
+
+
+def _warnings(workbook: Path) -> int:
+    """提醒 cells on the feedback workbook's first sheet (its list of findings)."""
+    from python_calamine import CalamineWorkbook
+
+    try:
+        book = CalamineWorkbook.from_path(str(workbook))
+        rows = book.get_sheet_by_index(0).to_python()
+    except Exception:  # noqa: BLE001 - an unreadable workbook only loses the count, never the email
+        return 0
+    return sum(1 for row in rows for cell in row if cell == WARNING)
+
+
+def feedback_text(department: str, files: list[dict], summary: dict, warnings: int, deadline: str) -> str:
+    from .feedback import DISPOSITION_TEXT
+
+    lines = [f"{department}：", "",
+             f"贵单位报送的政务失信问题排查整治台账（{summary.get('period', '')}）已收到，处理结果如下："]
+    for f in files:
+        text = f"  文件“{f['name']}”：{DISPOSITION_TEXT.get(f.get('disposition'), f.get('disposition'))}"
+        if f.get("disposition") == "processed":
+            text += f"，共 {f.get('rows_read', 0)} 行，收录 {f.get('rows_accepted', 0)} 行，退回 {f.get('rows_rejected', 0)} 行"
+        lines.append(text + (f"（{f['reason']}）" if f.get("reason") else "") + "。")
+    returned = sum(int(f.get("rows_rejected") or 0) for f in files)
+    lines.append(f"  另有 {warnings} 处提醒（已收录，请核对）。" if warnings else "  没有需要核对的提醒。")
+    lines += ["", "详细情况见附件反馈表：红色为错误（整行退回），黄色为提醒，批注写明了如何修改。"]
+    if returned or any(f.get("disposition") == "rejected" for f in files):
+        lines.append(f"请按反馈表改正后，于{deadline or '下次报送截止前'}将本单位完整的台账（不是只报改正的行）重新发送到本邮箱。")
+    else:
+        lines.append("本次报送的数据已全部收录，感谢配合。下次报送时请继续使用完整台账，更新整改进展。")
+    return "\n".join(lines + ["", "郏县社会信用体系建设领导小组办公室", "（本邮件由台账汇总程序自动发送）"])
+
+
+def send_reminders(config: Config, summary_or_missing: list[str] | dict, period: str, deadline_text: str,
+                   password: str | None = None) -> list[str]:
+    """催报: mail the departments still missing this period. Off unless `mail.reminders`."""
+    mail = mail_settings(config)
+    if not mail.get("reminders"):
+        return ["未发送催报邮件：config.yaml 中 mail.reminders 为 false。"]
+    missing = summary_or_missing
+    if isinstance(missing, dict):
+        missing = (missing.get("departments") or {}).get("missing") or []
+    messages, lines = reminder_messages(config, list(missing), period, deadline_text)
+    return lines + _send_all(mail.get("smtp") or {}, messages, password)
+
+
+def reminder_messages(config: Config, missing: list[str], period: str, deadline_text: str) -> tuple[list[Message], list[str]]:
+    mail, addresses = config.section("mail"), department_addresses(config)
+    messages, lines = [], []
+    for dep in missing:
+        name = config.department(dep) or dep
+        if not addresses.get(name):
+            lines.append(f"未催报：{name} 没有登记邮箱（mail.departments）")
+            continue
+        messages.append(_message(mail, addresses[name], f"催报：请报送{period}政务失信问题排查整治台账",
+                                 reminder_text(name, period, deadline_text)))
+    return messages, lines
+
+
+def reminder_text(department: str, period: str, deadline_text: str) -> str:
+    return "\n".join([f"{department}：", "",
+                      f"截至目前，贵单位尚未报送本期（{period}）政务失信问题排查整治台账。",
+                      f"请于{deadline_text}前将本单位最新的完整台账（使用标准模板）发送到本邮箱；"
+                      "经排查未发现问题的，请报送零报告（在台账中填写“经排查无相关问题”）。",
+                      "", "郏县社会信用体系建设领导小组办公室", "（本邮件由台账汇总程序自动发送）"])
+
+
+def missing_departments(config: Config, period: str) -> list[str]:
+    """Departments missing in the period's run.json; every registry department if the period has not run."""
+    manifest = config.paths["outbox"] / period / "run.json"
+    if not manifest.is_file():
+        return config.department_names
+    data = json.loads(manifest.read_text(encoding="utf-8"))
+    return list((data.get("departments") or {}).get("missing") or [])
+
+
+def _message(mail: dict, to: str, subject: str, body: str, attachment: Path | None = None) -> Message:
+    smtp = mail.get("smtp") or {}
+    sender_name, sender_addr = parseaddr(str(smtp.get("from") or smtp.get("user") or ""))
+    msg = MIMEMultipart() if attachment is not None else MIMEText(body, "plain", "utf-8")
+    msg["From"] = formataddr((Header(sender_name, "utf-8").encode(), sender_addr)) if sender_name else sender_addr
+    msg["To"] = to
+    msg["Subject"] = Header(subject, "utf-8")
+    msg["Message-ID"] = make_msgid(domain=(sender_addr.rpartition("@")[2] or None))
+    msg["Date"] = formatdate(localtime=True)
+    if attachment is not None:
+        msg.attach(MIMEText(body, "plain", "utf-8"))
+        msg.attach(_attachment(attachment))
+    return msg
+
+
+def _attachment(path: Path) -> MIMEBase:
+    """The file name both as RFC 2231 (standard) and as an RFC 2047 `name` (what Outlook, Foxmail
+    and webmail in China read), so no client shows a garbled or generic name."""
+    ctype = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+    part = MIMEBase(*ctype.split("/", 1))
+    part.set_payload(path.read_bytes())
+    encoders.encode_base64(part)
+    part.set_param("name", Header(path.name, "utf-8").encode())
+    part.add_header("Content-Disposition", "attachment", filename=("utf-8", "", path.name))
+    return part
+
+
+def _send_all(smtp: dict, messages: list[Message], password: str | None) -> list[str]:
+    if not messages:
+        return []
+    secret = _secret(smtp, password, needed=bool(smtp.get("user")))
+    lines = []
+    with _smtp_session(smtp, secret) as conn:
+        for msg in messages:
+            try:
+                conn.send_message(msg)
+                lines.append(f"已发送：{msg['To']}《{msg['Subject']}》")
+            except smtplib.SMTPException as exc:
+                lines.append(f"发送失败：{msg['To']}《{msg['Subject']}》（{exc}）")
+    return lines
+
+
+@contextmanager
+def _smtp_session(smtp: dict, password: str | None) -> Iterator[smtplib.SMTP]:
+    host, port, mode = str(smtp["host"]), int(smtp["port"]), str(smtp.get("tls", "ssl"))
+    timeout = float(smtp.get("timeout") or 30)
+    try:
+        if mode == "ssl":
+            conn = smtplib.SMTP_SSL(host, port, timeout=timeout, context=ssl.create_default_context())
+        else:
+            conn = smtplib.SMTP(host, port, timeout=timeout)
+            if mode == "starttls":
+                conn.starttls(context=ssl.create_default_context())
+        if smtp.get("user"):
+            conn.login(str(smtp["user"]), password or "")
+    except smtplib.SMTPAuthenticationError:
+        raise RunError(f"发件邮箱登录失败：请检查 mail.smtp.user 和环境变量 {smtp.get('password_env')} 中的密码")
+    except (OSError, smtplib.SMTPException) as exc:
+        raise RunError(f"无法连接发件服务器 {host}:{port}（{exc}），请检查网络和 mail.smtp 设置")
+    try:
+        yield conn
+    finally:
+        try:
+            conn.quit()
+        except (OSError, smtplib.SMTPException):
+            pass
