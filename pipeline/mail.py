@@ -297,8 +297,10 @@ def _take_message(conn: imaplib.IMAP4, uid: bytes, config: Config, mail: dict, i
         result.skipped.append((label, "没有表格附件，保持未读"))
     elif env.department is None and not mail.get("accept_unknown_senders", True):
         result.skipped.append((label, "发件邮箱不在 mail.senders 中，未收取，保持未读"))
-    elif all(_save(index, env, name, data, result) for name, data in parts):
+    elif all([_save(index, env, name, data, result) for name, data in parts]):
         conn.uid("STORE", uid, "+FLAGS", "(\\Seen)")
+        return
+    log.info("邮件 %s 保持未读：%s", label, result.skipped[-1][1] if result.skipped else "")
 
 
 def _envelope(msg: EmailMessage, raw: bytes, config: Config) -> _Envelope:
@@ -351,6 +353,7 @@ def _save(index: "MailIndex", env: _Envelope, name: str, data: bytes, result: Fe
         return False
     index.add(path.name, name, env, digest)
     result.saved.append(path)
+    log.info("收取附件 %s（发件人 %s，单位 %s）", path.name, env.sender, env.department or "未登记")
     return True
 
 
@@ -372,7 +375,7 @@ def _link_free(tmp: Path, target: Path, digest: str) -> Path:
     n, candidate = 1, target
     while True:
         try:
-            os.link(tmp, candidate)
+            _place(tmp, candidate)
             _sync_dir(candidate.parent)
             return candidate
         except FileExistsError:
@@ -380,6 +383,15 @@ def _link_free(tmp: Path, target: Path, digest: str) -> Path:
                 return candidate
         candidate = target.with_name(f"{target.stem}({n}){target.suffix}")
         n += 1
+
+
+def _place(tmp: Path, target: Path) -> None:
+    """Give the temp file its name without ever replacing a file: a hard link on POSIX;
+    on Windows a rename, which refuses an existing target."""
+    if os.name == "nt":
+        os.rename(tmp, target)
+    else:
+        os.link(tmp, target)
 
 
 def _sync_dir(folder: Path) -> None:
