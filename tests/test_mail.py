@@ -486,3 +486,10 @@ def test_missing_departments(tmp_path):
     run_dir.mkdir(parents=True)
     (run_dir / "run.json").write_text(json.dumps({"departments": {"missing": ["县商务局"]}}), encoding="utf-8")
     assert mail.missing_departments(config, "2026-W48") == ["县商务局"]
+
+
+def test_the_shipped_config_has_a_valid_mail_section_with_sending_off():
+    config = load_config(ROOT / "config.yaml")
+    settings = mail.mail_settings(config)
+    assert settings["replies"] is False and settings["reminders"] is False
+    assert "password" not in settings["imap"] and settings["imap"]["password_env"]
