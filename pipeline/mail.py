@@ -133,7 +133,7 @@ def safe_name(name: str, fallback: str = "附件") -> str:
     characters, `..` or leading dot; the extension kept; at most 200 bytes in UTF-8."""
     name = unicodedata.normalize("NFC", name or "")
     name = re.split(r"[/\\]", name)[-1]
-    name = "".join(ch for ch in name if unicodedata.category(ch)[0] != "C" and unicodedata.category(ch) not in ("Zl", "Zp"))
+    name = "".join(ch for ch in name if not _invisible(ch))
     stem, dot, suffix = _UNSAFE.sub("_", name).rpartition(".")
     if not dot:
         stem, suffix = suffix, ""
@@ -145,6 +145,11 @@ def safe_name(name: str, fallback: str = "附件") -> str:
     while len((stem + suffix).encode("utf-8")) > _MAX_NAME_BYTES:
         stem = stem[:-1]
     return stem + suffix
+
+
+def _invisible(ch: str) -> bool:
+    """Control, format (e.g. the right-to-left override that disguises an extension) and line separators."""
+    return unicodedata.category(ch) in ("Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp")
 
 
 def attachment_name(part: Message) -> str | None:
@@ -562,7 +567,8 @@ def send_reminders(config: Config, summary_or_missing: list[str] | dict, period:
     return lines + _send_all(mail.get("smtp") or {}, messages, password)
 
 
-def reminder_messages(config: Config, missing: list[str], period: str, deadline_text: str) -> tuple[list[Message], list[str]]:
+def reminder_messages(config: Config, missing: list[str], period: str,
+                      deadline_text: str) -> tuple[list[Message], list[str]]:
     mail, addresses = config.section("mail"), department_addresses(config)
     messages, lines = [], []
     for dep in missing:
@@ -636,15 +642,9 @@ def _send_all(smtp: dict, messages: list[Message], password: str | None) -> list
 
 @contextmanager
 def _smtp_session(smtp: dict, password: str | None) -> Iterator[smtplib.SMTP]:
-    host, port, mode = str(smtp["host"]), int(smtp["port"]), str(smtp.get("tls", "ssl"))
-    timeout = float(smtp.get("timeout") or 30)
+    host, port = str(smtp["host"]), int(smtp["port"])
     try:
-        if mode == "ssl":
-            conn = smtplib.SMTP_SSL(host, port, timeout=timeout, context=ssl.create_default_context())
-        else:
-            conn = smtplib.SMTP(host, port, timeout=timeout)
-            if mode == "starttls":
-                conn.starttls(context=ssl.create_default_context())
+        conn = _smtp_connect(smtp, host, port)
         if smtp.get("user"):
             conn.login(str(smtp["user"]), password or "")
     except smtplib.SMTPAuthenticationError:
@@ -658,3 +658,13 @@ def _smtp_session(smtp: dict, password: str | None) -> Iterator[smtplib.SMTP]:
             conn.quit()
         except (OSError, smtplib.SMTPException):
             pass
+
+
+def _smtp_connect(smtp: dict, host: str, port: int) -> smtplib.SMTP:
+    mode, timeout = str(smtp.get("tls", "ssl")), float(smtp.get("timeout") or 30)
+    if mode == "ssl":
+        return smtplib.SMTP_SSL(host, port, timeout=timeout, context=ssl.create_default_context())
+    conn = smtplib.SMTP(host, port, timeout=timeout)
+    if mode == "starttls":
+        conn.starttls(context=ssl.create_default_context())
+    return conn
