@@ -67,6 +67,16 @@ def _parser() -> argparse.ArgumentParser:
     _common(his)
     his.add_argument("--db", help="数据库文件（默认取 config.yaml）")
     his.set_defaults(handler=_history)
+    mail = sub.add_parser("fetch-mail", help="从信用办邮箱收取各单位发来的台账附件，存入收件箱")
+    _common(mail)
+    mail.add_argument("--inbox", help="收件箱文件夹（默认取 config.yaml）")
+    mail.set_defaults(handler=_fetch_mail)
+    rem = sub.add_parser("remind", help="向本期尚未报送的单位发催报邮件（需 config.yaml 中 mail.reminders: true）")
+    _common(rem)
+    rem.add_argument("--as-of", help="统计日期 YYYY-MM-DD，决定期次（默认今天）")
+    rem.add_argument("--deadline", help="催报邮件中写的截止时间，如“11月26日（周四）下班”（默认取 mail.resubmit_deadline）")
+    rem.add_argument("--outbox", help="结果文件夹（默认取 config.yaml），从中读取本期 run.json 的未报送单位")
+    rem.set_defaults(handler=_remind)
     return p
 
 
@@ -104,6 +114,11 @@ def _run(args) -> int:
     print(f"已报送 {len(deps['reported'])} 个单位（零报告 {len(deps['zero_report'])}），未报送 {len(deps['missing'])} 个。")
     for note in result.notes:
         print(note)
+    if config.section("mail").get("replies"):
+        from .mail import send_feedback
+
+        for line in send_feedback(config, result.run_dir, result.summary):
+            print(line)
     print(f"结果在：{result.run_dir.resolve()}")
     for key, name in result.summary["outputs"].items():
         if name:
@@ -205,4 +220,28 @@ def _history(args) -> int:
     print(f"事项 {args.item_id} 的历史：")
     for rec in frame.to_dict("records"):
         print("  " + "　".join(f"{k}={csv_value(v)}" for k, v in rec.items()))
+    return 0
+
+
+def _fetch_mail(args) -> int:
+    config = _load(args, inbox=args.inbox)
+    _start_log(config.paths["logs"])
+    from .mail import fetch_mail
+
+    result = fetch_mail(config, config.paths["inbox"])
+    for line in result.lines():
+        print(line)
+    return 0
+
+
+def _remind(args) -> int:
+    config = _load(args, outbox=args.outbox)
+    _start_log(config.paths["logs"])
+    from .context import period_of
+    from .mail import missing_departments, send_reminders
+
+    period = period_of(_as_of(args.as_of))
+    deadline = args.deadline or str(config.section("mail").get("resubmit_deadline") or "本周报送截止")
+    for line in send_reminders(config, missing_departments(config, period), period, deadline):
+        print(line)
     return 0

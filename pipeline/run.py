@@ -39,9 +39,23 @@ class RunResult:
 def checked_rows(paths: list[Path], ctx: RunContext) -> tuple[Intake, pd.DataFrame, pd.DataFrame]:
     """Intake, validation and classification of files: (intake, clean rows, all findings)."""
     intake = read_inputs(paths, ctx.config)
+    intake.findings = fnd.concat(intake.findings, _sender_findings(intake.files, ctx))
     clean, validation = validate(intake.rows, ctx.config)
     clean, classification = classify(clean, ctx.config)
     return intake, clean, fnd.concat(intake.findings, validation, classification)
+
+
+def _sender_findings(files: list[SourceFile], ctx: RunContext) -> pd.DataFrame:
+    """A file that came by mail: when the sender's department and the 填报单位 disagree, the 填报单位 wins."""
+    from .mail import sender_department
+
+    out = []
+    for sf in files:
+        sf.sender_department = sender_department(sf.path, ctx.path("inbox"))
+        if sf.department and sf.sender_department and sf.sender_department != sf.department:
+            out.append(fnd.make("sender_mismatch", file=sf.name, department=sf.department,
+                                value=sf.department, detail=sf.sender_department))
+    return fnd.table(out)
 
 
 def run_period(ctx: RunContext, doc_number: int | None = None) -> RunResult:
