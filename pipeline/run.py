@@ -233,16 +233,24 @@ def _write_feedback(folder: Path, ctx: RunContext, intake: Intake, found: pd.Dat
 
 
 def _archive_inputs(ctx: RunContext, files: list[SourceFile]) -> list[str]:
+    """After the commit: inbox files go to archive/<period>/, rejected ones to quarantine/<period>/ with
+    a text file giving the reason; a locked file stays where it is. Nothing is deleted."""
     if not ctx.config.section("run").get("archive_inbox"):
         return []
-    target = ctx.path("archive") / ctx.period
-    target.mkdir(parents=True, exist_ok=True)
-    moved = 0
+    inbox = ctx.path("inbox").resolve()
+    moved = {"archive": 0, "quarantine": 0}
     for sf in files:
-        if sf.path.parent.resolve() == ctx.path("inbox").resolve() and sf.path.exists():
-            shutil.move(str(sf.path), str(_free_name(target / sf.name)))
-            moved += 1
-    return [f"已将 {moved} 个来件移入 {target}"] if moved else []
+        if sf.path.parent.resolve() != inbox or not sf.path.exists() or "占用" in sf.reason:
+            continue
+        kind = "quarantine" if sf.disposition == "rejected" else "archive"
+        target = _free_name(ctx.path(kind) / ctx.period / sf.name)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.move(str(sf.path), str(target))
+        if kind == "quarantine":
+            target.with_name(target.name + ".原因.txt").write_text(f"{sf.name}：{sf.reason}\n", encoding="utf-8")
+        moved[kind] += 1
+    return [f"已将 {moved['archive']} 个来件移入 {ctx.path('archive') / ctx.period}，"
+            f"{moved['quarantine']} 个无法读取的来件移入 {ctx.path('quarantine') / ctx.period}"]
 
 
 def _free_name(path: Path) -> Path:
