@@ -59,6 +59,8 @@ CATALOGUE: dict[str, Rule] = {
     "sender_mismatch": Rule(WARNING, "发件邮箱属于 {detail}，但表内填报单位为 {value}，已按表内填报单位处理"),
     "rows_dropped": Rule(WARNING, "本次台账比上次少了 {detail} 条事项，如为补报部分内容，请报送完整台账"),
     "not_resubmitted": Rule(WARNING, "事项 {value} 上次报送过，本次台账中没有，请核实（已办结的请填写状态而不要删除）"),
+    # --- the office's corrections workbook (更正.xlsx) ---
+    "correction_invalid": Rule(WARNING, "更正表{where}：{detail}，该行未执行，请修改后重新运行"),
 }
 
 
