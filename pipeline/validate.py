@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, time
 from typing import Callable
 
 import pandas as pd
@@ -198,7 +198,7 @@ def _cache_key(value) -> tuple:
 
 def _raw_text(value) -> str:
     """The cell as the clerk sees it, for the findings table's `value`."""
-    if isinstance(value, datetime) and value == datetime(value.year, value.month, value.day):
+    if isinstance(value, datetime) and value.time() == time(0):
         return value.date().isoformat()
     if isinstance(value, (date, datetime)):
         return value.isoformat()
