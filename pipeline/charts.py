@@ -1,0 +1,96 @@
+"""Report charts as PNG bytes: matplotlib's Agg canvas (no pyplot, no display) with a bundled Chinese font.
+
+The font comes from the pylopdf-fonts-zh-cn package (Noto Sans SC, SIL OFL 1.1): matplotlib's own
+fonts have no Han glyphs and would draw boxes. Without the font, chart functions return None and the
+report shows the numbers as a table instead.
+"""
+from __future__ import annotations
+
+import io
+from functools import lru_cache
+from pathlib import Path
+
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from matplotlib.font_manager import FontProperties, fontManager
+
+BAR_COLOUR, OPEN_COLOUR, CLOSED_COLOUR = "#B22222", "#B22222", "#2F5597"
+DPI = 200
+
+
+@lru_cache(maxsize=1)
+def chinese_font() -> FontProperties | None:
+    """The bundled Simplified-Chinese font, registered with matplotlib; None when not installed."""
+    path = _font_path()
+    if path is None:
+        return None
+    fontManager.addfont(str(path))
+    return FontProperties(fname=str(path))
+
+
+def _font_path() -> Path | None:
+    try:
+        import pylopdf_fonts_zh_cn
+    except ImportError:
+        return None
+    path = Path(pylopdf_fonts_zh_cn.sans_path())
+    return path if path.is_file() else None
+
+
+def category_chart(labels: list[str], values: list[int], title: str) -> bytes | None:
+    """Horizontal bars: open items per category (labels read left to right, longest at the top)."""
+    font = chinese_font()
+    if font is None:
+        return None
+    fig, ax = _figure(6.4, 3.6)
+    positions = list(range(len(labels)))[::-1]
+    bars = ax.barh(positions, values, color=BAR_COLOUR, height=0.6)
+    ax.set_yticks(positions, labels, fontproperties=font, fontsize=10)
+    ax.bar_label(bars, labels=[str(v) for v in values], padding=3, fontproperties=font, fontsize=9)
+    ax.set_xlim(0, max(values + [1]) * 1.15)
+    ax.xaxis.get_major_locator().set_params(integer=True)
+    _finish(ax, title, font, xlabel="事项数（项）")
+    return _png(fig)
+
+
+def trend_chart(periods: list[str], open_items: list[int], closed_items: list[int], title: str) -> bytes | None:
+    """Lines: open and closed items week by week."""
+    font = chinese_font()
+    if font is None:
+        return None
+    fig, ax = _figure(6.4, 3.4)
+    x = list(range(len(periods)))
+    ax.plot(x, open_items, marker="o", color=OPEN_COLOUR, label="未办结")
+    ax.plot(x, closed_items, marker="s", color=CLOSED_COLOUR, label="已办结")
+    ax.set_xticks(x, periods, fontproperties=font, fontsize=9, rotation=30 if len(x) > 6 else 0)
+    ax.set_ylim(0, max(open_items + closed_items + [1]) * 1.15)
+    ax.yaxis.get_major_locator().set_params(integer=True)
+    ax.legend(prop=font, frameon=False, loc="upper left")
+    _finish(ax, title, font, ylabel="事项数（项）")
+    return _png(fig)
+
+
+def _figure(width: float, height: float):
+    fig = Figure(figsize=(width, height), dpi=DPI)
+    FigureCanvasAgg(fig)
+    ax = fig.add_subplot()
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
+    return fig, ax
+
+
+def _finish(ax, title: str, font: FontProperties, xlabel: str = "", ylabel: str = "") -> None:
+    ax.set_title(title, fontproperties=font, fontsize=12)
+    if xlabel:
+        ax.set_xlabel(xlabel, fontproperties=font, fontsize=10)
+    if ylabel:
+        ax.set_ylabel(ylabel, fontproperties=font, fontsize=10)
+    for tick in ax.get_xticklabels() + ax.get_yticklabels():
+        tick.set_fontproperties(font)
+    ax.figure.tight_layout()
+
+
+def _png(fig: Figure) -> bytes:
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=DPI)
+    return buf.getvalue()

@@ -1,0 +1,254 @@
+"""Every aggregate the reports show, computed once: the Word 通报 and the summary workbook read the same dict.
+
+Counts that run.json has (items, new, closed this period, overdue, not resubmitted, by category,
+departments) are taken from it so the documents can never disagree with the manifest; the rest is
+derived from the ledger. Rates are fractions (0.667), amounts 万元; formatting is separate (fmt_*).
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import date
+
+import pandas as pd
+
+from .config import Config
+from .context import RunContext
+from .findings import ERROR
+from .ledger import CLOSED
+
+NO_OWNER = "未明确责任单位"
+BLANK = "未填写"
+TOTAL = "合计"
+
+
+@dataclass
+class ReportInput:
+    ctx: RunContext
+    summary: dict               # run.json (interface.md)
+    ledger: pd.DataFrame        # ledger.csv columns, typed
+    findings: pd.DataFrame      # this period's findings (findings.COLUMNS)
+    history: pd.DataFrame       # one row per period incl. this one
+    doc_number: int             # 发文字号 serial
+    issue_no: int               # 第N期
+
+
+# --- number formatting as Chinese official documents write it ---
+
+def fmt_amount(value: float | None) -> str:
+    """1234.5 -> '1,234.5'; at most two decimals, no trailing zeros."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "—"
+    text = f"{round(float(value), 2):,.2f}".rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
+
+
+def fmt_rate(value: float | None) -> str:
+    """0.6667 -> '66.7%'; None (nothing to divide by) -> '—'."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "—"
+    text = f"{value * 100:.1f}".removesuffix(".0")
+    return f"{text}%"
+
+
+def cn_date(day: date) -> str:
+    """2026-11-26 -> '2026年11月26日' (Arabic numerals, no leading zeros, GB/T 9704 7.3.5.4)."""
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def rate(part: float, whole: float) -> float | None:
+    return part / whole if whole else None
+
+
+# --- the figures ---
+
+def compute_figures(inp: ReportInput) -> dict:
+    """Every number both reports show, as plain Python values (lists of dicts for tables)."""
+    config, ledger = inp.ctx.config, _owned(inp)
+    totals = _totals(inp, ledger)
+    categories, units = category_rows(inp, ledger), department_rows(ledger, config)
+    return {
+        "period": inp.ctx.period, "as_of": inp.ctx.as_of, "as_of_text": cn_date(inp.ctx.as_of),
+        "issue_no": inp.issue_no, "doc_number": inp.doc_number,
+        "totals": totals,
+        "departments": _submission(inp.summary),
+        "by_category": dict(inp.summary["by_category"]),
+        "categories": categories, "units": units,
+        "category_table": category_table(categories),
+        "department_table": department_table(units),
+        "slow_departments": slow_departments(units, config),
+        "breakdowns": {key: breakdown(ledger, key, config) for key in ("source", "company_type", "sector")},
+        "key_items": key_items(ledger, config),
+        "worst_overdue": worst_overdue(ledger, inp.ctx.as_of, config),
+        "returned_rows": returned_rows(inp.findings),
+        "rejected_files": [f for f in inp.summary.get("files", []) if f.get("disposition") == "rejected"],
+        "trend": trend(inp.history),
+    }
+
+
+def _owned(inp: ReportInput) -> pd.DataFrame:
+    """The ledger with a `unit` column: the 责任单位 resolved to the registry (the body that must act)."""
+    ledger = inp.ledger.copy()
+    ledger["unit"] = [responsible_unit(o, d, inp.ctx.config) for o, d in zip(ledger["owner_unit"], ledger["departments"])]
+    ledger["closed"] = ledger["status"] == CLOSED
+    for key in ("amount", "paid"):
+        ledger[key] = pd.to_numeric(ledger[key], errors="coerce")
+    ledger["overdue"] = ledger["overdue"].astype(bool)
+    return ledger
+
+
+def responsible_unit(owner_unit, departments, config: Config) -> str:
+    """Registry name of the 责任单位; else the first reporting department; else NO_OWNER."""
+    name = config.department(str(owner_unit or ""))
+    if name:
+        return name
+    first = next((d for d in str(departments or "").split("、") if d.strip()), "")
+    return config.department(first) or first or NO_OWNER
+
+
+def _totals(inp: ReportInput, ledger: pd.DataFrame) -> dict:
+    t, config = inp.summary["totals"], inp.ctx.config
+    kinds = {c.code: c.kind for c in config.categories}
+    kind = ledger["category"].map(kinds)
+    amount, paid, closed = float(ledger["amount"].sum()), float(ledger["paid"].sum()), int(ledger["closed"].sum())
+    items = int(t["items"])
+    return {
+        "items": items, "new_items": int(t["new_items"]), "closed_this_period": int(t["closed_this_period"]),
+        "overdue": int(t["overdue"]), "not_resubmitted": int(t["not_resubmitted"]),
+        "rows_read": int(t.get("rows_read", 0)), "rows_rejected": int(t.get("rows_rejected", 0)),
+        "cases": int((kind == "case").sum()), "disputes": int((kind == "dispute").sum()),
+        "amount": amount, "paid": paid, "payment_rate": rate(paid, amount),
+        "closed": closed, "open": items - closed, "closing_rate": rate(closed, items),
+        "by_status": {s: int((ledger["status"] == s).sum()) for s in config.enums["status"].values},
+    }
+
+
+def _submission(summary: dict) -> dict:
+    deps = summary["departments"]
+    return {"expected": int(deps["expected"]), "reported": list(deps["reported"]),
+            "zero_report": list(deps["zero_report"]), "missing": list(deps["missing"])}
+
+
+def category_rows(inp: ReportInput, ledger: pd.DataFrame) -> list[dict]:
+    """One row per configured category (items as in run.json), then the total row (code '')."""
+    rows = []
+    for cat in inp.ctx.config.categories:
+        part = ledger[ledger["category"] == cat.code]
+        rows.append({"code": cat.code, "short": cat.short, "label": cat.label, "kind": cat.kind,
+                     **_counts(int(inp.summary["by_category"].get(cat.code, 0)), part)})
+    rows.append({"code": "", "short": TOTAL, "label": TOTAL, "kind": "", **_counts(int(inp.summary["totals"]["items"]), ledger)})
+    return rows
+
+
+def _counts(items: int, part: pd.DataFrame) -> dict:
+    closed = int(part["closed"].sum())
+    return {"items": items, "amount": round(float(part["amount"].sum()), 2), "paid": round(float(part["paid"].sum()), 2),
+            "closed": closed, "open": items - closed, "rate": rate(closed, items), "overdue": int(part["overdue"].sum())}
+
+
+def category_table(rows: list[dict]) -> list[dict]:
+    """The category rows as a display table (Chinese headers; the last row is 合计)."""
+    kinds = {"case": "案件", "dispute": "纠纷", "": ""}
+    return [{"问题类别": f"{r['code']} {r['short']}".strip(), "类型": kinds[r["kind"]], "事项数": r["items"],
+             "涉及金额（万元）": r["amount"], "已兑付金额（万元）": r["paid"], "已办结": r["closed"], "办结率": r["rate"],
+             "逾期": r["overdue"]} for r in rows]
+
+
+def department_rows(ledger: pd.DataFrame, config: Config) -> list[dict]:
+    """One row per 责任单位 with items, ranked by closing rate, then items, then registry order."""
+    order = {name: i for i, name in enumerate(config.department_names)}
+    rows = [{"unit": unit, **_counts(len(part), part)} for unit, part in ledger.groupby("unit", sort=False)]
+    rows.sort(key=lambda r: (-(r["rate"] or 0), -r["items"], order.get(r["unit"], len(order)), r["unit"]))
+    return [{"rank": rank, **row} for rank, row in enumerate(rows, 1)]
+
+
+def department_table(rows: list[dict]) -> list[dict]:
+    """The department rows as a display table (Chinese headers)."""
+    return [{"排名": r["rank"], "责任单位": r["unit"], "事项数": r["items"], "已办结": r["closed"], "未办结": r["open"],
+             "办结率": r["rate"], "逾期": r["overdue"], "涉及金额（万元）": r["amount"]} for r in rows]
+
+
+def slow_departments(rows: list[dict], config: Config) -> list[dict]:
+    """Departments with many items and a low closing rate (report.slow_rule): targets of 暗访督导."""
+    min_items, max_rate = slow_rule(config)
+    return [r for r in rows if r["unit"] != NO_OWNER and r["items"] >= min_items and (r["rate"] or 0) < max_rate]
+
+
+def slow_rule(config: Config) -> tuple[int, float]:
+    rule = config.section("report").get("slow_rule") or {}
+    return int(rule.get("min_items", 2)), float(rule.get("max_rate", 0.3))
+
+
+def breakdown(ledger: pd.DataFrame, key: str, config: Config) -> list[dict]:
+    """Items and amount per value of an enumerated column, in the configured order; blanks last."""
+    column = config.column(key)
+    values = list(config.enums[column.enum].values) if column.enum else []
+    text = ledger[key].fillna("").astype(str).str.strip().replace("", BLANK)
+    rows = []
+    for value in values + sorted(set(text) - set(values) - {BLANK}) + [BLANK]:
+        mask = text == value
+        if mask.any():
+            rows.append({"value": value, "items": int(mask.sum()), "amount": round(float(ledger.loc[mask, "amount"].sum()), 2),
+                         "closed": int(ledger.loc[mask, "closed"].sum())})
+    return rows
+
+
+def _item(row, config: Config) -> dict:
+    short = next((c.short for c in config.categories if c.code == row.category), row.category)
+    return {"item_id": row.item_id, "category": row.category, "short": short, "company": row.company, "unit": row.unit,
+            "amount": None if pd.isna(row.amount) else float(row.amount),
+            "paid": None if pd.isna(row.paid) else float(row.paid),
+            "status": row.status, "deadline": row.deadline, "description": row.description}
+
+
+def key_items(ledger: pd.DataFrame, config: Config) -> list[dict]:
+    """Open items with amount >= report.key_item_amount, largest first, at most report.key_items_max."""
+    report = config.section("report")
+    limit, most = float(report.get("key_item_amount", 100)), int(report.get("key_items_max", 10))
+    big = ledger[(~ledger["closed"]) & (ledger["amount"] >= limit)]
+    big = big.sort_values(["amount", "item_id"], ascending=[False, True], kind="stable").head(most)
+    return [_item(r, config) for r in big.itertuples(index=False)]
+
+
+def worst_overdue(ledger: pd.DataFrame, as_of: date, config: Config) -> list[dict]:
+    """The longest overdue items (oldest deadline first), at most report.worst_overdue."""
+    most = int(config.section("report").get("worst_overdue", 5))
+    late = ledger[ledger["overdue"] & ledger["deadline"].notna()]
+    late = late.sort_values(["deadline", "item_id"], kind="stable").head(most)
+    return [{**_item(r, config), "days": (as_of - _day(r.deadline)).days} for r in late.itertuples(index=False)]
+
+
+def _day(value) -> date:
+    return value.date() if hasattr(value, "date") and callable(value.date) else value
+
+
+def returned_rows(findings: pd.DataFrame) -> list[dict]:
+    """Distinct data rows returned for a 错误, per department, most first."""
+    bad = findings[(findings["severity"] == ERROR) & (findings["row"] > 0)]
+    if not len(bad):
+        return []
+    rows = bad.drop_duplicates(["file", "sheet", "row"]).copy()
+    rows["department"] = rows["department"].fillna("").replace("", "未识别单位")
+    counts = rows.groupby("department").size().sort_values(ascending=False, kind="stable")
+    return [{"department": d, "rows": int(n)} for d, n in counts.items()]
+
+
+TREND_KEYS = ("items", "open", "closed", "new_items", "closed_this_period", "overdue")
+
+
+def _trend_point(row: dict) -> dict:
+    point = {"period": str(row["period"]), "as_of": row.get("as_of")}
+    point.update({k: int(row[k]) for k in TREND_KEYS if k in row and not pd.isna(row[k])})
+    point.setdefault("closed", point.get("items", 0) - point.get("open", 0))
+    return point
+
+
+def trend(history: pd.DataFrame) -> dict:
+    """This period against the previous one (环比) and the week-by-week series for the chart."""
+    h = history.sort_values("period", kind="stable").reset_index(drop=True) if len(history) else history
+    series = [_trend_point(row) for row in h.to_dict("records")]
+    if len(series) < 2:
+        return {"first": True, "series": series, "previous": None, "change": {}}
+    now, prev = series[-1], series[-2]
+    change = {k: now[k] - prev[k] for k in TREND_KEYS if k in now and k in prev}
+    return {"first": False, "series": series, "previous": prev, "change": change}
