@@ -19,12 +19,15 @@ with their square):
    when it would join two existing items, two different 案号, two rows of one department
    (a department lists each of its problems once) or a department the office split off.
 
-Description similarity: the descriptions are compared as sets of character bigrams with
-rapidfuzz's token_set_ratio, after removing the company's own name, punctuation and the
-bigrams so common in the period that they say nothing about a particular problem (the
-boilerplate every ledger repeats: 存在…问题, 涉及金额…万元). Rewording, inserted or dropped
-phrases and reordering keep most of the specific bigrams (project, place, amount, what is
-owed); two different problems of one company share little but boilerplate.
+Description similarity (0-100): the descriptions are compared as sets of character bigrams,
+after removing the company's own name, punctuation and the bigrams so common among the
+compared descriptions that they say nothing about a particular problem (the boilerplate every
+ledger repeats: 存在…问题, 涉及金额…万元). rapidfuzz's cdist gives the shared bigrams of every
+pair of a block in one call; the score is token_set_ratio's form 2S / (S + smaller set), 100 when
+one description's specific wording lies wholly inside the other's. Rewording, inserted or
+dropped phrases and reordering keep most specific bigrams (project, place, amount, what is
+owed); two different problems of one company share little but boilerplate. The thresholds in
+config.yaml were measured on the labelled set of tests/test_merge.py.
 
 Conflict rule: for each field the value of the responsible department's row wins over that of
 an intake department (信访局, hotline) or the court, except `category` of a case, where the
@@ -94,11 +97,14 @@ class Plan:
     split: dict[str, set[str]] = field(default_factory=dict)       # item id -> departments split off
 
     def resolve(self, item_id: str, known: set[str]) -> str:
+        """The item an id now stands for: the last existing item along its chain of merges, or ""."""
+        found = item_id if item_id in known else ""
         seen = {item_id}
         while item_id in self.alias and self.alias[item_id] not in seen:
             item_id = self.alias[item_id]
             seen.add(item_id)
-        return item_id if item_id in known else ""
+            found = item_id if item_id in known else found
+        return found
 
 
 # --- keys ------------------------------------------------------------------------------------
@@ -109,25 +115,23 @@ def case_key(case_no: str) -> str:
 
 
 @lru_cache(maxsize=100_000)
-def _name_pattern(company: str, prefixes: tuple[str, ...]) -> re.Pattern | None:
-    """The company's name as descriptions write it: any region prefixes, then full, short or core name."""
+def _name_variants(company: str, prefixes: tuple[str, ...]) -> tuple[str, ...]:
+    """How descriptions write the company: full, without brackets, without region, without 有限公司."""
     full = clean_text(company)
     key = company_key(company, prefixes)
     core = next((key[:-len(s)] for s in _LEGAL_SUFFIXES if key.endswith(s) and len(key) > len(s) + 1), key)
-    variants = sorted({v for v in (full, full.translate(_BRACKETS), key, core) if len(v) >= 2}, key=len, reverse=True)
-    if not variants:
-        return None
-    regions = "|".join(re.escape(p) for p in sorted(prefixes, key=len, reverse=True))
-    lead = f"(?:{regions})*" if regions else ""
-    return re.compile(lead + "(?:" + "|".join(re.escape(v) for v in variants) + ")")
+    return tuple(sorted({v for v in (full, full.translate(_BRACKETS), key, core) if len(v) >= 2}, key=len, reverse=True))
 
 
 def description_text(description: str, company: str, prefixes: tuple[str, ...]) -> str:
-    """The description without the company's own name, punctuation and spaces."""
+    """The description without the company's own name (and region prefixes before it), punctuation, spaces."""
     text = clean_text(str(description or ""))
-    pattern = _name_pattern(company, tuple(prefixes))
-    if pattern is not None:
-        text = pattern.sub("", text)
+    for variant in _name_variants(company, tuple(prefixes)):
+        while (at := text.find(variant)) >= 0:
+            start = at
+            while lead := next((p for p in prefixes if p and text.endswith(p, 0, start)), ""):
+                start -= len(lead)
+            text = text[:start] + text[at + len(variant):]
     return _NOT_TEXT.sub("", text)
 
 
@@ -178,7 +182,7 @@ def merge_rows(rows: pd.DataFrame, items: pd.DataFrame, decisions: pd.DataFrame,
     """Assign every accepted row of the period to an item (existing or new) and combine the values."""
     settings = settings_of(config)
     items = _existing(items)
-    plan = plan_of(decisions, set(items["item_id"]), config)
+    plan = plan_of(decisions, config)
     nodes = _Nodes.build(rows, items, plan, settings)
     clusters = _Clusters(nodes, plan)
     candidates = _link(nodes, clusters, settings)
@@ -201,19 +205,29 @@ def settings_of(config: Config) -> Settings:
                     float(merge["suspect_score"]), intake, config.department(court) or court)
 
 
-def plan_of(decisions: pd.DataFrame | None, known: set[str], config: Config) -> Plan:
+def plan_of(decisions: pd.DataFrame | None, config: Config) -> Plan:
+    """The decisions that matter to matching; a merge that would close a circle is ignored."""
     plan = Plan()
     if decisions is None or not len(decisions):
         return plan
     for rec in decisions.to_dict("records"):
-        action, a, b = rec.get("action"), _id_text(rec.get("item_id")), _cell(rec.get("other"))
-        if action == MERGE and a and _id_text(b) and _id_text(b) != a:
-            plan.alias[_id_text(b)] = a
-        elif action == KEEP_APART and a and _id_text(b):
-            plan.apart.add(frozenset((a, _id_text(b))))
-        elif action == SPLIT and a and b:
-            plan.split.setdefault(a, set()).add(config.department(b) or b)
+        action, a, other = rec.get("action"), _id_text(rec.get("item_id")), _cell(rec.get("other"))
+        b = _id_text(other)
+        if action == MERGE and a and b and a != b and not _leads_to(plan, a, b):
+            plan.alias[b] = a
+        elif action == KEEP_APART and a and b:
+            plan.apart.add(frozenset((a, b)))
+        elif action == SPLIT and a and other:
+            plan.split.setdefault(a, set()).add(config.department(other) or other)
     return plan
+
+
+def _leads_to(plan: Plan, start: str, target: str) -> bool:
+    seen = set()
+    while start in plan.alias and start not in seen:
+        seen.add(start)
+        start = plan.alias[start]
+    return start == target
 
 
 def _existing(items: pd.DataFrame | None) -> pd.DataFrame:
@@ -247,7 +261,7 @@ class _Nodes:
     name: list[str]
     uscc: list[str]
     category: list[str]
-    text: list[str]          # description without company name and punctuation
+    description: list[str]
     company: list[str]
 
     @property
@@ -273,8 +287,11 @@ class _Nodes:
             name=[company_key(c, settings.prefixes) for c in companies],
             uscc=[v.upper() for v in _column(rows, "uscc") + [_cell(v) for v in items["uscc"]]],
             category=_column(rows, "category") + [_cell(v) for v in items["category"]],
-            text=[description_text(d, c, settings.prefixes) for d, c in zip(descriptions, companies)],
-            company=companies)
+            description=descriptions, company=companies)
+
+    def texts(self, members: list[int], prefixes: tuple[str, ...]) -> dict[int, str]:
+        """Descriptions prepared for comparing, only for the nodes that have someone to compare with."""
+        return {i: description_text(self.description[i], self.company[i], prefixes) for i in members}
 
 
 def _column(frame: pd.DataFrame, key: str) -> list[str]:
@@ -369,11 +386,15 @@ def _link(nodes: _Nodes, clusters: _Clusters, settings: Settings) -> list[_Candi
             if kind == "case" or (same_cat and score >= settings.same):
                 blocked = clusters.union(i, j, strict=kind != "case")
                 if blocked == "split":
-                    clusters.split_off.add(i if nodes.is_row(i) else j)
+                    clusters.split_off.update(k for k in (i, j) if _split_department(nodes, clusters.plan, k))
                 out.append(_Candidate(i, j, score, kind, same_cat, blocked))
             else:
                 out.append(_Candidate(i, j, score, kind, same_cat, ""))
     return out
+
+
+def _split_department(nodes: _Nodes, plan: Plan, k: int) -> bool:
+    return nodes.is_row(k) and any(nodes.dept[k] in deps for deps in plan.split.values())
 
 
 def _join_same_items(nodes: _Nodes, clusters: _Clusters) -> dict[str, int]:
@@ -424,10 +445,11 @@ def _company_edges(nodes: _Nodes, settings: Settings) -> list[tuple]:
     if not blocks:
         return []
     members = sorted({i for b in blocks for i in b})
-    docs = dict(zip(members, bigram_documents([nodes.text[i] for i in members])))
+    texts = nodes.texts(members, settings.prefixes)
+    docs = dict(zip(members, bigram_documents([texts[i] for i in members])))
     edges, seen = [], set()
     for block in blocks:
-        for i, j, score in _block_pairs(block, nodes, docs):
+        for i, j, score in _block_pairs(block, nodes, docs, texts):
             if (i, j) not in seen:
                 seen.add((i, j))
                 same_cat = nodes.category[i] == nodes.category[j]
@@ -435,7 +457,8 @@ def _company_edges(nodes: _Nodes, settings: Settings) -> list[tuple]:
     return edges
 
 
-def _block_pairs(block: list[int], nodes: _Nodes, docs: dict[int, str]) -> list[tuple[int, int, float]]:
+def _block_pairs(block: list[int], nodes: _Nodes, docs: dict[int, str],
+                 texts: dict[int, str]) -> list[tuple[int, int, float]]:
     """The block's pairs worth judging, with their similarity (one cdist call per block)."""
     idx = np.array(block)
     a, b = np.triu_indices(len(block), 1)
@@ -448,7 +471,7 @@ def _block_pairs(block: list[int], nodes: _Nodes, docs: dict[int, str]) -> list[
     a, b = a[keep], b[keep]
     if not len(a):
         return []
-    matrix = similarity_matrix([docs[i] for i in block], [nodes.text[i] for i in block])
+    matrix = similarity_matrix([docs[i] for i in block], [texts[i] for i in block])
     return list(zip(idx[a].tolist(), idx[b].tolist(), matrix[a, b].tolist()))
 
 
@@ -511,12 +534,20 @@ def _category_winner(work: pd.DataFrame) -> pd.DataFrame:
 
 def _provenance(work: pd.DataFrame) -> pd.DataFrame:
     ordered = work.sort_values(["file", "sheet", "row"], kind="stable")
-    src = [f"{f}:{s}:{r}" for f, s, r in zip(ordered["file"], ordered["sheet"].fillna(""), ordered["row"])]
-    frame = pd.DataFrame({"item_key": ordered["item_key"].to_numpy(), "src": src,
-                          "dep": ordered["department"].fillna("").to_numpy()})
-    grouped = frame.groupby("item_key", sort=False)
-    return pd.DataFrame({"departments": grouped["dep"].agg(lambda s: sorted({d for d in s if d})),
-                         "sources": grouped["src"].agg(list)})
+    groups = _grouped(ordered["item_key"].tolist(), ordered["file"].tolist(), ordered["sheet"].fillna("").tolist(),
+                      ordered["row"].tolist(), ordered["department"].fillna("").tolist())
+    departments = {k: sorted({d for *_, d in v if d}) for k, v in groups.items()}
+    sources = {k: [f"{f}:{s}:{r}" for f, s, r, _ in v] for k, v in groups.items()}
+    return pd.DataFrame({"departments": pd.Series(departments, dtype=object),
+                         "sources": pd.Series(sources, dtype=object)})
+
+
+def _grouped(keys: list, *columns: list) -> dict:
+    """key -> [(values...), ...] in the given order; plain lists, since most items have one row."""
+    out: dict = defaultdict(list)
+    for key, *values in zip(keys, *columns):
+        out[key].append(tuple(values))
+    return out
 
 
 def _restore_empties(combined: pd.DataFrame, config: Config) -> pd.DataFrame:
@@ -538,23 +569,19 @@ def _restore_empties(combined: pd.DataFrame, config: Config) -> pd.DataFrame:
 
 
 def conflicts_of(work: pd.DataFrame, config: Config) -> pd.DataFrame:
-    """Fields whose non-empty values differ between the rows of one item (work: sorted by precedence)."""
+    """Fields whose non-empty values differ between the rows of one item, listed in precedence order."""
     multi = work[work.duplicated("item_key", keep=False)]
     out = []
     for key in ("category", *NUMBER_OR_STATUS):
         if key not in multi or not len(multi):
             continue
-        filled = multi[[not _is_empty(v) for v in multi[key]]]
-        values = pd.Series([_comparable(v) for v in filled[key]], index=filled.index, dtype=object)
-        varied = values.groupby(filled["item_key"]).nunique()
-        varied = set(varied[varied > 1].index)
-        if not varied:
-            continue
         order = ["_cat_role" if key == "category" else "_role", "file_time", "file", "row"]
-        ranked = filled[filled["item_key"].isin(varied)].sort_values(order, kind="stable")
-        for item_key, group in ranked.groupby("item_key", sort=False):
-            out.append(_conflict(item_key, config.column(key).name, list(zip(group["department"], group[key])),
-                                 key in NUMBER_OR_STATUS))
+        ranked = multi.sort_values(order, kind="stable")
+        groups = _grouped(ranked["item_key"].tolist(), ranked["department"].tolist(), ranked[key].tolist())
+        for item_key, found in groups.items():
+            found = [(d, v) for d, v in found if not _is_empty(v)]
+            if len({_comparable(v) for _, v in found}) > 1:
+                out.append(_conflict(item_key, config.column(key).name, found, key in NUMBER_OR_STATUS))
     return pd.DataFrame(out, columns=CONFLICT_COLUMNS)
 
 
@@ -599,7 +626,8 @@ def _suspects(candidates: list[_Candidate], keys: list[str], nodes: _Nodes, comb
             continue
         if (a, b) not in best or c.score > best[(a, b)][0]:
             best[(a, b)] = (c.score, reason)
-    view = _item_view(combined, items)
+    needed = {k for pair in best for k in pair}
+    view = _item_view(combined[combined["item_key"].isin(needed)], items[items["item_id"].isin(needed)])
     out = [_suspect_row(a, b, score, reason, view) for (a, b), (score, reason) in best.items()]
     return pd.DataFrame(out, columns=SUSPECT_COLUMNS)
 
