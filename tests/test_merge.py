@@ -271,6 +271,12 @@ def test_precedence_responsible_then_latest_and_empty_never_wins(config):
     assert item["sources"] == sorted(item["sources"]) and len(item["sources"]) == 3
 
 
+def test_sources_of_a_csv_have_an_empty_sheet(config):
+    rows = frame([row(config, FINANCE, company="新宇置业有限公司", category="B5", description="回购款未付",
+                      row_no=12, file="财政局.csv", sheet="")])
+    assert merge_rows(rows, no_items(), no_decisions(), config).items.iloc[0]["sources"] == ["财政局.csv::12"]
+
+
 def test_item_ids_and_order_are_stable_for_new_items(config):
     rows = frame([row(config, FINANCE, company=f"企业{n}有限公司", category="B5", description=f"第{n}项回购款未付")
                   for n in range(3)])
@@ -307,6 +313,19 @@ def test_merge_decision_absorbs_the_other_item(config):
     assert result.items.iloc[0]["corrected"] == "人工合并"
     assert result.items.iloc[0]["departments"] == sorted([HOUSING, FINANCE])
     assert result.suspects.empty
+
+
+def test_merged_away_id_carried_later_goes_to_the_item_that_absorbed_it(config):
+    items = existing({"item_id": "JX-2026-0001", "category": "B1", "company": "鑫源市政工程有限公司",
+                      "description": "路灯工程款未付", "departments": f"{HOUSING}、{FINANCE}"})
+    rows = frame([row(config, FINANCE, item_id="JX-2026-0002", company="鑫源市政有限公司", category="B5",
+                      description="亮化项目资金没到位"),
+                  row(config, FINANCE, item_id="JX-2026-0099", company="新宇置业有限公司", category="B5",
+                      description="安置房回购款未付")])
+    merges = decisions(("merge", "JX-2026-0001", "JX-2026-0002"), ("merge", "JX-2026-0002", "JX-2026-0001"))
+    result = merge_rows(rows, items, merges, config)
+    assert keys_of(result) == ["JX-2026-0001", "new:1"]      # an unknown 问题编号 starts a new item
+    assert result.absorbed == {}                              # 0002 was absorbed in an earlier period
 
 
 def test_keep_apart_decision_silences_the_suspect(config):
@@ -451,6 +470,8 @@ def test_labelled_synthetic_set_precision_and_recall(config):
     rows, truth = labelled_rows(config, n_items=2500, seed=7)
     result = merge_rows(rows, no_items(), no_decisions(), config)
     precision, recall, predicted, true = pair_scores(keys_of(result), truth)
+    assert set(result.items["item_key"]) == set(keys_of(result))          # every row ends in one item
+    assert sum(len(s) for s in result.items["sources"]) == len(rows)
     print(f"\n[merge labelled set] rows={len(rows)} true pairs={true} predicted pairs={predicted} "
           f"precision={precision:.4f} recall={recall:.4f} suspects={len(result.suspects)}")
     assert len(rows) > 3000
