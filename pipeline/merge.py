@@ -61,6 +61,7 @@ SUSPECT_COLUMNS = ["key_a", "key_b", "score", "reason", "company", "category_a",
 CONFLICT_COLUMNS = ["item_key", "field", "values", "chosen", "changes_number_or_status"]
 NUMBER_OR_STATUS = ("amount", "paid", "status")
 _NOT_TEXT = re.compile(r"[\W_]+")
+_DECIMAL = re.compile(r"\d+\.\d+")
 _BRACKETS = str.maketrans({"（": "", "）": "", "(": "", ")": "", "[": "", "]": "", "【": "", "】": "",
                            "〔": "", "〕": "", "［": "", "］": "", " ": ""})
 _LEGAL_SUFFIXES = ("有限责任公司", "股份有限公司", "有限公司", "公司")
@@ -125,7 +126,7 @@ def _name_variants(company: str, prefixes: tuple[str, ...]) -> tuple[str, ...]:
 
 def description_text(description: str, company: str, prefixes: tuple[str, ...]) -> str:
     """The description without the company's own name (and region prefixes before it), punctuation, spaces."""
-    text = clean_text(str(description or ""))
+    text = _DECIMAL.sub(_rounded, clean_text(str(description or "")))
     for variant in _name_variants(company, tuple(prefixes)):
         while (at := text.find(variant)) >= 0:
             start = at
@@ -135,17 +136,25 @@ def description_text(description: str, company: str, prefixes: tuple[str, ...]) 
     return _NOT_TEXT.sub("", text)
 
 
+def _rounded(match: re.Match) -> str:
+    # 279.8万元 and 约280万元 are the same amount written by two departments
+    return str(round(float(match.group())))
+
+
 def _bigrams(text: str) -> list[str]:
     return [text[i:i + 2] for i in range(len(text) - 1)] or ([text] if text else [])
 
 
-def bigram_documents(texts: list[str]) -> list[str]:
-    """Each text as the sorted set of its specific bigrams, boilerplate removed; a bigram is written
-    as one private-use character, so string similarity of two documents is set similarity."""
+def bigram_documents(texts: list[str], corpus: list[str] | None = None) -> list[str]:
+    """Each text as the sorted set of its specific bigrams; a bigram found in many texts of the
+    corpus (default: the texts themselves) is boilerplate and left out. A bigram is written as one
+    private-use character, so string similarity of two documents is set similarity."""
     grams = [set(_bigrams(t)) for t in texts]
-    counts = Counter(g for s in grams for g in s)
-    limit = max(_COMMON_MIN, _COMMON_SHARE * len(texts))
-    codes = {g: _private_char(n) for n, g in enumerate(sorted(counts))}
+    counts = Counter(g for t in (texts if corpus is None else corpus) for g in set(_bigrams(t)))
+    limit = max(_COMMON_MIN, _COMMON_SHARE * len(texts if corpus is None else corpus))
+    codes: dict[str, str] = {}
+    for g in sorted({g for s in grams for g in s}):
+        codes[g] = _private_char(len(codes))
     return ["".join(sorted(codes[g] for g in s if counts[g] < limit)) for s in grams]
 
 
@@ -445,8 +454,8 @@ def _company_edges(nodes: _Nodes, settings: Settings) -> list[tuple]:
     if not blocks:
         return []
     members = sorted({i for b in blocks for i in b})
-    texts = nodes.texts(members, settings.prefixes)
-    docs = dict(zip(members, bigram_documents([texts[i] for i in members])))
+    texts = nodes.texts(list(range(nodes.size)), settings.prefixes)  # boilerplate is judged on all
+    docs = dict(zip(members, bigram_documents([texts[i] for i in members], list(texts.values()))))
     edges, seen = [], set()
     for block in blocks:
         for i, j, score in _block_pairs(block, nodes, docs, texts):
