@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import math
 import random
-import time
-from collections import Counter, defaultdict
-from datetime import date
+from collections import defaultdict
 from itertools import combinations
 from pathlib import Path
 
