@@ -381,7 +381,7 @@ def title_lines(title: str, per_line: int = 20) -> list[str]:
     if total <= per_line:
         return [title]
     words = ("工作", "治理", "情况", "问题", "整治", "进展", "的通报", "通报")
-    fits = [k for k in range(1, len(title)) if math.ceil(total / 2) <= _text_width(title[:k]) <= per_line]
+    fits = [k for k in range(1, len(title)) if total / 2 < _text_width(title[:k]) <= per_line]
     good = [k for k in fits if title[:k].endswith(words)]
     k = (good or fits or [len(title) // 2])[0]
     return [title[:k], title[k:]]
