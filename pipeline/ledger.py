@@ -50,7 +50,23 @@ def update_ledger(previous: pd.DataFrame, items: pd.DataFrame, ctx: RunContext, 
     closed = _closed_this_period(ledger, prev)
     ledger["flags"] = [_flags(r, k in not_resub) for k, r in zip(ledger.index, ledger.to_dict("records"))]
     ledger = ledger.reset_index(names="item_id").sort_values("item_id", kind="stable")
-    return LedgerUpdate(ledger[columns].reset_index(drop=True), closed, sorted(not_resub))
+    return LedgerUpdate(_typed(ledger[columns].reset_index(drop=True), ctx.config), closed, sorted(not_resub))
+
+
+def _typed(ledger: pd.DataFrame, config: Config) -> pd.DataFrame:
+    """One type per column, as docs/architecture.md promises: dates date|None, amounts float, flags bool, text str."""
+    types = {c.key: c.type for c in config.columns}
+    for col in ledger.columns:
+        kind = types.get(col)
+        if kind == "date" or col == "first_reported":
+            ledger[col] = pd.Series([_as_date(v) for v in ledger[col]], index=ledger.index, dtype=object)
+        elif kind == "amount":
+            ledger[col] = pd.to_numeric(ledger[col], errors="coerce").astype(float)
+        elif col in ("category_inferred", "overdue"):
+            ledger[col] = ledger[col].map(lambda v: v is True or v == 1 or v == "true").astype(bool)
+        else:
+            ledger[col] = pd.Series(["" if _empty(v) else str(v) for v in ledger[col]], index=ledger.index, dtype=object)
+    return ledger
 
 
 def _indexed(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
