@@ -82,7 +82,7 @@ def compute_figures(inp: ReportInput) -> dict:
         "worst_overdue": worst_overdue(ledger, inp.ctx.as_of, config),
         "returned_rows": returned_rows(inp.findings),
         "rejected_files": [f for f in inp.summary.get("files", []) if f.get("disposition") == "rejected"],
-        "trend": trend(inp.history),
+        "trend": trend(inp.history, inp.ctx.period, inp.ctx.as_of, totals),
     }
 
 
@@ -183,7 +183,8 @@ def breakdown(ledger: pd.DataFrame, key: str, config: Config) -> list[dict]:
     """Items and amount per value of an enumerated column, in the configured order; blanks last."""
     column = config.column(key)
     values = list(config.enums[column.enum].values) if column.enum else []
-    text = ledger[key].fillna("").astype(str).str.strip().replace("", BLANK)
+    text = ledger[key].map(lambda v: "" if v is None or (isinstance(v, float) and math.isnan(v)) else str(v).strip())
+    text = text.replace("", BLANK)
     rows = []
     for value in values + sorted(set(text) - set(values) - {BLANK}) + [BLANK]:
         mask = text == value
@@ -243,10 +244,14 @@ def _trend_point(row: dict) -> dict:
     return point
 
 
-def trend(history: pd.DataFrame) -> dict:
-    """This period against the previous one (环比) and the week-by-week series for the chart."""
-    h = history.sort_values("period", kind="stable").reset_index(drop=True) if len(history) else history
-    series = [_trend_point(row) for row in h.to_dict("records")]
+def trend(history: pd.DataFrame, period: str, as_of: date, totals: dict) -> dict:
+    """This period against the previous one (环比) and the week-by-week series for the chart.
+
+    This period's point is always the current totals, so the 环比 sentence can't contradict the tables.
+    """
+    h = history.sort_values("period", kind="stable") if len(history) else history
+    series = [_trend_point(row) for row in h.to_dict("records") if str(row["period"]) < period]
+    series.append({"period": period, "as_of": as_of, **{k: totals[k] for k in TREND_KEYS}})
     if len(series) < 2:
         return {"first": True, "series": series, "previous": None, "change": {}}
     now, prev = series[-1], series[-2]
