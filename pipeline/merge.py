@@ -10,7 +10,8 @@ with their square):
 2. the same 案号 (normalised) is the same item, whatever category each row gives;
 3. the same enterprise (统一社会信用代码 when both have one, else the normalised name, see
    `company_key`), the same category and a description similarity of at least
-   merge.same_item_score is the same item;
+   merge.same_item_score is the same item; when one row comes from 信访局 or the hotline and names
+   the other side's department as its 责任单位, merge.suspect_score is enough (a referral);
 4. the same enterprise with another category, or a similarity between merge.suspect_score and
    merge.same_item_score, gives two items listed in `suspects` for a person to decide;
 5. rows are matched with each other and with existing items alike; a row that matches several
@@ -193,6 +194,7 @@ def merge_rows(rows: pd.DataFrame, items: pd.DataFrame, decisions: pd.DataFrame,
     items = _existing(items)
     plan = plan_of(decisions, config)
     nodes = _Nodes.build(rows, items, plan, settings)
+    nodes.owner = [config.department(v) or "" for v in _column(rows, "owner_unit")] + [""] * len(items)
     clusters = _Clusters(nodes, plan)
     candidates = _link(nodes, clusters, settings)
     keys = _keys(nodes, clusters)
@@ -272,6 +274,7 @@ class _Nodes:
     category: list[str]
     description: list[str]
     company: list[str]
+    owner: list[str] = field(default_factory=list)   # rows: 责任单位 resolved to the registry
 
     @property
     def size(self) -> int:
@@ -392,7 +395,7 @@ def _link(nodes: _Nodes, clusters: _Clusters, settings: Settings) -> list[_Candi
     out = []
     for tier in (_case_edges(nodes), _company_edges(nodes, settings)):
         for pref, score, i, j, kind, same_cat in sorted(tier, key=lambda e: (-e[0], -e[1], e[2], e[3])):
-            if kind == "case" or (same_cat and score >= settings.same):
+            if kind == "case" or (same_cat and score >= _threshold(nodes, i, j, settings)):
                 blocked = clusters.union(i, j, strict=kind != "case")
                 if blocked == "split":
                     clusters.split_off.update(k for k in (i, j) if _split_department(nodes, clusters.plan, k))
@@ -400,6 +403,17 @@ def _link(nodes: _Nodes, clusters: _Clusters, settings: Settings) -> list[_Candi
             else:
                 out.append(_Candidate(i, j, score, kind, same_cat, ""))
     return out
+
+
+def _threshold(nodes: _Nodes, i: int, j: int, settings: Settings) -> float:
+    """A row from 信访局 or the hotline that names the other side's department as 责任单位 is a
+    referral of the same dispute: then a similarity above the suspect score is enough."""
+    for a, b in ((i, j), (j, i)):
+        if nodes.is_row(a) and nodes.dept[a] in settings.intake and nodes.owner and nodes.owner[a]:
+            other = {nodes.dept[b]} if nodes.is_row(b) else nodes.deps[b]
+            if nodes.owner[a] in other:
+                return settings.suspect
+    return settings.same
 
 
 def _split_department(nodes: _Nodes, plan: Plan, k: int) -> bool:

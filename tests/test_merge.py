@@ -482,3 +482,24 @@ def test_scaling_print_only(config):
     seconds = bench_merge(10_000, config)
     print(f"\n[merge scaling, print only] 10k rows: {seconds:.2f} s")
     assert math.isfinite(seconds)
+
+
+def test_referral_naming_the_responsible_department_merges_at_the_suspect_score():
+    from pipeline.config import load_config
+    from pipeline.merge import merge_rows
+    import pandas as pd
+    config = load_config("config.yaml")
+    base = {"sheet": "", "file_time": 0.0, "category": "B4", "category_inferred": False, "category_reason": "",
+            "uscc": "", "case_no": "", "item_id": "", "amount": float("nan"), "paid": float("nan"), "status": "整改中"}
+    dept = {**base, "file": "商务局.xlsx", "row": 5, "department": "县商务局", "owner_unit": "",
+            "company": "郏县金桥食品有限公司",
+            "description": "2018年招商引资签约时承诺的厂房建设补贴及三年租金减免至今未兑现,企业多次反映。"}
+    hotline = {**base, "file": "12345.csv", "row": 3, "department": "县政务服务和大数据管理局",
+               "company": "金桥食品有限责任公司", "owner_unit": "县商务局",
+               "description": "来电反映:企业落户郏县时答应的厂房补贴和租金减免至今没有兑现,请求落实招商承诺。"}
+    other_owner = {**hotline, "owner_unit": "县财政局"}
+    empty = pd.DataFrame(columns=["item_id", "category", "company", "uscc", "description", "case_no", "departments", "status"])
+    merged = merge_rows(pd.DataFrame([dept, hotline]), empty, pd.DataFrame(), config)
+    assert merged.rows["item_key"].nunique() == 1
+    apart = merge_rows(pd.DataFrame([dept, other_owner]), empty, pd.DataFrame(), config)
+    assert apart.rows["item_key"].nunique() == 2 and len(apart.suspects) == 1
