@@ -430,12 +430,25 @@ def _content(row: list, filled: set[int], header: _Header) -> list[str]:
 
 
 def _is_data_row(row: list, filled: set[int], header: _Header, config: Config) -> bool:
-    texts = _texts(row)
-    content = [t for c, t in texts.items() if c not in filled and header.keys.get(c) != "seq"]
+    first, content = _first_texts(row, filled, header)
     if not content:
         return False
     skip = _cleaned(config.words("total_words") + config.words("footnote_words"))
-    return not (next(iter(texts.values())).startswith(skip) or content[0].startswith(skip))
+    return not (first.startswith(skip) or content.startswith(skip))
+
+
+def _first_texts(row: list, filled: set[int], header: _Header) -> tuple[str, str]:
+    """The row's first text and its first data text; stops there, because cleaning every cell of
+    every row was the largest cost of intake (benchmarks/run.py)."""
+    first = ""
+    for c, v in enumerate(row):
+        text = cell_text(v)
+        if not text:
+            continue
+        first = first or text
+        if c not in filled and header.keys.get(c) != "seq":
+            return first, text
+    return first, ""
 
 
 @lru_cache(maxsize=32)
