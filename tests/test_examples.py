@@ -1,0 +1,101 @@
+"""The bundled sample inbox end to end, as the README's first command runs it."""
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from pipeline.cli import main
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLES = ROOT / "examples"
+DUPLICATES = [  # (company fragment, departments that must both be named on one item)
+    ("鑫源建筑", {"县人民法院", "县住房和城乡建设局"}),
+    ("恒达商贸", {"县人民法院", "县自然资源局"}),
+    ("瑞丰电气", {"县人民法院", "县财政局"}),
+    ("宏图市政", {"县住房和城乡建设局", "县信访局"}),
+    ("通达客运", {"县交通运输局", "县信访局"}),
+    ("金桥食品", {"县商务局", "县政务服务和大数据管理局"}),
+    ("三苏园", {"县财政局", "县政务服务和大数据管理局"}),
+]
+
+
+def digest(folder: Path) -> dict[str, str]:
+    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.iterdir()) if p.is_file()}
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory):
+    out = tmp_path_factory.mktemp("demo")
+    before = digest(EXAMPLES)
+    code = main(["run", "--config", str(ROOT / "config.yaml"), "--inbox", str(EXAMPLES), "--outbox", str(out),
+                 "--db", str(out / "ledger.sqlite"), "--as-of", "2026-11-26"])
+    assert code == 0
+    assert digest(EXAMPLES) == before, "the demo must not move or change the committed samples"
+    return out / "2026-W48"
+
+
+def read_csv(path: Path) -> list[dict]:
+    with open(path, encoding="utf-8-sig", newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
+def test_every_row_is_accounted_for(demo):
+    manifest = json.loads((demo / "run.json").read_text(encoding="utf-8"))
+    t = manifest["totals"]
+    assert t["rows_read"] == t["rows_accepted"] + t["rows_rejected"] > 0
+    assert t["rows_accepted"] == t["new_items"] + t["merged_rows"]
+    assert t["rows_read"] == sum(f["rows_read"] for f in manifest["files"])
+    rejected = read_csv(demo / "rejected.csv")
+    assert len(rejected) == t["rows_rejected"] and all(r["reasons"] for r in rejected)
+    assert t["items"] == len(read_csv(demo / "ledger.csv"))
+
+
+def test_every_file_has_a_disposition(demo):
+    manifest = json.loads((demo / "run.json").read_text(encoding="utf-8"))
+    names = {f["name"] for f in manifest["files"]}
+    inputs = {p.name for p in EXAMPLES.iterdir() if p.suffix in (".xlsx", ".xls", ".xlsm", ".csv")
+              and not p.name.startswith("~$")}
+    assert names == inputs
+    kinds = {f["disposition"] for f in manifest["files"]}
+    assert {"processed", "zero_report", "superseded", "duplicate", "rejected"} <= kinds
+    assert all(f["reason"] for f in manifest["files"] if f["disposition"] not in ("processed", "zero_report"))
+
+
+def test_cross_department_duplicates_appear_once_with_both_departments(demo):
+    ledger = read_csv(demo / "ledger.csv")
+    for fragment, departments in DUPLICATES:
+        matches = [r for r in ledger if fragment in r["company"] and departments <= set(r["departments"].split("、"))]
+        assert len(matches) == 1, fragment
+
+
+def test_formula_like_description_stays_text(demo):
+    ledger = read_csv(demo / "ledger.csv")
+    assert any(r["description"].startswith("'=HYPERLINK(") for r in ledger)
+    summary = next(demo.glob("*.xlsx"))
+    ws = openpyxl.load_workbook(summary)["总台账"]
+    texts = [c.value for row in ws.iter_rows() for c in row if isinstance(c.value, str)]
+    assert any(t.startswith("=HYPERLINK(") for t in texts)
+    assert all(c.data_type != "f" for row in ws.iter_rows() for c in row)
+
+
+def test_feedback_marks_error_cells_red_with_a_comment(demo):
+    wb = openpyxl.load_workbook(demo / "feedback" / "县水利局.xlsx")
+    first = wb.worksheets[0]
+    assert "错误" in " ".join(str(c.value) for row in first.iter_rows() for c in row if c.value)
+    rows = wb.worksheets[1]
+    heads = [c.value for c in rows[1]]
+    amount = heads.index("涉及金额（万元）") + 1
+    red = [c for c in rows.iter_cols(min_col=amount, max_col=amount) for c in c
+           if c.fill.fgColor.rgb in ("FFFF9999", "00FF9999")]
+    assert red and red[0].comment and "不能小于 0" in red[0].comment.text
+
+
+def test_receipt_when_every_row_passed(demo):
+    wb = openpyxl.load_workbook(demo / "feedback" / "县交通运输局.xlsx")
+    assert wb.sheetnames[0] == "回执"
+    assert "全部通过" in " ".join(str(c.value) for row in wb.worksheets[0].iter_rows() for c in row if c.value)
