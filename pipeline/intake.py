@@ -149,25 +149,32 @@ def _read_one(path: Path, config: Config) -> _Read:
         stat = path.stat()
         data = path.read_bytes()
     except PermissionError:
-        return _unopenable(path, "file_locked", "；文件已留在原处")
+        return _unopenable(path, config, "file_locked", "；文件已留在原处")
     except OSError as exc:
-        return _unopenable(path, "file_unreadable", "", detail=f"无法打开文件（{exc.strerror or exc}）")
+        return _unopenable(path, config, "file_unreadable", "", detail=f"无法打开文件（{exc.strerror or exc}）")
     source = SourceFile(path, path.name, hashlib.sha256(data).hexdigest(), stat.st_mtime, stat.st_size)
     done = _Read(source)
     try:
         grids = read_grids(data, path.suffix.lower(), int(opts["max_unzipped_mb"]) * 1024 * 1024)
         _read_grids(done, grids, config, opts)
     except ReadProblem as problem:
+        source.department = _guess_from_name(path, config)
         _reject(done, problem.code, detail=problem.detail)
     except (ValueError, TypeError, IndexError, KeyError, OverflowError) as exc:  # a batch must survive any file
         done.records.clear()
+        source.department = _guess_from_name(path, config)
         _reject(done, "file_unreadable", detail=f"内容结构异常（{type(exc).__name__}）")
     return done
 
 
-def _unopenable(path: Path, code: str, suffix: str, **extra) -> _Read:
+def _guess_from_name(path: Path, config: Config) -> str | None:
+    """An unreadable file's department from its name only, so its feedback reaches the sender."""
+    return match_department(path.stem, config)
+
+
+def _unopenable(path: Path, config: Config, code: str, suffix: str, **extra) -> _Read:
     stat = _safe_stat(path)
-    done = _Read(SourceFile(path, path.name, "", stat[0], stat[1]))
+    done = _Read(SourceFile(path, path.name, "", stat[0], stat[1], department=_guess_from_name(path, config)))
     _reject(done, code, **extra)
     done.source.reason += suffix
     return done

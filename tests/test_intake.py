@@ -612,3 +612,10 @@ def test_unfilled_template_placeholder_falls_back_to_the_file_name(tmp_path, int
                       line="填报单位：____  填报人：____  联系电话：____  填报日期：____")
     src = only(read_file(path, intake_config))
     assert (src.department, src.disposition) == ("薛店镇人民政府", "processed")
+
+
+def test_unreadable_file_keeps_the_department_its_name_gives(tmp_path, intake_config):
+    path = tmp_path / "县司法局台账.xlsx"
+    path.write_bytes(b"PK\x03\x04 truncated")
+    src = only(read_file(path, intake_config))
+    assert (src.disposition, src.department) == ("rejected", "县司法局")
