@@ -516,15 +516,18 @@ def cell_text(value) -> str:
 def _closing(doc: DocxDocument, inp: ReportInput, wording: Wording) -> None:
     labels = wording.labels()
     names = [labels.attachment_list, labels.attachment_charts]
+    doc.paragraphs[-1].paragraph_format.keep_with_next = True  # the 署名 page must show body text (7.3.5)
     first = doc.add_paragraph(f"附件：1.{names[0]}", style="附件说明")
     first.paragraph_format.space_before = Pt(LINE)  # 空一行 below the body (7.3.4)
+    first.paragraph_format.keep_with_next = True
     for n, name in enumerate(names[1:], 2):
-        doc.add_paragraph(f"{n}.{name}", style="附件说明续行")
+        doc.add_paragraph(f"{n}.{name}", style="附件说明续行").paragraph_format.keep_with_next = True
     name = inp.ctx.config.section("office")["name"]
     day = cn_date(inp.ctx.as_of)
     sig_right, date_right = signature_indents(name, day)
     signature = doc.add_paragraph(name, style="发文机关署名")
     signature.paragraph_format.space_before = Pt(LINE)  # 空一行 below the 附件说明 (7.3.5.3)
+    signature.paragraph_format.keep_with_next = True
     _set_ppr(signature._p.get_or_add_pPr(), "ind", firstLine=0, firstLineChars=0, **_chars_indent("right", sig_right))
     date_p = doc.add_paragraph(day, style="成文日期")
     _set_ppr(date_p._p.get_or_add_pPr(), "ind", firstLine=0, firstLineChars=0, **_chars_indent("right", date_right))
