@@ -277,7 +277,8 @@ def _findings(rows: pd.DataFrame, texts: pd.Series, cases: pd.Series, decisions:
         where = {"file": file, "sheet": sheet, "row": row, "department": dep}
         if decision.finding:
             shown = _display(decision.code, rules) if decision.code else ""
-            out.append(fnd.make(decision.finding, column=category_col, value=text, detail=decision.detail,
+            code = "category_blank_unknown" if decision.finding == "category_unknown" and not text else decision.finding
+            out.append(fnd.make(code, column=category_col, value=text, detail=decision.detail,
                                 category=shown, **where))
         if decision.code in case_codes and not case_no:
             out.append(fnd.make("case_no_missing", column=case_col, category=_display(decision.code, rules),

@@ -26,6 +26,7 @@ CATALOGUE: dict[str, Rule] = {
     "description_missing": Rule(ERROR, "第{row}行“{column}”为空，请简要写明问题情况"),
     "required_missing": Rule(ERROR, "第{row}行“{column}”为空，该列为必填项，请填写"),
     "category_unknown": Rule(ERROR, "第{row}行“{column}”：“{value}”无法识别，且无法从案号和描述推断，请从下拉列表选择类别{detail}"),
+    "category_blank_unknown": Rule(ERROR, "第{row}行“{column}”未填写，且无法从案号和描述推断，请从下拉列表选择类别{detail}"),
     "case_no_missing": Rule(ERROR, "第{row}行为{category}类案件，“{column}”不能为空，请填写如（2021）豫0425执123号"),
     "date_invalid": Rule(ERROR, "第{row}行“{column}”：“{value}”不是有效日期，请填写如 2021-12-31"),
     "amount_invalid": Rule(ERROR, "第{row}行“{column}”：“{value}”不是有效金额，请只填数字（单位万元），如 12.5"),

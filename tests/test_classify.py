@@ -156,7 +156,8 @@ def test_unknown_category_is_an_error_with_the_best_guess_and_the_row_is_returne
                  {"category": "", "description": "情况正在核实"})
     out, found = classify(frame, small_config)
     assert list(out["category"]) == ["", ""] and not out["category_inferred"].any()
-    assert codes(found, 4) == codes(found, 5) == ["category_unknown"]
+    assert codes(found, 4) == ["category_unknown"] and codes(found, 5) == ["category_blank_unknown"]
+    assert "未填写" in found[found["row"] == 5].iloc[0]["message"]
     first = found[found["row"] == 4].iloc[0]
     assert first["severity"] == "错误" and first["value"] == "其他"
     assert "B1 违约失信" in first["message"] and "“拖欠”" in first["message"]
@@ -205,7 +206,7 @@ def test_case_category_without_case_number_is_an_error(small_config):
 def test_empty_and_missing_values_are_handled(small_config):
     frame = rows({"category": None, "description": None, "case_no": float("nan")})
     out, found = classify(frame, small_config)
-    assert out.loc[0, "category"] == "" and codes(found, 4) == ["category_unknown"]
+    assert out.loc[0, "category"] == "" and codes(found, 4) == ["category_blank_unknown"]
     empty, none_found = classify(frame.iloc[0:0], small_config)
     assert len(empty) == 0 and {"category_inferred", "category_reason"} <= set(empty.columns)
     assert none_found.empty and list(none_found.columns) == list(found.columns)
