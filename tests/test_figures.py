@@ -90,7 +90,7 @@ def make_history(periods: int = 3) -> pd.DataFrame:
         {"period": "2026-W47", "as_of": date(2026, 11, 19), "items": 8, "open": 7, "closed": 1, "new_items": 1,
          "closed_this_period": 0, "overdue": 3},
         {"period": "2026-W48", "as_of": AS_OF, "items": 12, "open": 9, "closed": 3, "new_items": 4,
-         "closed_this_period": 2, "overdue": 5},
+         "closed_this_period": 2, "overdue": 4},
     ]
     return pd.DataFrame(rows[-periods:])
 
