@@ -60,7 +60,12 @@ def _write_sheet(wb, fmt: dict, sheet: Sheet) -> None:
     frame = sheet.frame
     for col, name in enumerate(frame.columns):
         ws.write_string(top, col, str(name), fmt["head"])
-        ws.set_column(col, col, WIDE.get(str(name), max(10, min(24, len(str(name)) * 2 + 2))))
+        ws.set_column(col, col, WIDE.get(str(name)) or _width(name, frame.iloc[:200, col]))
+    ws.set_landscape()
+    ws.set_paper(9 if len(frame.columns) <= 12 else 8)  # A4, or A3 for the wide ledger sheets
+    if len(frame.columns) <= 12:
+        ws.fit_to_pages(1, 0)
+    ws.repeat_rows(top)
     kinds = [_kind(frame[c], c in sheet.percent) for c in frame.columns]
     for i, values in enumerate(frame.itertuples(index=False, name=None)):
         hi = "_hi" if sheet.highlight is not None and sheet.highlight[i] else ""
@@ -74,6 +79,13 @@ def _write_sheet(wb, fmt: dict, sheet: Sheet) -> None:
         ws.write_string(end + j, 0, line, fmt["note"])
     if sheet.chart and len(frame):
         _chart(wb, ws, sheet, top, len(frame.columns))
+
+
+def _width(name, sample: pd.Series) -> float:
+    """Column width from the header and the first values; a Chinese character counts double."""
+    texts = [str(name)] + ["" if v is None or v != v else str(v) for v in sample]
+    longest = max(sum(2 if ord(ch) > 0x2E80 else 1 for ch in t[:60]) for t in texts)
+    return max(8, min(40, longest + 2))
 
 
 def _kind(series: pd.Series, percent: bool) -> str:
