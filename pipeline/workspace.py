@@ -3,26 +3,42 @@ from __future__ import annotations
 
 import os
 import shutil
-import time
+from datetime import datetime
 from pathlib import Path
 
 
 class RunFolder:
     """outbox/.<period>.partial while writing; commit() keeps the previous folder aside as
-    outbox/.<period>.previous-<timestamp> and renames the new one to outbox/<period>."""
+    outbox/.<period>.previous-<timestamp> (the last `keep_previous` of them) and renames the new
+    one to outbox/<period>."""
 
-    def __init__(self, final: Path):
+    def __init__(self, final: Path, keep_previous: int = 3):
         self.final = final
         self.tmp = final.parent / f".{final.name}.partial"
+        self.keep_previous = keep_previous
         clean_leftovers(final.parent)
         self.tmp.mkdir(parents=True)
 
     def commit(self) -> Path:
         if self.final.exists():
-            aside = self.final.parent / f".{self.final.name}.previous-{time.strftime('%Y%m%d-%H%M%S')}"
-            os.replace(self.final, aside)
+            os.replace(self.final, _aside_name(self.final))
         os.replace(self.tmp, self.final)
+        prune_previous(self.final, self.keep_previous)
         return self.final
+
+
+def previous_folders(final: Path) -> list[Path]:
+    """The folders a period's reruns kept aside, oldest first (the timestamps sort as text)."""
+    return sorted(p for p in final.parent.glob(f".{final.name}.previous-*") if p.is_dir())
+
+
+def prune_previous(final: Path, keep: int) -> list[Path]:
+    """Delete all but the newest `keep` kept-aside folders of the period."""
+    folders = previous_folders(final)
+    doomed = folders[: max(len(folders) - max(keep, 0), 0)]
+    for path in doomed:
+        shutil.rmtree(path, ignore_errors=True)
+    return doomed
 
 
 def clean_leftovers(outbox: Path) -> list[Path]:
@@ -32,3 +48,14 @@ def clean_leftovers(outbox: Path) -> list[Path]:
         shutil.rmtree(path, ignore_errors=True)
         removed.append(path)
     return removed
+
+
+def _aside_name(final: Path) -> Path:
+    """A name no earlier folder has: two reruns within one second must not collide."""
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S-%f")
+    path = final.parent / f".{final.name}.previous-{stamp}"
+    n = 1
+    while path.exists():
+        path = final.parent / f".{final.name}.previous-{stamp}-{n}"
+        n += 1
+    return path
