@@ -31,6 +31,8 @@ class ReportInput:
     history: pd.DataFrame       # one row per period incl. this one
     doc_number: int             # 发文字号 serial
     issue_no: int               # 第N期
+    new_ids: frozenset = frozenset()      # items first made this period
+    closed_ids: frozenset = frozenset()   # items closed this period
 
 
 # --- number formatting as Chinese official documents write it ---

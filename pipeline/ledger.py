@@ -30,8 +30,12 @@ def ledger_columns(config: Config) -> list[str]:
 @dataclass
 class LedgerUpdate:
     ledger: pd.DataFrame                  # one row per item, sorted by item_id
-    closed_this_period: int = 0
+    closed_ids: list[str] = field(default_factory=list)
     not_resubmitted: list[str] = field(default_factory=list)
+
+    @property
+    def closed_this_period(self) -> int:
+        return len(self.closed_ids)
 
 
 def update_ledger(previous: pd.DataFrame, items: pd.DataFrame, ctx: RunContext, submitted: set[str],
@@ -137,9 +141,9 @@ def _tag(ledger: pd.DataFrame, key: str, tag: str) -> None:
         ledger.at[key, "corrected"] = "；".join(tags + [tag])
 
 
-def _closed_this_period(ledger: pd.DataFrame, prev: pd.DataFrame) -> int:
+def _closed_this_period(ledger: pd.DataFrame, prev: pd.DataFrame) -> list[str]:
     was_closed = {k for k, s in zip(prev.index, prev["status"]) if s == CLOSED}
-    return sum(1 for k, s in zip(ledger.index, ledger["status"]) if s == CLOSED and k not in was_closed)
+    return sorted(k for k, s in zip(ledger.index, ledger["status"]) if s == CLOSED and k not in was_closed)
 
 
 def _flags(rec: dict, not_resubmitted: bool) -> str:

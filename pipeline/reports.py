@@ -15,12 +15,13 @@ def report_stem(ctx: RunContext, issue_no: int) -> str:
     return f"{ctx.config.section('office')['report_title']}（第{issue_no}期）"
 
 
-def write_reports(folder: Path, ctx: RunContext, summary: dict, ledger: pd.DataFrame, findings: pd.DataFrame,
+def write_reports(folder: Path, ctx: RunContext, summary: dict, update, findings: pd.DataFrame,
                   merged, history: pd.DataFrame, doc_number: int, issue_no: int) -> list[str]:
     """Write both documents into the run folder, fill summary['outputs'], return notes for the user."""
     summary["outputs"].update({"ledger_csv": "ledger.csv", "rejected_csv": "rejected.csv"})
-    inp = ReportInput(ctx=ctx, summary=summary, ledger=ledger, findings=findings, history=history,
-                      doc_number=doc_number, issue_no=issue_no)
+    inp = ReportInput(ctx=ctx, summary=summary, ledger=update.ledger, findings=findings, history=history,
+                      doc_number=doc_number, issue_no=issue_no, new_ids=frozenset(merged.new_ids),
+                      closed_ids=frozenset(update.closed_ids))
     docx = write_report(folder / f"{report_stem(ctx, issue_no)}.docx", inp)
     xlsx = write_summary(folder / f"政务失信问题台账汇总（{ctx.period}）.xlsx", inp, merged)
     summary["outputs"].update({"report_docx": docx.name, "summary_xlsx": xlsx.name})

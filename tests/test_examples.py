@@ -99,3 +99,9 @@ def test_receipt_when_every_row_passed(demo):
     wb = openpyxl.load_workbook(demo / "feedback" / "县交通运输局.xlsx")
     assert wb.sheetnames[0] == "回执"
     assert "全部通过" in " ".join(str(c.value) for row in wb.worksheets[0].iter_rows() for c in row if c.value)
+
+
+def test_reports_agree_with_run_json_and_ledger(demo):
+    from tests.report_checks import assert_reports_match
+
+    assert_reports_match(demo)

@@ -111,3 +111,7 @@ def test_week_two_progress_new_dropped_first_time_and_reruns(office):
     assert (base / "outbox" / "2026-W48" / "ledger.csv").read_bytes() == first
     assert manifest(base, "2026-W48")["totals"] == t
     assert run(base, W1) == 2
+    from tests.report_checks import assert_reports_match
+
+    assert_reports_match(base / "outbox" / "2026-W47")
+    assert_reports_match(base / "outbox" / "2026-W48")
