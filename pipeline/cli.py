@@ -101,6 +101,10 @@ def _as_of(text: str | None) -> date:
 
 def _run(args) -> int:
     config = _load(args, inbox=args.inbox, outbox=args.outbox, database=args.db)
+    if not config.paths["inbox"].is_dir():
+        from .errors import ConfigError
+
+        raise ConfigError(f"收件箱文件夹不存在：{config.paths['inbox']}（请检查 config.yaml 的 paths.inbox 或 --inbox）")
     _start_log(config.paths["logs"])
     from .context import RunContext
     from .run import run_period

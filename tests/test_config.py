@@ -90,3 +90,11 @@ def test_cli_exits_2_with_one_line_per_problem(tmp_path, capsys):
 def test_cli_missing_config_exits_2(tmp_path, capsys):
     assert main(["check", "x.xlsx", "--config", str(tmp_path / "none.yaml")]) == 2
     assert "找不到配置文件" in capsys.readouterr().err
+
+
+def test_missing_inbox_folder_is_a_configuration_error_before_anything_is_touched(tmp_path, capsys):
+    outbox = tmp_path / "outbox"
+    code = main(["run", "--config", str(ROOT / "config.yaml"), "--inbox", str(tmp_path / "nope"),
+                 "--outbox", str(outbox), "--db", str(tmp_path / "db.sqlite")])
+    assert code == 2 and "收件箱文件夹不存在" in capsys.readouterr().err
+    assert not outbox.exists() and not (tmp_path / "db.sqlite").exists()
