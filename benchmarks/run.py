@@ -607,7 +607,8 @@ def main(argv: list[str] | None = None) -> int:
     for scale in scales:
         log(f"[{scale.name}] inbox: {scale.files} files x {scale.rows_per_file} rows")
         measures += measure_scale(prepare(scale, args.data, base, args.fresh), log)
-    print("\n".join(table_lines(measures)))
+    if measures:
+        print("\n".join(table_lines(measures)))
     merges = []
     for n in args.merge_sizes:
         log(f"[merge] {n:,} rows")
