@@ -119,6 +119,8 @@ def _not_resubmitted(carried: pd.DataFrame, submitted: set[str]) -> set[str]:
 def _apply_decisions(ledger: pd.DataFrame, decisions: pd.DataFrame, as_of: date) -> pd.DataFrame:
     if decisions is None or not len(decisions):
         return ledger
+    for col in ("category", "status", "closed_on", "corrected", "category_inferred"):
+        ledger[col] = ledger[col].astype(object)
     for rec in decisions.to_dict("records"):
         key = rec.get("item_id")
         if key not in ledger.index:

@@ -720,3 +720,38 @@ def _bench_rows(n: int, config: Config, rng: random.Random) -> pd.DataFrame:
                             "status": "整改中", "category_inferred": False, "category_reason": ""})
         item += 1
     return pd.DataFrame(records[:n])
+
+
+def merge_new_items(result: MergeResult, decisions: pd.DataFrame | None, config: Config) -> None:
+    """Apply the office's 合并 decisions between items first made in this period, once they have their
+    ids again (a rerun of the period in which the office saw the pair): their rows become one item."""
+    if decisions is None or not len(decisions):
+        return
+    present = set(result.rows["item_key"])
+    into = {str(d["other"]): str(d["item_id"]) for d in decisions.to_dict("records")
+            if d["action"] == MERGE and d["other"] in result.new_ids and d["item_id"] in present}
+    if not into:
+        return
+
+    def final(key: str) -> str:
+        seen = set()
+        while key in into and key not in seen:
+            seen.add(key)
+            key = into[key]
+        return key
+
+    tags = dict(zip(result.items["item_key"], result.items.get("corrected", [""] * len(result.items))))
+    result.rows["item_key"] = result.rows["item_key"].map(final)
+    result.items, result.conflicts = combine(result.rows, config, settings_of(config))
+    targets = {final(k) for k in into}
+    result.items["corrected"] = [_with_tag(tags.get(k, ""), "人工合并") if k in targets else tags.get(k, "")
+                                 for k in result.items["item_key"]]
+    s = result.suspects
+    gone = [final(a) == final(b) for a, b in zip(s["key_a"], s["key_b"])] if len(s) else []
+    result.suspects = s[[not g for g in gone]].reset_index(drop=True) if len(s) else s
+    result.new_ids -= set(into)
+
+
+def _with_tag(tags: str, tag: str) -> str:
+    parts = [t for t in str(tags or "").split("；") if t]
+    return "；".join(parts if tag in parts else parts + [tag])
