@@ -15,6 +15,7 @@ import xlsxwriter
 
 from .config import Config
 from .findings import ERROR
+from .xlsx import column_width
 
 EXCEL_MAX_CHARS = 32767
 DISPOSITION_TEXT = {"processed": "已处理", "zero_report": "零报告", "superseded": "已被更新文件替代",
@@ -62,36 +63,42 @@ def _formats(wb) -> dict:
 
 def _summary_sheet(wb, fmt, fb: Feedback, as_of: date) -> None:
     ws = wb.add_worksheet("问题清单" if _has_findings(fb) else "回执")
-    ws.set_column(0, 0, 26)
-    ws.set_column(1, 1, 8)
-    ws.set_column(2, 2, 16)
-    ws.set_column(3, 3, 8)
-    ws.set_column(4, 4, 80)
-    ws.write_string(0, 0, f"{fb.name} 台账报送反馈（{as_of.year}年{as_of.month}月{as_of.day}日）", fmt["title"])
+    for col, width in enumerate((8, 16, 8, 70, 26)):
+        ws.set_column(col, col, width)
+    ws.set_landscape()
+    ws.set_paper(9)
+    ws.fit_to_pages(1, 0)
+    ws.merge_range(0, 0, 0, 4, f"{fb.name} 台账报送反馈（{as_of.year}年{as_of.month}月{as_of.day}日）", fmt["title"])
     line = 2
     for sf in fb.files:
-        ws.write_string(line, 0, _file_line(sf), fmt["text"])
+        _merged_line(ws, line, _file_line(sf), fmt["text"])
         line += 1
     line += 1
     if not _has_findings(fb):
-        ws.write_string(line, 0, f"经核对，本次报送的 {len(fb.rows)} 行数据全部通过校验，已收录。感谢配合！", fmt["text"])
+        _merged_line(ws, line, f"经核对，本次报送的 {len(fb.rows)} 行数据全部通过校验，已收录。感谢配合！", fmt["text"])
         return
     errors = int((fb.findings["severity"] == ERROR).sum())
-    ws.write_string(line, 0, f"共发现 {errors} 处错误（整行退回，请改正后重新报送完整台账）、"
-                             f"{len(fb.findings) - errors} 处提醒（已收录，请核对）。红色为错误，黄色为提醒。", fmt["text"])
+    _merged_line(ws, line, f"共发现 {errors} 处错误（所在行已退回，请改正后重新报送完整台账）、{len(fb.findings) - errors} 处"
+                           f"提醒（已收录，请核对）。第二张表按读取结果标出了每一处：红色为错误，黄色为提醒，批注写明如何修改。",
+                 fmt["text"])
     line += 2
-    for col, head in enumerate(["文件", "行号", "列", "级别", "说明"]):
+    for col, head in enumerate(["行号", "列", "级别", "说明", "文件"]):
         ws.write_string(line, col, head, fmt["head"])
+    ws.repeat_rows(line)
     ordered = fb.findings.sort_values(["file", "row"], kind="stable")
     for rec in ordered.to_dict("records"):
         line += 1
         style = fmt["error"] if rec["severity"] == ERROR else fmt["warning"]
-        ws.write_string(line, 0, str(rec["file"]), fmt["cell"])
-        ws.write_string(line, 1, str(rec["row"] or ""), fmt["cell"])
-        ws.write_string(line, 2, str(rec["column"] or ""), fmt["cell"])
-        ws.write_string(line, 3, rec["severity"], style)
-        ws.write_string(line, 4, _fit(str(rec["message"])), fmt["cell"])
-    ws.freeze_panes(line - len(ordered) + 1 if len(ordered) else 0, 0)
+        ws.write_string(line, 0, str(rec["row"] or "—"), fmt["cell"])
+        ws.write_string(line, 1, str(rec["column"] or ""), fmt["cell"])
+        ws.write_string(line, 2, rec["severity"], style)
+        ws.write_string(line, 3, _fit(str(rec["message"])), fmt["cell"])
+        ws.write_string(line, 4, str(rec["file"]), fmt["cell"])
+
+
+def _merged_line(ws, line: int, text: str, style) -> None:
+    ws.merge_range(line, 0, line, 4, text, style)
+    ws.set_row(line, 15 * (1 + len(text) // 60))
 
 
 def _file_line(sf) -> str:
@@ -111,10 +118,15 @@ def _rows_sheet(wb, fmt, fb: Feedback, config: Config) -> None:
     ws = wb.add_worksheet("台账（按读取结果标注）")
     columns = [c for c in config.columns if c.key != "seq"]
     heads = ["文件", "原行号"] + [c.name for c in columns]
-    for col, head in enumerate(heads):
+    sample = fb.rows.head(200)
+    values = [sample["file"], sample["row"]] + [sample.get(c.key, pd.Series(dtype=object)) for c in columns]
+    for col, (head, series) in enumerate(zip(heads, values)):
         ws.write_string(0, col, head, fmt["head"])
-        ws.set_column(col, col, 30 if head in ("问题描述", "整改措施") else 14)
+        ws.set_column(col, col, column_width(head, series))
     ws.freeze_panes(1, 2)
+    ws.set_landscape()
+    ws.set_paper(8)
+    ws.repeat_rows(0)
     marks = _marks(fb.findings)
     for line, rec in enumerate(fb.rows.to_dict("records"), start=1):
         ws.write_string(line, 0, str(rec["file"]), fmt["cell"])

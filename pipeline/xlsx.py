@@ -60,7 +60,7 @@ def _write_sheet(wb, fmt: dict, sheet: Sheet) -> None:
     frame = sheet.frame
     for col, name in enumerate(frame.columns):
         ws.write_string(top, col, str(name), fmt["head"])
-        ws.set_column(col, col, WIDE.get(str(name)) or _width(name, frame.iloc[:200, col]))
+        ws.set_column(col, col, WIDE.get(str(name)) or column_width(name, frame.iloc[:200, col]))
     ws.set_landscape()
     ws.set_paper(9 if len(frame.columns) <= 12 else 8)  # A4, or A3 for the wide ledger sheets
     if len(frame.columns) <= 12:
@@ -81,7 +81,7 @@ def _write_sheet(wb, fmt: dict, sheet: Sheet) -> None:
         _chart(wb, ws, sheet, top, len(frame.columns))
 
 
-def _width(name, sample: pd.Series) -> float:
+def column_width(name, sample: pd.Series) -> float:
     """Column width from the header and the first values; a Chinese character counts double."""
     texts = [str(name)] + ["" if v is None or v != v else str(v) for v in sample]
     longest = max(sum(2 if ord(ch) > 0x2E80 else 1 for ch in t[:60]) for t in texts)
