@@ -1,8 +1,11 @@
 """The one place that knows the order of the stages: intake → validate → classify → merge → store → reports."""
 from __future__ import annotations
 
+import hashlib
 import logging
+import os
 import shutil
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -17,15 +20,18 @@ from .feedback import Feedback, feedback_name, write_feedback
 from .intake import Intake, SourceFile, list_inputs, read_inputs
 from .ledger import update_ledger
 from .lock import run_lock
-from .merge import MergeResult, merge_rows
+from .merge import MergeResult, merge_new_items, merge_rows
 from .outputs import rejected_table, write_csv, write_json
 from .store import Store
 from .summary import build_summary, period_totals_row
 from .validate import validate
-from .workspace import RunFolder
+from .workspace import RunFolder, clean_leftovers
 
 
 log = logging.getLogger(__name__)
+# Test hook (tests/test_resilience.py): with PIPELINE_STALL_AT=<stage> the run waits at that stage
+# (intake, merge, outputs, commit, archive) so a test can kill it exactly there. Unset in real use.
+STALL_ENV = "PIPELINE_STALL_AT"
 
 
 @dataclass
@@ -63,6 +69,7 @@ def run_period(ctx: RunContext, doc_number: int | None = None) -> RunResult:
     db = ctx.path("database")
     settings = ctx.config.section("run")
     with run_lock(db.with_name(db.name + ".lock"), float(settings.get("lock_wait_seconds", 0))):
+        clean_leftovers(ctx.path("outbox"))
         store = Store(db, ctx.config.section("ledger").get("item_id_format", "JX-{year}-{seq:04d}"))
         try:
             _refuse_earlier_period(store, ctx)
@@ -79,15 +86,17 @@ def _refuse_earlier_period(store: Store, ctx: RunContext) -> None:
 
 
 def _run(store: Store, ctx: RunContext, doc_number: int | None) -> RunResult:
-    folders = [ctx.path("inbox"), ctx.path("archive") / ctx.period]
+    # a rerun reads what the first run archived or quarantined, so it sees the same files again
+    folders = [ctx.path("inbox"), ctx.path("archive") / ctx.period, ctx.path("quarantine") / ctx.period]
     paths = list_inputs([f for f in folders if f.is_dir()])
     log.info("期次 %s：读取 %d 个来件", ctx.period, len(paths))
     intake, clean, found = checked_rows(paths, ctx)
+    _stall("intake")
     accepted, returned_keys = _split_accepted(clean, found)
     decisions, correction_findings = read_corrections(ctx.path("corrections"), ctx.config)
     doc_number = doc_number or store.doc_number(ctx.period) or store.next_doc_number(
         int(ctx.config.section("office").get("doc_number_start", 1)))
-    folder = RunFolder(ctx.run_dir)
+    folder = RunFolder(ctx.run_dir, keep_previous=int(ctx.config.section("run").get("keep_previous_runs", 3)))
     with store.transaction():
         store.discard_period(ctx.period)
         previous = store.ledger_before(ctx.period)
@@ -95,6 +104,8 @@ def _run(store: Store, ctx: RunContext, doc_number: int | None) -> RunResult:
         log.info("校验完成：%d 行收录，%d 行退回；开始并单", len(accepted), len(clean) - len(accepted))
         merged = merge_rows(accepted, previous, decisions, ctx.config)
         _assign_ids(merged, store, ctx)
+        merge_new_items(merged, decisions, ctx.config)
+        _stall("merge")
         submitted = _submitted(intake.files)
         update = update_ledger(previous, _items_for_ledger(merged, found), ctx, submitted, decisions, merged.absorbed)
         found = fnd.concat(found, _follow_up_findings(update.not_resubmitted, previous, intake.files, ctx))
@@ -110,6 +121,7 @@ def _run(store: Store, ctx: RunContext, doc_number: int | None) -> RunResult:
         store.record_corrections(decisions, ctx.period)
         store.save_period(ctx.period, ctx.as_of, update.ledger, _file_dicts(intake.files), merged.suspects,
                           summary, doc_number)
+    _stall("commit")
     folder.commit()
     notes += _archive_inputs(ctx, intake.files)
     del absorbed, correction_findings
@@ -119,7 +131,7 @@ def _run(store: Store, ctx: RunContext, doc_number: int | None) -> RunResult:
 def _split_accepted(clean: pd.DataFrame, found: pd.DataFrame) -> tuple[pd.DataFrame, set]:
     returned = fnd.error_rows(found)
     keys = list(zip(clean["file"], clean["sheet"], clean["row"]))
-    mask = [k not in returned for k in keys]
+    mask = pd.Series([k not in returned for k in keys], index=clean.index, dtype=bool)  # a bare [] would pick columns
     return clean[mask].reset_index(drop=True), returned
 
 
@@ -153,8 +165,8 @@ def _items_for_ledger(merged: MergeResult, found: pd.DataFrame) -> pd.DataFrame:
         partners.setdefault(b, []).append(a)
     items["suspect_of"] = items["item_key"].map(lambda k: "、".join(sorted(partners.get(k, []))))
     conflicts = merged.conflicts.groupby("item_key")["field"].agg(lambda s: "、".join(sorted(set(s)))) \
-        if len(merged.conflicts) else pd.Series(dtype=str)
-    items["conflict_fields"] = items["item_key"].map(conflicts).fillna("")
+        if len(merged.conflicts) else pd.Series(dtype=object)
+    items["conflict_fields"] = [conflicts.get(k, "") for k in items["item_key"]]
     return items
 
 
@@ -212,9 +224,10 @@ def _write_outputs(folder: Path, ctx: RunContext, intake: Intake, update, merged
     from .reports import write_reports  # reports are optional heavy imports; keep them out of `check`
 
     write_csv(update.ledger.drop(columns=["corrected"]), folder / "ledger.csv")
+    _stall("outputs")
     write_csv(rejected_table(found), folder / "rejected.csv")
     _write_feedback(folder / "feedback", ctx, intake, found)
-    notes = write_reports(folder, ctx, summary, update.ledger, found, merged, history, doc_number, issue_no)
+    notes = write_reports(folder, ctx, summary, update, found, merged, history, doc_number, issue_no)
     write_json(summary, folder / "run.json")
     return notes
 
@@ -234,13 +247,14 @@ def _write_feedback(folder: Path, ctx: RunContext, intake: Intake, found: pd.Dat
 
 def _archive_inputs(ctx: RunContext, files: list[SourceFile]) -> list[str]:
     """After the commit: inbox files go to archive/<period>/, rejected ones to quarantine/<period>/ with
-    a text file giving the reason; a locked file stays where it is. Nothing is deleted."""
+    a text file giving the reason; a locked file, or one replaced since it was read, stays where it is
+    for the next run. Nothing is deleted."""
     if not ctx.config.section("run").get("archive_inbox"):
         return []
     inbox = ctx.path("inbox").resolve()
     moved = {"archive": 0, "quarantine": 0}
     for sf in files:
-        if sf.path.parent.resolve() != inbox or not sf.path.exists() or "占用" in sf.reason:
+        if sf.path.parent.resolve() != inbox or "占用" in sf.reason or not _unchanged(sf):
             continue
         kind = "quarantine" if sf.disposition == "rejected" else "archive"
         target = _free_name(ctx.path(kind) / ctx.period / sf.name)
@@ -249,8 +263,26 @@ def _archive_inputs(ctx: RunContext, files: list[SourceFile]) -> list[str]:
         if kind == "quarantine":
             target.with_name(target.name + ".原因.txt").write_text(f"{sf.name}：{sf.reason}\n", encoding="utf-8")
         moved[kind] += 1
+        _stall("archive")
     return [f"已将 {moved['archive']} 个来件移入 {ctx.path('archive') / ctx.period}，"
             f"{moved['quarantine']} 个无法读取的来件移入 {ctx.path('quarantine') / ctx.period}"]
+
+
+def _unchanged(sf: SourceFile) -> bool:
+    """The file still holds the bytes this run read (a department may have sent a new version meanwhile)."""
+    try:
+        data = sf.path.read_bytes()
+    except OSError:
+        return False
+    return hashlib.sha256(data).hexdigest() == sf.sha256 if sf.sha256 else len(data) == sf.size
+
+
+def _stall(stage: str) -> None:
+    """The test hook: log the stage reached, then wait for a line on standard input (or its end)."""
+    if os.environ.get(STALL_ENV) == stage:
+        log.warning("测试暂停点：%s", stage)
+        if sys.stdin:
+            sys.stdin.readline()
 
 
 def _free_name(path: Path) -> Path:
