@@ -11,7 +11,6 @@ import hashlib
 import json
 import os
 import shutil
-import signal
 import sqlite3
 import subprocess
 import sys
@@ -35,8 +34,7 @@ from pipeline.store import Store
 from pipeline.synth import generate_inbox
 from pipeline.workspace import RunFolder, previous_folders
 from tests.ledgerfiles import write_ledger
-from tests.test_intake import (HEADER, encrypted_package, rewrite_part, rows_of, word_document, write_csv,
-                               write_xlsx)
+from tests.test_intake import HEADER, encrypted_package, rewrite_part, rows_of, word_document, write_csv
 
 ROOT = Path(__file__).resolve().parents[1]
 W47, W48 = "2026-11-19", "2026-11-26"
@@ -87,7 +85,7 @@ def start_stalled(base: Path, as_of: str, stage: str) -> subprocess.Popen:
 
 
 def kill(child: subprocess.Popen) -> None:
-    child.send_signal(signal.SIGKILL)
+    child.kill()  # SIGKILL on POSIX: no handler, no cleanup, like a power cut for the process
     child.wait()
     child.stderr.close()
     child.stdin.close()
