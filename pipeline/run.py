@@ -14,7 +14,7 @@ import pandas as pd
 from . import findings as fnd
 from .classify import classify
 from .context import RunContext
-from .corrections import read_corrections
+from .corrections import FILE_NAME as CORRECTIONS_FILE, read_corrections, write_corrections_template
 from .errors import UsageError
 from .feedback import Feedback, feedback_name, write_feedback
 from .intake import Intake, SourceFile, list_inputs, read_inputs
@@ -93,14 +93,13 @@ def _run(store: Store, ctx: RunContext, doc_number: int | None) -> RunResult:
     intake, clean, found = checked_rows(paths, ctx)
     _stall("intake")
     accepted, returned_keys = _split_accepted(clean, found)
-    decisions, correction_findings = read_corrections(ctx.path("corrections"), ctx.config)
+    decisions, correction_findings = _corrections(ctx)
     doc_number = doc_number or store.doc_number(ctx.period) or store.next_doc_number(
         int(ctx.config.section("office").get("doc_number_start", 1)))
     folder = RunFolder(ctx.run_dir, keep_previous=int(ctx.config.section("run").get("keep_previous_runs", 3)))
     with store.transaction():
         store.discard_period(ctx.period)
         previous = store.ledger_before(ctx.period)
-        absorbed = store.absorbed()
         log.info("校验完成：%d 行收录，%d 行退回；开始并单", len(accepted), len(clean) - len(accepted))
         merged = merge_rows(accepted, previous, decisions, ctx.config)
         _assign_ids(merged, store, ctx)
@@ -124,8 +123,16 @@ def _run(store: Store, ctx: RunContext, doc_number: int | None) -> RunResult:
     _stall("commit")
     folder.commit()
     notes += _archive_inputs(ctx, intake.files)
-    del absorbed, correction_findings
+    notes += [f"人工更正表：{m}" for m in correction_findings["message"]]
     return RunResult(ctx, ctx.run_dir, summary, notes)
+
+
+def _corrections(ctx: RunContext) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The office's decisions; an empty corrections workbook is put in place the first time, to be filled."""
+    folder = ctx.path("corrections")
+    if not (folder / CORRECTIONS_FILE).exists():
+        write_corrections_template(folder / CORRECTIONS_FILE)
+    return read_corrections(folder, ctx.config)
 
 
 def _split_accepted(clean: pd.DataFrame, found: pd.DataFrame) -> tuple[pd.DataFrame, set]:

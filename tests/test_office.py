@@ -105,3 +105,13 @@ def test_prefilled_template_carries_the_department_items_and_reads_back(office):
     read = read_file(out, config)
     assert read.files[0].department == "县住房和城乡建设局"
     assert sorted(read.rows["item_id"]) == sorted(ledger(base))
+
+
+def test_run_puts_an_empty_corrections_workbook_in_place_and_reports_unusable_lines(office, capsys):
+    base, config_path, _ = office
+    assert run(config_path) == 0
+    assert (base / "corrections" / "更正.xlsx").is_file()
+    correct(base, [["作废", "JX-2026-0001", None, None, None]])
+    capsys.readouterr()
+    assert run(config_path) == 0
+    assert "人工更正表" in capsys.readouterr().out
