@@ -77,10 +77,10 @@ def _suspects(merged, inp: ReportInput) -> Sheet:
              "category_a": "类别A", "category_b": "类别B", "description_a": "描述A", "description_b": "描述B",
              "departments_a": "报送单位A", "departments_b": "报送单位B"}
     frame = s.reindex(columns=list(heads)).rename(columns=heads) if len(s) else pd.DataFrame(columns=list(heads.values()))
-    frame["处理意见（合并/不合并）"] = ""
     folder = inp.ctx.path("corrections")
-    return Sheet("疑似重复", frame, notes=[f"如需合并或确认不合并，请在 {folder / '更正.xlsx'} 中填写一行："
-                                         "操作=合并 或 不合并，问题编号=问题编号A，另一问题编号或单位=问题编号B；下次运行起生效。"])
+    return Sheet("疑似重复", frame, notes=[
+        f"请信用办判断每一对是否为同一问题，并在 {folder / '更正.xlsx'} 中填写一行：操作填“合并”或“不合并”，"
+        "问题编号填问题编号A，另一问题编号或单位填问题编号B（可从本表复制）；重新运行本期或下期运行时生效。"])
 
 
 def _data_problems(findings: pd.DataFrame) -> Sheet:
@@ -99,4 +99,6 @@ def _submissions(inp: ReportInput) -> Sheet:
     frame["处理结果"] = frame["处理结果"].map(lambda d: DISPOSITION.get(d, d))
     missing = inp.summary["departments"]["missing"]
     notes = [f"未报送单位（{len(missing)} 个）：{'、'.join(missing) if missing else '无'}"]
+    dropped = inp.findings[inp.findings["code"] == "rows_dropped"]
+    notes += [f"{d}：{m}" for d, m in zip(dropped["department"], dropped["message"])]
     return Sheet("报送情况", frame, notes=notes)

@@ -115,3 +115,20 @@ def test_run_puts_an_empty_corrections_workbook_in_place_and_reports_unusable_li
     capsys.readouterr()
     assert run(config_path) == 0
     assert "人工更正表" in capsys.readouterr().out
+
+
+def test_partial_resubmission_is_called_out_in_feedback_and_summary(office):
+    base, config_path, config = office
+    extra = [{"category": "B1", "company": f"郏县测试{i}号商贸有限公司", "description": f"第{i}批货款拖欠未付",
+              "amount": 10 + i, "status": "整改中"} for i in range(3)]
+    inbox = base / "inbox"
+    write_ledger(inbox / "住建局.xlsx", config, "县住房和城乡建设局", ROWS + extra, date(2026, 11, 18))
+    assert run(config_path, "2026-11-19") == 0
+    write_ledger(inbox / "住建局.xlsx", config, "县住房和城乡建设局", ROWS[:1], date(2026, 11, 25))
+    assert run(config_path, "2026-11-26") == 0
+    run_dir = base / "outbox" / "2026-W48"
+    feedback = openpyxl.load_workbook(run_dir / "feedback" / "县住房和城乡建设局.xlsx").worksheets[0]
+    text = " ".join(str(c.value) for row in feedback.iter_rows() for c in row if c.value)
+    assert "本次台账比上次少了" in text and text.count("上次报送过，本次台账中没有") == 5
+    summary = openpyxl.load_workbook(next(run_dir.glob("*.xlsx")))["报送情况"]
+    assert any("本次台账比上次少了" in str(c.value) for row in summary.iter_rows() for c in row if c.value)

@@ -1,0 +1,43 @@
+"""`check` prints the findings `run` would give and changes nothing; its exit status says whether a file has a 错误."""
+from __future__ import annotations
+
+import hashlib
+from datetime import date
+from pathlib import Path
+
+from pipeline.cli import main
+from pipeline.config import load_config
+from tests.ledgerfiles import write_ledger
+
+ROOT = Path(__file__).resolve().parents[1]
+GOOD = {"category": "B5", "company": "郏县永盛粮油有限公司", "description": "粮食仓储补贴因财政资金紧张未拨付",
+        "amount": 30, "status": "整改中", "deadline": date(2027, 3, 31)}
+
+
+def check(*files: Path) -> int:
+    return main(["check", *map(str, files), "--config", str(ROOT / "config.yaml")])
+
+
+def test_clean_file_exits_0_and_says_so(tmp_path, capsys):
+    path = write_ledger(tmp_path / "财政局.xlsx", load_config(ROOT / "config.yaml"), "县财政局", [GOOD])
+    before = hashlib.sha256(path.read_bytes()).hexdigest()
+    assert check(path) == 0
+    out = capsys.readouterr().out
+    assert "县财政局" in out and "未发现问题" in out
+    assert hashlib.sha256(path.read_bytes()).hexdigest() == before
+    assert [p.name for p in tmp_path.iterdir()] == ["财政局.xlsx"]
+
+
+def test_file_with_an_error_exits_1_and_names_row_column_value_and_fix(tmp_path, capsys):
+    bad = {**GOOD, "deadline": "年底前"}
+    path = write_ledger(tmp_path / "财政局.xlsx", load_config(ROOT / "config.yaml"), "县财政局", [GOOD, bad])
+    assert check(path) == 1
+    assert "第5行“整改时限”：“年底前”不是有效日期，请填写如 2021-12-31" in capsys.readouterr().out
+
+
+def test_unreadable_file_exits_1_and_missing_file_is_usage_2(tmp_path, capsys):
+    broken = tmp_path / "县财政局台账.xlsx"
+    broken.write_bytes(b"not a workbook")
+    assert check(broken) == 1
+    assert check(tmp_path / "none.xlsx") == 2
+    assert "找不到文件" in capsys.readouterr().err
