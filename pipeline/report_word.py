@@ -46,6 +46,7 @@ PPR_ORDER = ("pStyle keepNext keepLines pageBreakBefore framePr widowControl num
              "tabs suppressAutoHyphens kinsoku wordWrap overflowPunct topLinePunct autoSpaceDE autoSpaceDN bidi "
              "adjustRightInd snapToGrid spacing ind contextualSpacing mirrorIndents suppressOverlap jc "
              "textDirection textAlignment textboxTightWrap outlineLvl divId cnfStyle rPr sectPr pPrChange").split()
+CHAR_SPACING_TWIPS = -5  # -0.25 pt: 16 pt characters at a 15.75 pt pitch, 28 to the 156 mm line
 RPR_AFTER_SPACING = "w kern position sz szCs highlight u effect bdr shd fitText vertAlign rtl cs em lang eastAsianLayout".split()
 # Appendix columns: ledger key -> width in mm; the description takes what is left of 156 mm.
 LIST_WIDTHS = {"item_id": 22, "category": 9, "company": 22, "description": 0, "amount": 14, "unit": 20,
@@ -77,31 +78,14 @@ def convert_pdf(docx_path: Path, timeout: int = 180) -> str:
     if not soffice:
         return f"未找到 LibreOffice（soffice），未生成 PDF 版通报；Word 版见 {docx_path.name}"
     with tempfile.TemporaryDirectory() as tmp:
-        copy = libreoffice_copy(docx_path, Path(tmp) / docx_path.name)
         cmd = [soffice, "--headless", "--norestore", f"-env:UserInstallation={Path(tmp, 'profile').as_uri()}",
-               "--convert-to", "pdf", "--outdir", str(docx_path.parent), str(copy)]
+               "--convert-to", "pdf", "--outdir", str(docx_path.parent), str(docx_path)]
         try:
             subprocess.run(cmd, capture_output=True, timeout=timeout, check=False)
         except (OSError, subprocess.TimeoutExpired) as exc:
             return f"PDF 转换失败（{type(exc).__name__}），Word 版见 {docx_path.name}"
     pdf = docx_path.with_suffix(".pdf")
     return f"已生成 PDF 版通报：{pdf.name}" if pdf.is_file() else f"PDF 转换失败，Word 版见 {docx_path.name}"
-
-
-def libreoffice_copy(docx_path: Path, target: Path) -> Path:
-    """A copy laid out for LibreOffice: 28 characters per line by character spacing, not the character grid.
-
-    LibreOffice gives each 16 pt character two cells of the 15.79 pt grid that Word and WPS use for
-    "每行28字" (14 characters per line); a lines-only grid and -0.25 pt spacing give 28 in both.
-    """
-    doc = Document(str(docx_path))
-    doc.sections[0]._sectPr.find(qn("w:docGrid")).set(qn("w:type"), "lines")
-    rpr = doc.styles["Normal"].element.get_or_add_rPr()
-    spacing = OxmlElement("w:spacing")
-    spacing.set(qn("w:val"), "-5")
-    rpr.insert_element_before(spacing, *(f"w:{t}" for t in RPR_AFTER_SPACING))
-    doc.save(str(target))
-    return target
 
 
 # ---------------------------------------------------------------- wording (jinja2 templates)
@@ -175,9 +159,12 @@ def _page_setup(doc: DocxDocument) -> None:
     if grid is None:
         grid = OxmlElement("w:docGrid")
         s._sectPr.append(grid)
-    grid.set(qn("w:type"), "linesAndChars")
+    # 22 lines by the line grid; 28 characters per line by -0.25 pt character spacing on Normal (see
+    # _styles) rather than Word's character grid (charSpace -849), which LibreOffice lays out at only
+    # 14 characters per line: this way Word, WPS and LibreOffice all show 28.
+    grid.set(qn("w:type"), "lines")
     grid.set(qn("w:linePitch"), str(round(LINE * 20)))
-    grid.set(qn("w:charSpace"), "-849")
+    grid.attrib.pop(qn("w:charSpace"), None)
 
 
 def _language(doc: DocxDocument) -> None:
@@ -265,6 +252,9 @@ def _styles(doc: DocxDocument) -> None:
     normal = doc.styles["Normal"]
     _set_fonts(normal.element.get_or_add_rPr(), FANGSONG, LATIN)
     normal.font.size = Pt(BODY_PT)
+    spacing = OxmlElement("w:spacing")
+    spacing.set(qn("w:val"), str(CHAR_SPACING_TWIPS))
+    normal.element.get_or_add_rPr().insert_element_before(spacing, *(f"w:{t}" for t in RPR_AFTER_SPACING))
     pf = normal.paragraph_format
     pf.line_spacing_rule, pf.line_spacing = WD_LINE_SPACING.EXACTLY, Pt(LINE)
     pf.space_before = pf.space_after = Pt(0)

@@ -20,6 +20,29 @@ def clean_text(value: str) -> str:
     return _SPACES.sub(" ", value).strip()
 
 
+# Full-width letters, digits and the ideographic space become half-width; Chinese punctuation stays.
+_HALF_WIDTH = {**{c: c - 0xFEE0 for c in range(0xFF10, 0xFF1A)}, **{c: c - 0xFEE0 for c in range(0xFF21, 0xFF3B)},
+               **{c: c - 0xFEE0 for c in range(0xFF41, 0xFF5B)}, 0x3000: 0x20, 0xA0: 0x20, ord("郟"): ord("郏")}
+_CJK_GAP = re.compile(r"(?<=[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef])\s+(?=[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef])")
+
+
+@lru_cache(maxsize=200_000)
+def display_text(value: str) -> str:
+    """Text as it is kept and shown: half-width letters and digits, 郏 for 郟, no stray spaces between
+    Chinese characters, Chinese punctuation (，。（）) left as the clerk wrote it."""
+    if not value:
+        return ""
+    text = _SPACES.sub(" ", value.translate(_HALF_WIDTH)).strip()
+    return _CJK_GAP.sub("", text)
+
+
+def cell_display(value) -> str:
+    """Any cell value as display text ('' for empty)."""
+    if isinstance(value, str):
+        return display_text(value)
+    return cell_text(value)
+
+
 @lru_cache(maxsize=50_000)
 def header_key(value: str) -> str:
     """A header cell reduced for matching: no spaces or line breaks, one kind of bracket, no unit."""

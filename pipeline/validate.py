@@ -17,7 +17,7 @@ import pandas as pd
 from . import findings as fnd
 from .config import Column, Config
 from .normalise import check_uscc, normalise_case_no, parse_amount, parse_date, parse_enum
-from .text import cell_text
+from .text import cell_display, cell_text
 
 AMOUNT_KEY, PAID_KEY = "amount", "paid"
 STATUS_KEY, CLOSED_ON_KEY = "status", "closed_on"
@@ -61,7 +61,7 @@ def _check_column(rows: pd.DataFrame, column: Column, config: Config) -> Checked
 # --- one checker per column type ---------------------------------------------------------------
 
 def _text(raw: list, column: Column, config: Config) -> Checked:
-    values = _map_distinct(raw, cell_text)
+    values = _map_distinct(raw, cell_display)
     if column.required != "yes":
         return values, []
     code = f"{column.key}_missing" if f"{column.key}_missing" in fnd.CATALOGUE else "required_missing"

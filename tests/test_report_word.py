@@ -16,7 +16,7 @@ from docx.oxml.ns import qn
 from pipeline import charts
 from pipeline.config import load_config
 from pipeline.figures import compute_figures, fmt_amount, fmt_rate
-from pipeline.report_word import (convert_pdf, imprint_lines, libreoffice_copy, signature_indents, title_lines,
+from pipeline.report_word import (convert_pdf, imprint_lines, signature_indents, title_lines,
                                   write_report)
 from tests.test_figures import ITEMS, ROOT, make_input
 
@@ -60,7 +60,8 @@ def test_page_is_a4_with_gbt9704_margins_and_grid(document):
     assert [round(m.mm) for m in (s.top_margin, s.bottom_margin, s.left_margin, s.right_margin)] == [37, 35, 28, 26]
     grid = s._sectPr.find(qn("w:docGrid"))
     assert (grid.get(qn("w:type")), grid.get(qn("w:linePitch")), grid.get(qn("w:charSpace"))) == \
-        ("linesAndChars", "579", "-849")
+        ("lines", "579", None)
+    assert document.styles["Normal"].element.rPr.find(qn("w:spacing")).get(qn("w:val")) == "-5"
     normal = document.styles["Normal"]
     assert normal.paragraph_format.line_spacing.pt == pytest.approx(28.95)
 
@@ -300,12 +301,8 @@ def test_charts_draw_chinese_without_missing_glyphs():
     assert "NotoSansSC" in charts.chinese_font().get_file()
 
 
-def test_libreoffice_copy_keeps_28_characters_without_the_grid(report, tmp_path):
-    copy = libreoffice_copy(report, tmp_path / "lo.docx")
-    doc = docx.Document(str(copy))
-    assert doc.sections[0]._sectPr.find(qn("w:docGrid")).get(qn("w:type")) == "lines"
-    assert doc.styles["Normal"].element.rPr.find(qn("w:spacing")).get(qn("w:val")) == "-5"
-    result = run_checker(copy)
+def test_28_characters_per_line_without_a_character_grid(report):
+    result = run_checker(report)
     assert result.returncode == 0 and "28 chars per 156mm line" in result.stdout
 
 

@@ -67,7 +67,7 @@ def test_workbook_values_come_out_normalised(tmp_path, config):
     intake = read_file(path, config)
     clean, found = validate(intake.rows, config)
     row = clean.iloc[0]
-    assert row["company"] == "郏县 宏达建筑 有限公司"
+    assert row["company"] == "郏县宏达建筑有限公司"
     assert row["description"] == "=拖欠工程款"
     assert (row["status"], row["deadline"], row["occurred_on"]) == ("整改中", date(2021, 12, 31), date(2021, 3, 5))
     assert (row["amount"], row["paid"]) == (12.5, 5.0)
@@ -109,7 +109,7 @@ def test_text_width_whitespace_variant_and_formula_like_text(config):
     clean, _ = run(config, raw_row(config, company="ＡＢＣ郟县建筑  有限公司\r\n", note="+86 137", court=" -执行局 ",
                                    owner_person="@张三", category=" Ｂ３ "))
     row = clean.iloc[0]
-    assert row["company"] == "ABC郏县建筑 有限公司"
+    assert row["company"] == "ABC郏县建筑有限公司"
     assert (row["note"], row["court"], row["owner_person"]) == ("+86 137", "-执行局", "@张三")
     assert row["category"] == "B3"
 
@@ -336,3 +336,9 @@ def test_any_cells_validate_and_keep_every_row(config, cells):
     assert set(found["code"]) <= set(fnd.CATALOGUE)
     assert set(clean["status"]) <= set(config.enums["status"].values)
     assert all(d is None or isinstance(d, date) for d in clean["deadline"])
+
+
+def test_text_keeps_chinese_punctuation_and_makes_letters_and_digits_half_width(config):
+    clean, _ = run(config, raw_row(config, description="２０２１年签约，至今未兑现（约８６万元）。", note="ＡＢ 项目"))
+    assert clean.iloc[0]["description"] == "2021年签约，至今未兑现（约86万元）。"
+    assert clean.iloc[0]["note"] == "AB 项目"
