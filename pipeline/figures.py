@@ -81,9 +81,13 @@ def compute_figures(inp: ReportInput) -> dict:
         "slow_departments": slow_departments(units, config),
         "breakdowns": {key: breakdown(ledger, key, config) for key in ("source", "company_type", "sector")},
         "key_items": key_items(ledger, config),
+        "key_total": key_total(ledger, config),
         "worst_overdue": worst_overdue(ledger, inp.ctx.as_of, config),
         "returned_rows": returned_rows(inp.findings),
         "rejected_files": [f for f in inp.summary.get("files", []) if f.get("disposition") == "rejected"],
+        "rejected_departments": _rejected_departments(inp.summary),
+        "unidentified_files": [f["name"] for f in inp.summary.get("files", [])
+                               if f.get("disposition") == "rejected" and not f.get("department")],
         "trend": trend(inp.history, inp.ctx.period, inp.ctx.as_of, totals),
     }
 
@@ -204,13 +208,28 @@ def _item(row, config: Config) -> dict:
             "status": row.status, "deadline": row.deadline, "description": row.description}
 
 
+def _big_open(ledger: pd.DataFrame, config: Config) -> pd.DataFrame:
+    limit = float(config.section("report").get("key_item_amount", 100))
+    return ledger[(~ledger["closed"]) & (ledger["amount"] >= limit)]
+
+
 def key_items(ledger: pd.DataFrame, config: Config) -> list[dict]:
     """Open items with amount >= report.key_item_amount, largest first, at most report.key_items_max."""
-    report = config.section("report")
-    limit, most = float(report.get("key_item_amount", 100)), int(report.get("key_items_max", 10))
-    big = ledger[(~ledger["closed"]) & (ledger["amount"] >= limit)]
-    big = big.sort_values(["amount", "item_id"], ascending=[False, True], kind="stable").head(most)
-    return [_item(r, config) for r in big.itertuples(index=False)]
+    most = int(config.section("report").get("key_items_max", 10))
+    big = _big_open(ledger, config).sort_values(["amount", "item_id"], ascending=[False, True], kind="stable")
+    return [_item(r, config) for r in big.head(most).itertuples(index=False)]
+
+
+def key_total(ledger: pd.DataFrame, config: Config) -> dict:
+    """All the key items, not only those listed: their number and amount."""
+    big = _big_open(ledger, config)
+    return {"items": int(len(big)), "amount": float(big["amount"].sum())}
+
+
+def _rejected_departments(summary: dict) -> list[str]:
+    """Missing departments whose only files were rejected, in registry order."""
+    rejected = {f.get("department") for f in summary.get("files", []) if f.get("disposition") == "rejected"}
+    return [d for d in summary["departments"]["missing"] if d in rejected]
 
 
 def worst_overdue(ledger: pd.DataFrame, as_of: date, config: Config) -> list[dict]:

@@ -123,10 +123,8 @@ class Wording:
             "all_done": [u["unit"] for u in units if u["open"] == 0],
             "none_done": [u["unit"] for u in units if u["closed"] == 0],
             "key_limit": float(report.get("key_item_amount", 100)),
-            "key_amount": sum(k["amount"] or 0 for k in f["key_items"]),
             "slow_min": slow_min, "slow_rate": slow_rate,
             "returned_total": sum(r["rows"] for r in f["returned_rows"]),
-            "rejected_files": f["rejected_files"],
             "next_steps": list(report.get("next_steps") or []),
         }
 

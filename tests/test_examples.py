@@ -105,3 +105,13 @@ def test_reports_agree_with_run_json_and_ledger(demo):
     from tests.report_checks import assert_reports_match
 
     assert_reports_match(demo)
+
+
+def test_key_items_sentence_counts_every_large_open_item_even_when_the_list_is_capped(demo):
+    import docx
+
+    ledger = read_csv(demo / "ledger.csv")
+    big = [r for r in ledger if r["status"] != "已办结" and r["amount"] and float(r["amount"]) >= 100]
+    text = "\n".join(p.text for p in docx.Document(next(demo.glob("*.docx"))).paragraphs)
+    assert f"未办结问题{len(big)}项" in text
+    assert len(big) > 10 and "其中金额最大的10项" in text

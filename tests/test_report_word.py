@@ -186,7 +186,7 @@ def test_text_and_tables_agree_with_the_figures(document):
 
 def test_problem_section_names_missing_slow_overdue_and_returned(document):
     text = body_text(document)
-    assert "县司法局、白庙乡人民政府、县文化广电和旅游局等3个单位本期未报送台账" in text
+    assert "县司法局、白庙乡人民政府、县文化广电和旅游局等3个单位本期未报送有效台账" in text
     assert "共有4项问题已超过整改时限仍未办结" in text and "已逾期118天" in text
     assert "县农业农村局（2项，办结率0%）" in text and "四不两直" in text
     assert "本期共有3行数据" in text and "县住房和城乡建设局2行、县财政局1行" in text
