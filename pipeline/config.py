@@ -280,7 +280,55 @@ def _paths(raw: dict, base: Path, overrides: dict[str, str], problems: list[str]
     return out
 
 
+# The keys each section may hold; a misspelt key would otherwise be silently ignored.
+KNOWN_KEYS = {
+    "": "version paths run intake office report ledger categories classification columns header_groups enums "
+        "zero_report_phrases footnote_words total_words skip_sheet_words merge departments mail",
+    "paths": "inbox outbox database archive quarantine corrections logs",
+    "run": "archive_inbox keep_db_backups keep_previous_runs lock_wait_seconds",
+    "intake": "max_unzipped_mb header_scan_rows department_labels date_labels",
+    "office": "name issuer_mark doc_prefix doc_number_start report_title recipients cc printer",
+    "report": "key_item_amount key_items_max worst_overdue appendix appendix_max_rows show_persons slow_rule pdf next_steps",
+    "ledger": "title sheet_name item_id_format amount_yuan_limit",
+    "merge": "strip_prefixes same_item_score suspect_score intake_departments court_department",
+}
+# (section, key, smallest allowed value, whole number?)
+NUMBERS = [("office", "doc_number_start", 1, True), ("report", "key_item_amount", 0, False),
+           ("report", "key_items_max", 1, True), ("report", "worst_overdue", 0, True),
+           ("report", "appendix_max_rows", 1, True), ("run", "keep_db_backups", 0, True),
+           ("run", "keep_previous_runs", 0, True), ("run", "lock_wait_seconds", 0, False),
+           ("ledger", "amount_yuan_limit", 0, False), ("intake", "max_unzipped_mb", 1, False),
+           ("intake", "header_scan_rows", 1, True)]
+
+
+def _check_known_keys(raw: dict, problems: list[str]) -> None:
+    for section, names in KNOWN_KEYS.items():
+        spec = raw if not section else raw.get(section)
+        if not isinstance(spec, dict):
+            continue
+        unknown = [str(k) for k in spec if str(k) not in names.split()]
+        where = f"{section} 中" if section else "顶层"
+        problems += [f"配置项 {where}的“{k}”无法识别（拼写错误？可用：{names.replace(' ', '、')}）" for k in unknown]
+
+
+def _check_numbers(raw: dict, problems: list[str]) -> None:
+    for section, key, least, whole in NUMBERS:
+        value = (raw.get(section) or {}).get(key)
+        if value is None:
+            continue
+        ok = isinstance(value, (int, float)) and not isinstance(value, bool) and value >= least
+        if not ok or (whole and not float(value).is_integer()):
+            kind = "整数" if whole else "数字"
+            problems.append(f"配置项 {section}.{key} 的值“{value}”无效，应为不小于 {least} 的{kind}")
+    rule = (raw.get("report") or {}).get("slow_rule") or {}
+    rate = rule.get("max_rate", 0.3)
+    if not isinstance(rate, (int, float)) or not 0 <= rate <= 1:
+        problems.append(f"配置项 report.slow_rule.max_rate 的值“{rate}”无效，应为 0 到 1 之间的小数（如 0.3）")
+
+
 def _check_sections(raw: dict, problems: list[str]) -> None:
+    _check_known_keys(raw, problems)
+    _check_numbers(raw, problems)
     office = raw.get("office") or {}
     for key in ("name", "issuer_mark", "doc_prefix", "report_title", "recipients"):
         if not office.get(key):

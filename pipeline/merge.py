@@ -727,6 +727,7 @@ def merge_new_items(result: MergeResult, decisions: pd.DataFrame | None, config:
     ids again (a rerun of the period in which the office saw the pair): their rows become one item."""
     if decisions is None or not len(decisions):
         return
+    _drop_kept_apart(result, decisions)
     present = set(result.rows["item_key"])
     into = {str(d["other"]): str(d["item_id"]) for d in decisions.to_dict("records")
             if d["action"] == MERGE and d["other"] in result.new_ids and d["item_id"] in present}
@@ -750,6 +751,16 @@ def merge_new_items(result: MergeResult, decisions: pd.DataFrame | None, config:
     gone = [final(a) == final(b) for a, b in zip(s["key_a"], s["key_b"])] if len(s) else []
     result.suspects = s[[not g for g in gone]].reset_index(drop=True) if len(s) else s
     result.new_ids -= set(into)
+
+
+def _drop_kept_apart(result: MergeResult, decisions: pd.DataFrame) -> None:
+    """A pair the office declared 不合并 is not listed again, even on a rerun of the period it was seen in."""
+    apart = {frozenset((str(d["item_id"]), str(d["other"]))) for d in decisions.to_dict("records")
+             if d["action"] == KEEP_APART}
+    s = result.suspects
+    if apart and len(s):
+        keep = [frozenset((a, b)) not in apart for a, b in zip(s["key_a"], s["key_b"])]
+        result.suspects = s[keep].reset_index(drop=True)
 
 
 def _with_tag(tags: str, tag: str) -> str:

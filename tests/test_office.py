@@ -132,3 +132,15 @@ def test_partial_resubmission_is_called_out_in_feedback_and_summary(office):
     assert "本次台账比上次少了" in text and text.count("上次报送过，本次台账中没有") == 5
     summary = openpyxl.load_workbook(next(run_dir.glob("*.xlsx")))["报送情况"]
     assert any("本次台账比上次少了" in str(c.value) for row in summary.iter_rows() for c in row if c.value)
+
+
+def test_pair_declared_apart_is_not_listed_again(office):
+    base, config_path, _ = office
+    assert run(config_path) == 0
+    pair = sorted(k for k, r in ledger(base).items() if "汇通" in r["company"])
+    correct(base, [["不合并", pair[0], pair[1], None, "两笔不同款项"]])
+    for as_of in ("2026-11-26", "2026-12-03"):
+        assert run(config_path, as_of) == 0
+        period = "2026-W48" if as_of.endswith("26") else "2026-W49"
+        items = ledger(base, period)
+        assert set(pair) <= set(items) and not any("疑似重复" in items[k]["flags"] for k in pair)
