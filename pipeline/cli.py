@@ -96,7 +96,7 @@ def _as_of(text: str | None) -> date:
     try:
         return date.fromisoformat(text)
     except ValueError:
-        raise UsageError(f"--as-of 日期“{text}”格式不对，请写成 YYYY-MM-DD，如 2026-11-26")
+        raise UsageError(f"--as-of 日期“{text}”不是有效日期，请写成 YYYY-MM-DD，如 2026-11-26")
 
 
 def _run(args) -> int:
@@ -127,6 +127,8 @@ def _run(args) -> int:
     for key, name in result.summary["outputs"].items():
         if name:
             print(f"  {name}")
+    print("  run.json（运行清单）")
+    print("  feedback/（各报送单位的反馈表）")
     return 0
 
 
@@ -166,7 +168,7 @@ def _department_items(config, department: str):
 
     db = config.paths["database"]
     if not db.exists():
-        return None
+        raise UsageError(f"数据库 {db} 不存在，无法预填；请先运行 run，或用 --db 指定数据库文件（不带 --department 可生成空白模板）")
     store = Store(db)
     try:
         latest = store.latest_period()
@@ -209,21 +211,32 @@ def _disposition_text(sf) -> str:
     return f"{text}（{sf.reason}）" if sf.reason else text
 
 
+HISTORY_LABELS = {"period": "期次", "as_of": "统计日期", "status": "状态", "amount": "涉及金额（万元）",
+                  "paid": "已兑付（万元）", "deadline": "整改时限", "overdue": "逾期", "sources": "来源行", "flags": "标记"}
+
+
 def _history(args) -> int:
     from .outputs import csv_value
     from .store import Store
 
     config = _load(args, database=args.db)
-    store = Store(config.paths["database"])
+    db = config.paths["database"]
+    if not db.exists():
+        raise UsageError(f"数据库 {db} 不存在，请先运行 run，或用 --db 指定数据库文件")
+    item_id = args.item_id.strip().upper()
+    store = Store(db)
     try:
-        frame = store.history(args.item_id)
+        frame = store.history(item_id)
+        latest = store.snapshot(store.latest_period()) if len(frame) else None
     finally:
         store.close()
     if not len(frame):
-        raise UsageError(f"数据库中没有事项 {args.item_id}")
-    print(f"事项 {args.item_id} 的历史：")
+        raise UsageError(f"数据库 {db} 中没有事项 {item_id}")
+    row = latest[latest["item_id"] == item_id]
+    if len(row):
+        print(f"事项 {item_id}：{row.iloc[0]['company']}（{row.iloc[0]['category']}），报送单位：{row.iloc[0]['departments']}")
     for rec in frame.to_dict("records"):
-        print("  " + "　".join(f"{k}={csv_value(v)}" for k, v in rec.items()))
+        print("  " + "　".join(f"{HISTORY_LABELS.get(k, k)}：{csv_value(v) or '—'}" for k, v in rec.items()))
     return 0
 
 

@@ -6,7 +6,7 @@ on each marked cell. This is the file the office emails back.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
@@ -28,6 +28,7 @@ class Feedback:
     files: list                   # intake.SourceFile records of this department
     rows: pd.DataFrame            # raw rows as read (intake's frame), this department only
     findings: pd.DataFrame        # findings of this department (row- and file-level)
+    overdue: list[str] = field(default_factory=list)   # the department's items past their deadline
 
 
 def feedback_name(department: str | None, file_name: str) -> str:
@@ -74,6 +75,10 @@ def _summary_sheet(wb, fmt, fb: Feedback, as_of: date) -> None:
         _merged_line(ws, line, _file_line(sf), fmt["text"])
         line += 1
     line += 1
+    if fb.overdue:
+        _merged_line(ws, line, f"本单位有 {len(fb.overdue)} 项问题已超过整改时限仍未办结，请抓紧整改：" + "；".join(fb.overdue),
+                     fmt["text"])
+        line += 2
     if not _has_findings(fb):
         _merged_line(ws, line, f"经核对，本次报送的 {len(fb.rows)} 行数据全部通过校验，已收录。感谢配合！", fmt["text"])
         return

@@ -233,23 +233,33 @@ def _write_outputs(folder: Path, ctx: RunContext, intake: Intake, update, merged
     write_csv(update.ledger.drop(columns=["corrected"]), folder / "ledger.csv")
     _stall("outputs")
     write_csv(rejected_table(found), folder / "rejected.csv")
-    _write_feedback(folder / "feedback", ctx, intake, found)
+    _write_feedback(folder / "feedback", ctx, intake, found, merged.rows, update.ledger)
     notes = write_reports(folder, ctx, summary, update, found, merged, history, doc_number, issue_no)
     write_json(summary, folder / "run.json")
     return notes
 
 
-def _write_feedback(folder: Path, ctx: RunContext, intake: Intake, found: pd.DataFrame) -> None:
+def _write_feedback(folder: Path, ctx: RunContext, intake: Intake, found: pd.DataFrame, matched: pd.DataFrame,
+                    ledger: pd.DataFrame) -> None:
+    """One workbook per sending department: its rows with the 问题编号 each got, and its overdue items."""
     groups: dict[str, list[SourceFile]] = {}
     for sf in intake.files:
         if sf.disposition == "ignored":
             continue
         groups.setdefault(feedback_name(sf.department, sf.name), []).append(sf)
+    item_of = dict(zip(zip(matched["file"], matched["sheet"], matched["row"]), matched["item_key"]))
     for name, files in groups.items():
         names = {f.name for f in files}
-        rows = intake.rows[intake.rows["file"].isin(names)]
-        fb = Feedback(name, files, rows, found[found["file"].isin(names)])
+        rows = intake.rows[intake.rows["file"].isin(names)].copy()
+        rows["item_id"] = [item_of.get((f, s, r), i) for f, s, r, i in
+                           zip(rows["file"], rows["sheet"], rows["row"], rows["item_id"])]
+        fb = Feedback(name, files, rows, found[found["file"].isin(names)], _overdue_lines(ledger, name))
         write_feedback(folder / f"{name}.xlsx", fb, ctx.config, ctx.as_of)
+
+
+def _overdue_lines(ledger: pd.DataFrame, department: str) -> list[str]:
+    mine = ledger[ledger["overdue"] & ledger["departments"].map(lambda d: department in str(d).split("、"))]
+    return [f"{r.item_id} {r.company}：整改时限 {r.deadline}，尚未办结" for r in mine.itertuples(index=False)]
 
 
 def _archive_inputs(ctx: RunContext, files: list[SourceFile]) -> list[str]:

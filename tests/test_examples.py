@@ -115,3 +115,16 @@ def test_key_items_sentence_counts_every_large_open_item_even_when_the_list_is_c
     text = "\n".join(p.text for p in docx.Document(next(demo.glob("*.docx"))).paragraphs)
     assert f"未办结问题{len(big)}项" in text
     assert len(big) > 10 and "其中金额最大的10项" in text
+
+
+def test_feedback_gives_each_accepted_row_its_item_id_and_lists_overdue_items(demo):
+    ledger = read_csv(demo / "ledger.csv")
+    wb = openpyxl.load_workbook(demo / "feedback" / "县交通运输局.xlsx")
+    rows = wb.worksheets[1]
+    heads = [c.value for c in rows[1]]
+    ids = [r[heads.index("问题编号")] for r in rows.iter_rows(min_row=2, values_only=True)]
+    mine = {r["item_id"] for r in ledger if "县交通运输局" in r["departments"].split("、")}
+    assert set(ids) == mine
+    overdue = [r["item_id"] for r in ledger if r["overdue"] == "true" and "县交通运输局" in r["departments"]]
+    receipt = " ".join(str(c.value) for row in wb.worksheets[0].iter_rows() for c in row if c.value)
+    assert overdue and all(i in receipt for i in overdue) and "已超过整改时限" in receipt
