@@ -557,7 +557,7 @@ def build(out: Path, config: Config) -> list[str]:
     }
     for name, sheets in books.items():
         write_xlsx(out / name, sheets)
-    shutil.copyfile(out / "县住房和城乡建设局台账.xlsx", out / "县住建局台账-再次报送.xlsx")
+    shutil.copyfile(out / "县住房和城乡建设局台账.xlsx", out / "县住房和城乡建设局台账（再次报送）.xlsx")
     write_csv(out / "县信访局信访事项台账.csv", *xinfang_csv(), encoding="utf-8-sig")
     write_csv(out / "12345热线转办台账.csv", *hotline_csv(), encoding="gbk")
     lock_file(out / "~$县住房和城乡建设局台账.xlsx")
@@ -580,7 +580,7 @@ def _converted(out: Path, config: Config) -> None:
 
 # The order files arrived in: the first 县财政局 file early in the week, its update last.
 ARRIVAL = ["县财政局台账.xlsx", "县住房和城乡建设局台账.xlsx", "~$县住房和城乡建设局台账.xlsx"]
-LAST = ["县住建局台账-再次报送.xlsx", "县财政局台账（更新）.xlsx"]
+LAST = ["县住房和城乡建设局台账（再次报送）.xlsx", "县财政局台账（更新）.xlsx"]
 
 
 def _set_times(out: Path) -> list[str]:
