@@ -49,8 +49,8 @@ PPR_ORDER = ("pStyle keepNext keepLines pageBreakBefore framePr widowControl num
 CHAR_SPACING_TWIPS = -5  # -0.25 pt: 16 pt characters at a 15.75 pt pitch, 28 to the 156 mm line
 RPR_AFTER_SPACING = "w kern position sz szCs highlight u effect bdr shd fitText vertAlign rtl cs em lang eastAsianLayout".split()
 # Appendix columns: ledger key -> width in mm; the description takes what is left of 156 mm.
-LIST_WIDTHS = {"item_id": 22, "category": 9, "company": 22, "description": 0, "amount": 14, "unit": 20,
-               "deadline": 19, "status": 14, "owner_person": 14}
+LIST_WIDTHS = {"item_id": 25, "category": 9, "company": 20, "description": 0, "amount": 14, "unit": 19,
+               "deadline": 21, "status": 14, "owner_person": 14}  # mm; 问题编号 and dates fit on one line
 DESCRIPTION_CHARS = 60  # longer descriptions are cut in the appendix; the summary workbook has them whole
 
 
