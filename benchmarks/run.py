@@ -228,19 +228,19 @@ class StageRun:
 
     def merge(self) -> None:
         """Includes what run.py does just before merging: split accepted rows, corrections, previous ledger."""
-        from pipeline.corrections import read_corrections
         from pipeline.merge import merge_rows
         from pipeline.store import Store
 
         ctx = self.ctx
         self.accepted, self.returned = self.r._split_accepted(self.clean, self.found)
-        self.decisions, _ = read_corrections(ctx.path("corrections"), ctx.config)
+        self.decisions, _ = self.r._corrections(ctx)
         self.store = Store(ctx.path("database"), ctx.config.section("ledger").get("item_id_format", "JX-{year}-{seq:04d}"))
         self.previous = self.store.ledger_before(ctx.period)
         self.merged = merge_rows(self.accepted, self.previous, self.decisions, ctx.config)
 
     def ledger_store(self) -> None:
-        """Item ids, the ledger update, run.json's summary, ledger.csv and rejected.csv, the database."""
+        """Item ids (and office merges of new items), the ledger update, run.json's summary, ledger.csv and
+        rejected.csv, the database."""
         from pipeline.outputs import rejected_table, write_csv
 
         with self.store.transaction():
@@ -254,6 +254,7 @@ class StageRun:
     def _update(self) -> None:
         from pipeline import findings as fnd
         from pipeline.ledger import update_ledger
+        from pipeline.merge import merge_new_items
         from pipeline.summary import build_summary, period_totals_row
 
         ctx, r, store = self.ctx, self.r, self.store
@@ -262,6 +263,7 @@ class StageRun:
         self.issue_no = len(store.periods()) + 1
         store.discard_period(ctx.period)
         r._assign_ids(self.merged, store, ctx)
+        merge_new_items(self.merged, self.decisions, ctx.config)
         items = r._items_for_ledger(self.merged, self.found)
         self.update = update_ledger(self.previous, items, ctx, r._submitted(self.read.files), self.decisions,
                                     self.merged.absorbed)
@@ -273,7 +275,8 @@ class StageRun:
                                  ignore_index=True)
 
     def feedback(self) -> None:
-        self.r._write_feedback(self.out / "feedback", self.ctx, self.read, self.found)
+        self.r._write_feedback(self.out / "feedback", self.ctx, self.read, self.found, self.merged.rows,
+                               self.update.ledger)
 
     def word(self) -> None:
         from pipeline.report_word import write_report
@@ -290,7 +293,8 @@ class StageRun:
         from pipeline.figures import ReportInput
 
         return ReportInput(ctx=self.ctx, summary=self.summary, ledger=self.update.ledger, findings=self.found,
-                           history=self.history, doc_number=self.doc_number, issue_no=self.issue_no)
+                           history=self.history, doc_number=self.doc_number, issue_no=self.issue_no,
+                           new_ids=frozenset(self.merged.new_ids), closed_ids=frozenset(self.update.closed_ids))
 
     def steps(self) -> list[tuple[str, Callable[[], None]]]:
         return list(zip(STAGES, (self.intake, self.validation, self.classification, self.merge, self.ledger_store,
