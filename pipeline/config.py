@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -91,10 +91,13 @@ class Config:
 
     def department(self, text: str) -> str | None:
         """Canonical registry name for a name or alias (郏县住房和城乡建设局 = 县住建局 = 住建局), else None."""
-        return _department_index(self.departments).get(department_key(text or ""))
+        return self._department_index.get(department_key(text or ""))
+
+    @cached_property
+    def _department_index(self) -> dict[str, str]:
+        return _department_index(self.departments)
 
 
-@lru_cache(maxsize=8)
 def _department_index(departments: tuple[Department, ...]) -> dict[str, str]:
     index = {}
     for dep in departments:

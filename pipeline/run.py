@@ -209,13 +209,14 @@ def _rows_dropped(not_resubmitted: list[str], prev: pd.DataFrame, file_of: dict)
 
 
 def _count_rows(files: list[SourceFile], clean: pd.DataFrame, returned: set) -> None:
+    read = clean["file"].value_counts().to_dict()
+    rejected: dict[str, int] = {}
+    for file, _, _ in returned:
+        rejected[file] = rejected.get(file, 0) + 1
     for sf in files:
-        if sf.disposition != "processed":
-            sf.rows_read = sf.rows_accepted = sf.rows_rejected = 0
-            continue
-        keys = clean.loc[clean["file"] == sf.name, ["sheet", "row"]]
-        sf.rows_read = len(keys)
-        sf.rows_rejected = sum((sf.name, s, r) in returned for s, r in zip(keys["sheet"], keys["row"]))
+        processed = sf.disposition == "processed"
+        sf.rows_read = int(read.get(sf.name, 0)) if processed else 0
+        sf.rows_rejected = rejected.get(sf.name, 0) if processed else 0
         sf.rows_accepted = sf.rows_read - sf.rows_rejected
 
 
@@ -248,18 +249,25 @@ def _write_feedback(folder: Path, ctx: RunContext, intake: Intake, found: pd.Dat
             continue
         groups.setdefault(feedback_name(sf.department, sf.name), []).append(sf)
     item_of = dict(zip(zip(matched["file"], matched["sheet"], matched["row"]), matched["item_key"]))
+    rows_by_file = dict(tuple(intake.rows.groupby("file", sort=False)))
+    found_by_file = dict(tuple(found.groupby("file", sort=False)))
+    overdue = _overdue_by_department(ledger)
     for name, files in groups.items():
-        names = {f.name for f in files}
-        rows = intake.rows[intake.rows["file"].isin(names)].copy()
-        rows["item_id"] = [item_of.get((f, s, r), i) for f, s, r, i in
-                           zip(rows["file"], rows["sheet"], rows["row"], rows["item_id"])]
-        fb = Feedback(name, files, rows, found[found["file"].isin(names)], _overdue_lines(ledger, name))
+        parts = [rows_by_file[f.name] for f in files if f.name in rows_by_file]
+        rows = pd.concat(parts) if parts else intake.rows.iloc[0:0]
+        rows = rows.assign(item_id=[item_of.get((f, s, r), i) for f, s, r, i in
+                                    zip(rows["file"], rows["sheet"], rows["row"], rows["item_id"])])
+        notes = [found_by_file[f.name] for f in files if f.name in found_by_file]
+        fb = Feedback(name, files, rows, fnd.concat(*notes), overdue.get(name, []))
         write_feedback(folder / f"{name}.xlsx", fb, ctx.config, ctx.as_of)
 
 
-def _overdue_lines(ledger: pd.DataFrame, department: str) -> list[str]:
-    mine = ledger[ledger["overdue"] & ledger["departments"].map(lambda d: department in str(d).split("、"))]
-    return [f"{r.item_id} {r.company}：整改时限 {r.deadline}，尚未办结" for r in mine.itertuples(index=False)]
+def _overdue_by_department(ledger: pd.DataFrame) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for r in ledger[ledger["overdue"]].itertuples(index=False):
+        for dep in str(r.departments).split("、"):
+            out.setdefault(dep, []).append(f"{r.item_id} {r.company}：整改时限 {r.deadline}，尚未办结")
+    return out
 
 
 def _archive_inputs(ctx: RunContext, files: list[SourceFile]) -> list[str]:
