@@ -69,7 +69,8 @@ def _typed(ledger: pd.DataFrame, config: Config) -> pd.DataFrame:
         elif col in ("category_inferred", "overdue"):
             ledger[col] = ledger[col].map(lambda v: v is True or v == 1 or v == "true").astype(bool)
         else:
-            ledger[col] = pd.Series(["" if _empty(v) else str(v) for v in ledger[col]], index=ledger.index, dtype=object)
+            values = ledger[col].astype(object)
+            ledger[col] = values.where(values.notna(), "").astype(str).astype(object)
     return ledger
 
 

@@ -117,6 +117,7 @@ def case_key(case_no: str) -> str:
 
 
 @lru_cache(maxsize=100_000)
+@lru_cache(maxsize=200_000)
 def _name_variants(company: str, prefixes: tuple[str, ...]) -> tuple[str, ...]:
     """How descriptions write the company: full, without brackets, without region, without 有限公司."""
     full = clean_text(company)
@@ -125,6 +126,7 @@ def _name_variants(company: str, prefixes: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(sorted({v for v in (full, full.translate(_BRACKETS), key, core) if len(v) >= 2}, key=len, reverse=True))
 
 
+@lru_cache(maxsize=500_000)
 def description_text(description: str, company: str, prefixes: tuple[str, ...]) -> str:
     """The description without the company's own name (and region prefixes before it), punctuation, spaces."""
     text = _DECIMAL.sub(_rounded, clean_text(str(description or "")))

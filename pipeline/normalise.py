@@ -215,6 +215,7 @@ def _uscc_problem(code: str) -> str | None:
 _NAME_DROP = str.maketrans({c: "" for c in " ()（）[]【】〔〕［］﹝﹞"})
 
 
+@lru_cache(maxsize=200_000)
 def company_key(name: str, prefixes: tuple[str, ...]) -> str:
     """A company name reduced for matching: no region prefixes, brackets or spaces; 有限责任公司 =
     有限公司. A prefix is only stripped when a real name (two characters or more) remains."""
