@@ -13,10 +13,13 @@ into one DataFrame per call; no per-cell pandas work.
 from __future__ import annotations
 
 import hashlib
+import os
 import re
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import lru_cache
+from itertools import repeat
 from pathlib import Path
 
 import pandas as pd
@@ -31,7 +34,8 @@ UNITS = ["amount_unit", "paid_unit"]
 DEFAULT_UNIT = "万元"
 DEFAULTS = {"max_unzipped_mb": 300, "header_scan_rows": 30, "min_header_keys": 2,
             "file_types": [".xlsx", ".xlsm", ".xls", ".csv"],
-            "department_labels": ["填报单位", "报送单位"], "date_labels": ["填报日期", "报送日期"]}
+            "department_labels": ["填报单位", "报送单位"], "date_labels": ["填报日期", "报送日期"],
+            "max_workers": 1, "parallel_min_files": 100}
 _EXCEL_EPOCH = date(1899, 12, 30)
 _DATE_TEXT = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})")
 _BLANK_FILL = re.compile(r"[_＿\s…—-]*")
@@ -105,7 +109,7 @@ def read_file(path: Path, config: Config) -> Intake:
 
 def read_inputs(paths: list[Path], config: Config) -> Intake:
     """All files, then resolve duplicates and superseded submissions and drop their rows."""
-    reads = [_read_one(Path(p), config) for p in paths]
+    reads = _read_all([Path(p) for p in paths], config)
     files = [r.source for r in reads]
     resolve_submissions(files)
     records, found = [], []
@@ -116,6 +120,15 @@ def read_inputs(paths: list[Path], config: Config) -> Intake:
         records.extend(r.records)
         found.extend(r.found)
     return Intake(files, _frame(records, config), fnd.table(found))
+
+
+def _read_all(paths: list[Path], config: Config) -> list["_Read"]:
+    """Read the files, in worker processes when there are enough of them to pay for starting them."""
+    workers = min(os.cpu_count() or 1, int(settings(config)["max_workers"]))
+    if workers < 2 or len(paths) < int(settings(config)["parallel_min_files"]):
+        return [_read_one(p, config) for p in paths]
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        return list(pool.map(_read_one, paths, repeat(config), chunksize=max(1, len(paths) // (workers * 8))))
 
 
 def resolve_submissions(files: list[SourceFile]) -> None:

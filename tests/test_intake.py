@@ -619,3 +619,13 @@ def test_unreadable_file_keeps_the_department_its_name_gives(tmp_path, intake_co
     path.write_bytes(b"PK\x03\x04 truncated")
     src = only(read_file(path, intake_config))
     assert (src.disposition, src.department) == ("rejected", "县司法局")
+
+
+def test_reading_in_worker_processes_gives_the_same_result(tmp_path, intake_config):
+    for i in range(4):
+        ledger(tmp_path, name=f"县住建局台账{i}.xlsx", n=2 + i)
+    paths = list_inputs([tmp_path])
+    serial = read_inputs(paths, intake_config)
+    parallel = read_inputs(paths, with_intake(intake_config, max_workers=2, parallel_min_files=2))
+    assert [f.disposition for f in parallel.files] == [f.disposition for f in serial.files]
+    assert parallel.rows.equals(serial.rows) and len(parallel.rows) == len(serial.rows) > 0
