@@ -128,3 +128,17 @@ def test_feedback_gives_each_accepted_row_its_item_id_and_lists_overdue_items(de
     overdue = [r["item_id"] for r in ledger if r["overdue"] == "true" and "县交通运输局" in r["departments"]]
     receipt = " ".join(str(c.value) for row in wb.worksheets[0].iter_rows() for c in row if c.value)
     assert overdue and all(i in receipt for i in overdue) and "已超过整改时限" in receipt
+
+
+def test_breakdowns_by_source_type_and_sector_add_up_to_the_items(demo):
+    import re
+
+    import docx
+
+    items = len(read_csv(demo / "ledger.csv"))
+    paragraphs = [p.text for p in docx.Document(next(demo.glob("*.docx"))).paragraphs]
+    for head in ("（二）按问题来源。", "（三）按企业类型。", "（四）按所属领域。"):
+        text = next(p for p in paragraphs if p.startswith(head)).split("其中")[0]
+        counts = [int(n) for n in re.findall(r"(\d+)项", re.sub(r"（涉及金额[^）]*）", "", text))]
+        assert sum(counts) == items, head
+        assert "未填写" not in text.split("另有")[0]
