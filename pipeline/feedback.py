@@ -99,6 +99,7 @@ def _summary_sheet(wb, fmt, fb: Feedback, as_of: date) -> None:
         ws.write_string(line, 2, rec["severity"], style)
         ws.write_string(line, 3, _fit(str(rec["message"])), fmt["cell"])
         ws.write_string(line, 4, str(rec["file"]), fmt["cell"])
+        ws.set_row(line, 15 * (1 + min(len(str(rec["message"])), 2000) // 34))  # the 说明 column wraps at ~34 characters
 
 
 def _merged_line(ws, line: int, text: str, style) -> None:

@@ -13,6 +13,7 @@ into one DataFrame per call; no per-cell pandas work.
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 import re
 from concurrent.futures import ProcessPoolExecutor
@@ -37,6 +38,7 @@ DEFAULTS = {"max_unzipped_mb": 300, "header_scan_rows": 30, "min_header_keys": 2
             "department_labels": ["填报单位", "报送单位"], "date_labels": ["填报日期", "报送日期"],
             "max_workers": 1, "parallel_min_files": 100}
 _EXCEL_EPOCH = date(1899, 12, 30)
+log = logging.getLogger(__name__)
 _DATE_TEXT = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})")
 _BLANK_FILL = re.compile(r"[_＿\s…—-]*")
 _PUNCT = re.compile(r"[\s,，.。;；:：!！、]")
@@ -126,9 +128,16 @@ def _read_all(paths: list[Path], config: Config) -> list["_Read"]:
     """Read the files, in worker processes when there are enough of them to pay for starting them."""
     workers = min(os.cpu_count() or 1, int(settings(config)["max_workers"]))
     if workers < 2 or len(paths) < int(settings(config)["parallel_min_files"]):
-        return [_read_one(p, config) for p in paths]
+        return [_read_logged(p, config, i, len(paths)) for i, p in enumerate(paths, 1)]
     with ProcessPoolExecutor(max_workers=workers) as pool:
         return list(pool.map(_read_one, paths, repeat(config), chunksize=max(1, len(paths) // (workers * 8))))
+
+
+def _read_logged(path: Path, config: Config, done: int, total: int) -> "_Read":
+    read = _read_one(path, config)
+    if total >= 100 and (done % 100 == 0 or done == total):  # progress for long runs
+        log.info("已读取 %d/%d 个来件", done, total)
+    return read
 
 
 def resolve_submissions(files: list[SourceFile]) -> None:

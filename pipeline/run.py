@@ -235,6 +235,7 @@ def _write_outputs(folder: Path, ctx: RunContext, intake: Intake, update, merged
     _stall("outputs")
     write_csv(rejected_table(found), folder / "rejected.csv")
     _write_feedback(folder / "feedback", ctx, intake, found, merged.rows, update.ledger)
+    log.info("反馈表已生成；生成通报和汇总表")
     notes = write_reports(folder, ctx, summary, update, found, merged, history, doc_number, issue_no)
     write_json(summary, folder / "run.json")
     return notes
