@@ -39,6 +39,7 @@ DEFAULTS = {"max_unzipped_mb": 300, "header_scan_rows": 30, "min_header_keys": 2
             "max_workers": 1, "parallel_min_files": 100}
 _EXCEL_EPOCH = date(1899, 12, 30)
 log = logging.getLogger(__name__)
+LOCK_PREFIX, LOCK_REASON = "~$", "Excel/WPS 打开文件时留下的临时锁文件，不是台账，已忽略"
 _DATE_TEXT = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})")
 _BLANK_FILL = re.compile(r"[_＿\s…—-]*")
 _PUNCT = re.compile(r"[\s,，.。;；:：!！、]")
@@ -96,10 +97,11 @@ def settings(config: Config) -> dict:
 
 
 def list_inputs(folders: list[Path]) -> list[Path]:
-    """Spreadsheet-like files of the folders, sorted; editor lock files (~$) and dot files left out."""
+    """Spreadsheet-like files of the folders, sorted; dot files left out. Editor lock files (~$) are
+    listed so that they too get a disposition (ignored)."""
     types = {t.lower() for t in DEFAULTS["file_types"]}
     found = [p for folder in folders if Path(folder).is_dir() for p in Path(folder).iterdir()
-             if p.is_file() and p.suffix.lower() in types and not p.name.startswith(("~$", "."))]
+             if p.is_file() and p.suffix.lower() in types and not p.name.startswith(".")]
     return sorted(found)
 
 
@@ -166,6 +168,9 @@ def match_department(text: str, config: Config) -> str | None:
 # --- one file --------------------------------------------------------------------------------
 
 def _read_one(path: Path, config: Config) -> _Read:
+    if path.name.startswith(LOCK_PREFIX):  # never opened: Excel may hold it, and it holds no data
+        stat = _safe_stat(path)
+        return _Read(SourceFile(path, path.name, "", stat[0], stat[1], disposition="ignored", reason=LOCK_REASON))
     opts = settings(config)
     try:
         stat = path.stat()

@@ -280,7 +280,8 @@ def _archive_inputs(ctx: RunContext, files: list[SourceFile]) -> list[str]:
     inbox = ctx.path("inbox").resolve()
     moved = {"archive": 0, "quarantine": 0}
     for sf in files:
-        if sf.path.parent.resolve() != inbox or "占用" in sf.reason or not _unchanged(sf):
+        locked = "占用" in sf.reason or sf.name.startswith("~$")  # held by Excel: leave it where it is
+        if sf.path.parent.resolve() != inbox or locked or not _unchanged(sf):
             continue
         kind = "quarantine" if sf.disposition == "rejected" else "archive"
         target = _free_name(ctx.path(kind) / ctx.period / sf.name)

@@ -58,9 +58,10 @@ def test_every_row_is_accounted_for(demo):
 def test_every_file_has_a_disposition(demo):
     manifest = json.loads((demo / "run.json").read_text(encoding="utf-8"))
     names = {f["name"] for f in manifest["files"]}
-    inputs = {p.name for p in EXAMPLES.iterdir() if p.suffix in (".xlsx", ".xls", ".xlsm", ".csv")
-              and not p.name.startswith("~$")}
+    inputs = {p.name for p in EXAMPLES.iterdir() if p.suffix in (".xlsx", ".xls", ".xlsm", ".csv")}
     assert names == inputs
+    locks = [f for f in manifest["files"] if f["name"].startswith("~$")]
+    assert locks and all(f["disposition"] == "ignored" for f in locks)
     kinds = {f["disposition"] for f in manifest["files"]}
     assert {"processed", "zero_report", "superseded", "duplicate", "rejected"} <= kinds
     assert all(f["reason"] for f in manifest["files"] if f["disposition"] not in ("processed", "zero_report"))
