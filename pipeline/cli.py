@@ -34,7 +34,20 @@ def _console_safe() -> None:
             stream.reconfigure(errors="replace")
 
 
+class _Formatter(argparse.HelpFormatter):
+    def add_usage(self, usage, actions, groups, prefix=None):
+        return super().add_usage(usage, actions, groups, prefix="用法：" if prefix is None else prefix)
+
+
 class _Parser(argparse.ArgumentParser):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("formatter_class", _Formatter)
+        kwargs.setdefault("add_help", False)
+        super().__init__(*args, **kwargs)
+        self._optionals.title = "选项"
+        self._positionals.title = "参数"
+        self.add_argument("-h", "--help", action="help", help="显示本帮助并退出")
+
     def error(self, message: str):
         self.print_usage(sys.stderr)
         print(f"命令行参数有误：{message}", file=sys.stderr)
@@ -43,7 +56,7 @@ class _Parser(argparse.ArgumentParser):
 
 def _parser() -> argparse.ArgumentParser:
     p = _Parser(prog="python -m pipeline", description="郏县政务失信问题排查整治台账：收件、校验、分类、并单、通报")
-    sub = p.add_subparsers(title="命令")
+    sub = p.add_subparsers(title="命令", parser_class=_Parser)
     run = sub.add_parser("run", help="处理本期收件箱，生成总台账、通报和反馈")
     _common(run)
     run.add_argument("--inbox", help="收件箱文件夹（默认取 config.yaml）")
