@@ -47,7 +47,7 @@ def ledger_frame(ledger: pd.DataFrame, inp: ReportInput) -> pd.DataFrame:
 
 def _ledger_sheet(name: str, ledger: pd.DataFrame, inp: ReportInput) -> Sheet:
     frame = ledger_frame(ledger.reset_index(drop=True), inp)
-    note = [] if len(frame) else ["（本期无）"]
+    note = ["浅红色底纹的行为逾期事项（整改时限已过仍未办结）。"] if len(frame) else ["（本期无）"]
     return Sheet(name, frame, highlight=list(ledger["overdue"].astype(bool)), notes=note)
 
 

@@ -41,3 +41,16 @@ def test_unreadable_file_exits_1_and_missing_file_is_usage_2(tmp_path, capsys):
     assert check(broken) == 1
     assert check(tmp_path / "none.xlsx") == 2
     assert "找不到文件" in capsys.readouterr().err
+
+
+def test_console_that_cannot_show_chinese_never_crashes(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    path = write_ledger(tmp_path / "财政局.xlsx", load_config(ROOT / "config.yaml"), "县财政局", [{**GOOD, "deadline": "年底前"}])
+    env = {**os.environ, "PYTHONIOENCODING": "ascii", "PYTHONUTF8": "0"}
+    done = subprocess.run([sys.executable, "-m", "pipeline", "check", str(path), "--config", str(ROOT / "config.yaml")],
+                          capture_output=True, env=env, cwd=ROOT)
+    assert done.returncode == 1 and b"Traceback" not in done.stderr
+    assert b"?" in done.stdout  # characters the console cannot show are replaced, not fatal
