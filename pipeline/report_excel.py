@@ -16,8 +16,8 @@ DISPOSITION = {"processed": "已处理", "zero_report": "零报告", "superseded
                "rejected": "退回", "ignored": "已忽略"}
 
 
-def write_summary(path: Path, inp: ReportInput, merged) -> Path:
-    figures = compute_figures(inp)
+def write_summary(path: Path, inp: ReportInput, merged, figures: dict | None = None) -> Path:
+    figures = figures or compute_figures(inp)
     ledger = inp.ledger
     sheets = [
         _overview(inp, figures),

@@ -56,9 +56,9 @@ DESCRIPTION_CHARS = 60  # longer descriptions are cut in the appendix; the summa
 
 # ---------------------------------------------------------------- entry points
 
-def write_report(path: Path, inp: ReportInput) -> Path:
-    """Write the 通报 .docx for the period and return its path."""
-    figures = compute_figures(inp)
+def write_report(path: Path, inp: ReportInput, figures: dict | None = None) -> Path:
+    """Write the 通报 .docx for the period and return its path; `figures` saves recomputing them."""
+    figures = figures or compute_figures(inp)
     wording = Wording(inp, figures)
     doc = new_document(inp.ctx.config)
     _masthead(doc, inp)

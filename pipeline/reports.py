@@ -6,7 +6,7 @@ from pathlib import Path
 import pandas as pd
 
 from .context import RunContext
-from .figures import ReportInput
+from .figures import ReportInput, compute_figures
 from .report_excel import write_summary
 from .report_word import convert_pdf, write_report
 
@@ -22,8 +22,9 @@ def write_reports(folder: Path, ctx: RunContext, summary: dict, update, findings
     inp = ReportInput(ctx=ctx, summary=summary, ledger=update.ledger, findings=findings, history=history,
                       doc_number=doc_number, issue_no=issue_no, new_ids=frozenset(merged.new_ids),
                       closed_ids=frozenset(update.closed_ids))
-    docx = write_report(folder / f"{report_stem(ctx, issue_no)}.docx", inp)
-    xlsx = write_summary(folder / f"政务失信问题台账汇总（{ctx.period}）.xlsx", inp, merged)
+    figures = compute_figures(inp)  # both documents show the same numbers; computed once
+    docx = write_report(folder / f"{report_stem(ctx, issue_no)}.docx", inp, figures)
+    xlsx = write_summary(folder / f"政务失信问题台账汇总（{ctx.period}）.xlsx", inp, merged, figures)
     summary["outputs"].update({"report_docx": docx.name, "summary_xlsx": xlsx.name})
     notes = []
     if ctx.config.section("report").get("pdf"):
