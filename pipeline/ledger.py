@@ -13,6 +13,7 @@ import pandas as pd
 
 from .config import Config
 from .context import RunContext
+from .text import is_empty
 
 CLOSED = "已办结"
 EXTRA_COLUMNS = ["category_inferred", "departments", "sources", "first_reported", "last_reported",
@@ -92,7 +93,7 @@ def _touched(items: pd.DataFrame, prev: pd.DataFrame, ctx: RunContext, columns: 
 def _combine(old: dict, new: dict, ctx: RunContext) -> dict:
     out = dict(old)
     for key, value in new.items():
-        if key in ("item_key", "departments", "sources") or _empty(value):
+        if key in ("item_key", "departments", "sources") or is_empty(value):
             continue
         out[key] = value
     out["departments"] = "、".join(sorted(set(_split(old.get("departments"), "、")) | set(new.get("departments") or [])))
@@ -132,7 +133,7 @@ def _apply_decisions(ledger: pd.DataFrame, decisions: pd.DataFrame, as_of: date)
             _tag(ledger, key, "人工改类别")
         elif rec["action"] == "confirm_closed":
             ledger.at[key, "status"] = CLOSED
-            if _empty(ledger.at[key, "closed_on"]):
+            if is_empty(ledger.at[key, "closed_on"]):
                 ledger.at[key, "closed_on"] = _as_date(rec.get("value")) or as_of
             _tag(ledger, key, "人工确认办结")
     return ledger
@@ -180,7 +181,7 @@ def _is_overdue(deadline, status, as_of: date) -> bool:
 
 
 def _as_date(value) -> date | None:
-    if _empty(value):
+    if is_empty(value):
         return None
     if isinstance(value, pd.Timestamp):
         return value.date()
@@ -192,13 +193,5 @@ def _as_date(value) -> date | None:
         return None
 
 
-def _empty(value) -> bool:
-    if value is None:
-        return True
-    if isinstance(value, float) and value != value:
-        return True
-    return isinstance(value, str) and not value.strip()
-
-
 def _split(value, sep: str) -> list[str]:
-    return [v for v in str(value or "").split(sep) if v] if not _empty(value) else []
+    return [v for v in str(value or "").split(sep) if v] if not is_empty(value) else []

@@ -55,7 +55,7 @@ from rapidfuzz import fuzz, process
 
 from .config import Config
 from .normalise import company_key, normalise_case_no
-from .text import clean_text
+from .text import clean_text, is_empty
 
 SUSPECT_COLUMNS = ["key_a", "key_b", "score", "reason", "company", "category_a", "category_b",
                    "description_a", "description_b", "departments_a", "departments_b"]
@@ -604,7 +604,7 @@ def conflicts_of(work: pd.DataFrame, config: Config) -> pd.DataFrame:
         ranked = multi.sort_values(order, kind="stable")
         groups = _grouped(ranked["item_key"].tolist(), ranked["department"].tolist(), ranked[key].tolist())
         for item_key, found in groups.items():
-            found = [(d, v) for d, v in found if not _is_empty(v)]
+            found = [(d, v) for d, v in found if not is_empty(v)]
             if len({_comparable(v) for _, v in found}) > 1:
                 out.append(_conflict(item_key, config.column(key).name, found, key in NUMBER_OR_STATUS))
     return pd.DataFrame(out, columns=CONFLICT_COLUMNS)
@@ -613,10 +613,6 @@ def conflicts_of(work: pd.DataFrame, config: Config) -> pd.DataFrame:
 def _conflict(item_key: str, name: str, found: list[tuple[str, object]], numeric: bool) -> dict:
     return {"item_key": item_key, "field": name, "values": "；".join(f"{d}：{_show(v)}" for d, v in found),
             "chosen": _show(found[-1][1]), "changes_number_or_status": numeric}
-
-
-def _is_empty(value) -> bool:
-    return value is None or (isinstance(value, float) and value != value) or (isinstance(value, str) and not value.strip())
 
 
 def _comparable(value):

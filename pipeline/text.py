@@ -73,6 +73,15 @@ def department_key(value: str) -> str:
     return text
 
 
+def is_empty(value) -> bool:
+    """None, NaN or a string of only whitespace."""
+    if value is None:
+        return True
+    if isinstance(value, float) and value != value:
+        return True
+    return isinstance(value, str) and not value.strip()
+
+
 def cell_text(value) -> str:
     """Any cell value as trimmed text ('' for empty); floats that are whole numbers lose '.0'."""
     if value is None:
