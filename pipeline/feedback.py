@@ -15,9 +15,9 @@ import xlsxwriter
 
 from .config import Config
 from .findings import ERROR
-from .xlsx import column_width
+from .xlsx import column_width, fit_cell
 
-EXCEL_MAX_CHARS = 32767
+CUT_NOTE = "…（内容过长，Excel 单元格最多 32767 字，已截断；完整内容见总台账 ledger.csv）"
 DISPOSITION_TEXT = {"processed": "已处理", "zero_report": "零报告", "superseded": "已被更新文件替代",
                     "duplicate": "重复文件", "rejected": "退回", "ignored": "已忽略"}
 
@@ -169,7 +169,4 @@ def _write_cell(ws, line: int, col: int, value, fmt: dict, mark) -> None:
 
 
 def _fit(text: str) -> str:
-    if len(text) <= EXCEL_MAX_CHARS:
-        return text
-    note = "…（内容过长，Excel 单元格最多 32767 字，已截断；完整内容见总台账 ledger.csv）"
-    return text[: EXCEL_MAX_CHARS - len(note)] + note
+    return fit_cell(text, CUT_NOTE)

@@ -113,9 +113,14 @@ def _write_cell(ws, row: int, col: int, value, kind: str, fmt: dict, hi: str) ->
     elif kind in ("num", "int", "pct") and isinstance(value, (int, float)):
         ws.write_number(row, col, value, fmt[kind + hi])
     else:
-        text = str(value)
-        ws.write_string(row, col, text if len(text) <= EXCEL_MAX_CHARS else
-                        text[: EXCEL_MAX_CHARS - len(CUT_NOTE)] + CUT_NOTE, fmt["text" + hi])
+        ws.write_string(row, col, fit_cell(str(value)), fmt["text" + hi])
+
+
+def fit_cell(text: str, note: str = CUT_NOTE) -> str:
+    """The text cut to Excel's cell limit, ending with `note` when it was cut."""
+    if len(text) <= EXCEL_MAX_CHARS:
+        return text
+    return text[: EXCEL_MAX_CHARS - len(note)] + note
 
 
 def _chart(wb, ws, sheet: Sheet, top: int, ncols: int) -> None:
