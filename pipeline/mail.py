@@ -42,7 +42,6 @@ log = logging.getLogger(__name__)
 INDEX_NAME = ".mail-index.json"
 TLS_MODES = ("ssl", "starttls", "none")
 _UNSAFE = re.compile(r'[<>:"|?*]')
-_ENCODED_WORD = re.compile(r"=\?([^?]+)\?([bBqQ])\?([^?]*)\?=")
 _RAW_NAME = re.compile(r'(?:^|;)\s*(?:file)?name\s*=\s*"?([^";]+)"?', re.IGNORECASE)
 _DEVICES = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)), *(f"LPT{i}" for i in range(1, 10))}
 _MAX_NAME_BYTES = 200

@@ -29,12 +29,12 @@ from docx.shared import Mm, Pt, RGBColor
 
 from . import charts
 from .config import Config
-from .figures import CLOSED, ReportInput, cn_date, compute_figures, fmt_amount, fmt_rate, rate, slow_rule
+from .figures import (CLOSED, ReportInput, cn_date, compute_figures, fmt_amount, fmt_rate, rate, responsible_unit,
+                      slow_rule)
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates" / "report"
 LINE = 28.95            # pt: 22 lines in the 225 mm 版心 (579 twips)
 BODY_PT, TITLE_PT, SMALL_PT = 16, 22, 14
-CHARS_PER_LINE = 28
 TEXT_WIDTH_MM = 156
 TWIPS_PER_MM = 1440 / 25.4
 RED = "FF0000"
@@ -64,7 +64,7 @@ def write_report(path: Path, inp: ReportInput, figures: dict | None = None) -> P
     _masthead(doc, inp)
     _body(doc, wording.body_lines(), figures, wording)
     _closing(doc, inp, wording)
-    _attachment_list(doc, inp, figures, wording)
+    _attachment_list(doc, inp, wording)
     _attachment_charts(doc, figures, wording)
     _imprint(doc, inp)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -541,9 +541,9 @@ def _attachment_head(doc: DocxDocument, number: int, title: str) -> None:
     heading.paragraph_format.space_after = Pt(LINE / 2)
 
 
-def _attachment_list(doc: DocxDocument, inp: ReportInput, figures: dict, wording: Wording) -> None:
+def _attachment_list(doc: DocxDocument, inp: ReportInput, wording: Wording) -> None:
     config, report = inp.ctx.config, inp.ctx.config.section("report")
-    items = list_items(inp, figures)
+    items = list_items(inp)
     limit = int(report.get("appendix_max_rows", 300))
     labels = wording.labels(shown=min(limit, len(items)), rest=max(0, len(items) - limit))
     _attachment_head(doc, 1, labels.attachment_list)
@@ -562,9 +562,8 @@ def _attachment_list(doc: DocxDocument, inp: ReportInput, figures: dict, wording
         doc.add_paragraph(labels.list_more, style="表注")
 
 
-def list_items(inp: ReportInput, figures: dict):
+def list_items(inp: ReportInput):
     """The ledger rows the appendix lists (all, or only open ones), with the resolved 责任单位."""
-    from .figures import responsible_unit
     ledger = inp.ledger
     if inp.ctx.config.section("report").get("appendix", "all") == "open":
         ledger = ledger[ledger["status"] != CLOSED]
