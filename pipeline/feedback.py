@@ -158,7 +158,7 @@ def _marks(findings: pd.DataFrame) -> dict:
 
 def _write_cell(ws, line: int, col: int, value, fmt: dict, mark) -> None:
     kind = "cell" if not mark else ("error" if mark[0] == ERROR else "warning")
-    if isinstance(value, (datetime, date)) and not isinstance(value, pd.Timestamp) or isinstance(value, pd.Timestamp):
+    if isinstance(value, (datetime, date)):  # pd.Timestamp is a datetime
         ws.write_datetime(line, col, pd.Timestamp(value).to_pydatetime(), fmt["date" if kind == "cell" else kind + "_date"])
     elif isinstance(value, (int, float)) and not isinstance(value, bool) and value == value:
         ws.write_number(line, col, value, fmt[kind])
