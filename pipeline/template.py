@@ -17,6 +17,7 @@ import xlsxwriter
 from xlsxwriter.utility import xl_col_to_name
 
 from .config import Column, Config
+from .xlsx import width_units
 
 LISTS_SHEET = "下拉列表"          # hidden; its name holds the intake skip words 下拉/列表
 GUIDE_SHEET = "填表说明"
@@ -413,8 +414,7 @@ def row_height(cells) -> float:
     """
     lines = 1
     for text, width in cells:
-        units = sum(2 if ord(ch) > 0x2E7F else 1 for ch in str(text or ""))
-        lines = max(lines, math.ceil(units / max(width - 1, 1)))
+        lines = max(lines, math.ceil(width_units(str(text or "")) / max(width - 1, 1)))
     return LINE_HEIGHT * lines + 4
 
 

@@ -84,8 +84,13 @@ def _write_sheet(wb, fmt: dict, sheet: Sheet) -> None:
 def column_width(name, sample: pd.Series) -> float:
     """Column width from the header and the first values; a Chinese character counts double."""
     texts = [str(name)] + ["" if v is None or v != v else str(v) for v in sample]
-    longest = max(sum(2 if ord(ch) > 0x2E80 else 1 for ch in t[:60]) for t in texts)
+    longest = max(width_units(t[:60]) for t in texts)
     return max(8, min(40, longest + 2))
+
+
+def width_units(text: str) -> int:
+    """Excel column-width units the text needs: a CJK character takes two."""
+    return sum(2 if ord(ch) >= 0x2E80 else 1 for ch in text)
 
 
 def _kind(series: pd.Series, percent: bool) -> str:
