@@ -18,14 +18,16 @@ def report_stem(ctx: RunContext, issue_no: int) -> str:
 def write_reports(folder: Path, ctx: RunContext, summary: dict, update, findings: pd.DataFrame,
                   merged, history: pd.DataFrame, doc_number: int, issue_no: int) -> list[str]:
     """Write both documents into the run folder, fill summary['outputs'], return notes for the user."""
-    summary["outputs"].update({"ledger_csv": "ledger.csv", "rejected_csv": "rejected.csv"})
+    docx_name, xlsx_name = f"{report_stem(ctx, issue_no)}.docx", f"政务失信问题台账汇总（{ctx.period}）.xlsx"
+    # named before writing: the 通报 points readers to the workbook by name
+    summary["outputs"].update({"ledger_csv": "ledger.csv", "rejected_csv": "rejected.csv",
+                               "report_docx": docx_name, "summary_xlsx": xlsx_name})
     inp = ReportInput(ctx=ctx, summary=summary, ledger=update.ledger, findings=findings, history=history,
                       doc_number=doc_number, issue_no=issue_no, new_ids=frozenset(merged.new_ids),
                       closed_ids=frozenset(update.closed_ids))
     figures = compute_figures(inp)  # both documents show the same numbers; computed once
-    docx = write_report(folder / f"{report_stem(ctx, issue_no)}.docx", inp, figures)
-    xlsx = write_summary(folder / f"政务失信问题台账汇总（{ctx.period}）.xlsx", inp, merged, figures)
-    summary["outputs"].update({"report_docx": docx.name, "summary_xlsx": xlsx.name})
+    docx = write_report(folder / docx_name, inp, figures)
+    write_summary(folder / xlsx_name, inp, merged, figures)
     notes = []
     if ctx.config.section("report").get("pdf"):
         notes.append(convert_pdf(docx))
