@@ -6,7 +6,9 @@ import logging
 import os
 import shutil
 import sys
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from itertools import repeat
 from pathlib import Path
 
 import pandas as pd
@@ -253,14 +255,21 @@ def _write_feedback(folder: Path, ctx: RunContext, intake: Intake, found: pd.Dat
     rows_by_file = dict(tuple(intake.rows.groupby("file", sort=False)))
     found_by_file = dict(tuple(found.groupby("file", sort=False)))
     overdue = _overdue_by_department(ledger)
+    jobs = []
     for name, files in groups.items():
         parts = [rows_by_file[f.name] for f in files if f.name in rows_by_file]
         rows = pd.concat(parts) if parts else intake.rows.iloc[0:0]
         rows = rows.assign(item_id=[item_of.get((f, s, r), i) for f, s, r, i in
                                     zip(rows["file"], rows["sheet"], rows["row"], rows["item_id"])])
         notes = [found_by_file[f.name] for f in files if f.name in found_by_file]
-        fb = Feedback(name, files, rows, fnd.concat(*notes), overdue.get(name, []))
-        write_feedback(folder / f"{name}.xlsx", fb, ctx.config, ctx.as_of)
+        jobs.append((folder / f"{name}.xlsx", Feedback(name, files, rows, fnd.concat(*notes), overdue.get(name, []))))
+    workers = min(os.cpu_count() or 1, int(ctx.config.section("run").get("feedback_workers", 1)))
+    if workers < 2 or len(jobs) < 50:
+        for path, fb in jobs:
+            write_feedback(path, fb, ctx.config, ctx.as_of)
+        return
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        list(pool.map(write_feedback, *zip(*jobs), repeat(ctx.config), repeat(ctx.as_of), chunksize=8))
 
 
 def _overdue_by_department(ledger: pd.DataFrame) -> dict[str, list[str]]:
