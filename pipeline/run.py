@@ -263,7 +263,7 @@ def _write_feedback(folder: Path, ctx: RunContext, intake: Intake, found: pd.Dat
                                     zip(rows["file"], rows["sheet"], rows["row"], rows["item_id"])])
         notes = [found_by_file[f.name] for f in files if f.name in found_by_file]
         jobs.append((folder / f"{name}.xlsx", Feedback(name, files, rows, fnd.concat(*notes), overdue.get(name, []))))
-    workers = min(os.cpu_count() or 1, int(ctx.config.section("run").get("feedback_workers", 1)))
+    workers = min(os.cpu_count() or 1, int(ctx.config.section("run").get("feedback_workers", 4)))
     if workers < 2 or len(jobs) < 50:
         for path, fb in jobs:
             write_feedback(path, fb, ctx.config, ctx.as_of)
