@@ -2,4 +2,5 @@ import sys
 
 from .cli import main
 
-sys.exit(main())
+if __name__ == "__main__":  # worker processes on Windows re-import this module: they must not run the CLI
+    sys.exit(main())
