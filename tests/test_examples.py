@@ -72,6 +72,9 @@ def test_cross_department_duplicates_appear_once_with_both_departments(demo):
     for fragment, departments in DUPLICATES:
         matches = [r for r in ledger if fragment in r["company"] and departments <= set(r["departments"].split("、"))]
         assert len(matches) == 1, fragment
+    for case_no, department in (("（2024）豫0425民初1186号", "县住房和城乡建设局"), ("（2020）豫0425执456号", "县交通运输局")):
+        matches = [r for r in ledger if r["case_no"] == case_no]
+        assert len(matches) == 1 and set(matches[0]["departments"].split("、")) == {"县人民法院", department}
 
 
 def test_formula_like_description_stays_text(demo):
