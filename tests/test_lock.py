@@ -1,7 +1,6 @@
 """Two runs at once are impossible, and a run that dies releases the lock."""
 import subprocess
 import sys
-import time
 
 import pytest
 
