@@ -80,6 +80,12 @@ def _parser() -> argparse.ArgumentParser:
     _common(his)
     his.add_argument("--db", help="数据库文件（默认取 config.yaml）")
     his.set_defaults(handler=_history)
+    rst = sub.add_parser("restore", help="用备份恢复数据库（默认最近一份完好的备份；原文件改名保留，不删除）")
+    rst.add_argument("backup", nargs="?", help="备份文件名（数据库旁 backups 文件夹中）或路径；不填则用最近一份完好的备份")
+    _common(rst)
+    rst.add_argument("--db", help="数据库文件（默认取 config.yaml）")
+    rst.add_argument("--list", action="store_true", help="只列出备份及其状态，不做任何改动")
+    rst.set_defaults(handler=_restore)
     mail = sub.add_parser("fetch-mail", help="从信用办邮箱收取各单位发来的台账附件，存入收件箱")
     _common(mail)
     mail.add_argument("--inbox", help="收件箱文件夹（默认取 config.yaml）")
@@ -250,6 +256,24 @@ def _history(args) -> int:
         print(f"事项 {item_id}：{row.iloc[0]['company']}（{row.iloc[0]['category']}），报送单位：{row.iloc[0]['departments']}")
     for rec in frame.to_dict("records"):
         print("  " + "　".join(f"{HISTORY_LABELS.get(k, k)}：{csv_value(v) or '—'}" for k, v in rec.items()))
+    return 0
+
+
+def _restore(args) -> int:
+    from .backups import backup_folder, inspect, list_backups, restore
+
+    db = _load(args, database=args.db).paths["database"]
+    if args.list:
+        backups = list_backups(backup_folder(db))
+        print(f"{backup_folder(db)} 中有 {len(backups)} 份备份（新的在前）：")
+        for b in (inspect(p) for p in reversed(backups)):
+            print(f"  {b.path.name}　" + (f"损坏：{b.problem}" if b.problem else f"完好，截至 {b.latest_period}"))
+        return 0
+    done = restore(db, args.backup)
+    print(f"已用备份 {done.backup.path} 恢复数据库 {done.database}（截至 {done.backup.latest_period}）。")
+    for path in done.kept_aside:
+        print(f"  原来的文件已改名保留：{path}")
+    print("请重新运行 python -m pipeline run。")
     return 0
 
 

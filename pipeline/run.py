@@ -17,7 +17,8 @@ from . import findings as fnd
 from .classify import classify
 from .context import RunContext
 from .corrections import FILE_NAME as CORRECTIONS_FILE, read_corrections, write_corrections_template
-from .errors import UsageError
+from .backups import backup_folder, check_before_run, is_current, lock_path
+from .errors import RunError, UsageError
 from .feedback import Feedback, feedback_name, write_feedback
 from .intake import Intake, SourceFile, list_inputs, read_inputs
 from .ledger import update_ledger
@@ -27,7 +28,7 @@ from .outputs import rejected_table, write_csv, write_json
 from .store import Store
 from .summary import build_summary, period_totals_row
 from .validate import validate
-from .workspace import RunFolder, clean_leftovers
+from .workspace import RunFolder, clean_leftovers, finished_periods
 
 
 log = logging.getLogger(__name__)
@@ -67,18 +68,33 @@ def _sender_findings(files: list[SourceFile], ctx: RunContext) -> pd.DataFrame:
 
 
 def run_period(ctx: RunContext, doc_number: int | None = None) -> RunResult:
-    """Run one period under the run lock; the database changes are one transaction."""
-    db = ctx.path("database")
+    """Run one period under the run lock of its database; the database changes are one
+    transaction, with a checked backup before (when the database changed since the last one) and after."""
+    db, outbox = ctx.path("database"), ctx.path("outbox")
     settings = ctx.config.section("run")
-    with run_lock(db.with_name(db.name + ".lock"), float(settings.get("lock_wait_seconds", 0))):
-        clean_leftovers(ctx.path("outbox"))
+    keep = int(settings.get("keep_db_backups", 5))
+    with run_lock(lock_path(db), float(settings.get("lock_wait_seconds", 0))):
+        clean_leftovers(outbox)
+        check_before_run(db, finished_periods(outbox))
         store = Store(db, ctx.config.section("ledger").get("item_id_format", "JX-{year}-{seq:04d}"))
         try:
             _refuse_earlier_period(store, ctx)
-            store.backup(db.parent / "backups", keep=int(settings.get("keep_db_backups", 5)))
-            return _run(store, ctx, doc_number)
+            if not is_current(db, backup_folder(db)):
+                store.backup(backup_folder(db), keep=keep)
+            result = _run(store, ctx, doc_number)
+            result.notes += _backup_after_commit(store, keep)
+            return result
         finally:
             store.close()
+
+
+def _backup_after_commit(store: Store, keep: int) -> list[str]:
+    """The newest period goes into a backup too; failing that is a note, the period is already saved."""
+    try:
+        store.backup(backup_folder(store.path), keep=keep)
+    except RunError as exc:
+        return [f"注意：本期结果已保存，但运行后的{exc.lines[0]}"]
+    return []
 
 
 def _refuse_earlier_period(store: Store, ctx: RunContext) -> None:

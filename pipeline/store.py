@@ -10,7 +10,6 @@ records how many of them a database has had, each applied in its own transaction
 from __future__ import annotations
 
 import json
-import os
 import re
 import sqlite3
 import string
@@ -21,11 +20,11 @@ from typing import Callable, Iterator
 
 import pandas as pd
 
+from . import backups
 from .errors import ConfigError, RunError, UsageError
 from .ledger import CLOSED
 
 BUSY_TIMEOUT_MS = 10_000
-BACKUP_NAME = re.compile(r"ledger-\d{8}-\d{6}\.sqlite")
 
 # The snapshot table's columns (ledger.csv order, then `corrected`) and how each is stored.
 # They are frozen here rather than read from config.yaml because a migration must build the same
@@ -323,22 +322,22 @@ class Store:
     # --- backups ---
 
     def backup(self, folder: Path, keep: int = 5, now: datetime | None = None) -> Path | None:
-        """A consistent copy (sqlite3 backup API) as ledger-YYYYmmdd-HHMMSS.sqlite, keeping the last `keep`.
-        None when there is nothing to keep yet: no database file, or no period saved in it."""
-        if not self.path.exists() or not self.periods():
+        """A checked, consistent copy (sqlite3 backup API) as ledger-YYYYmmdd-HHMMSS.sqlite, keeping the
+        last `keep`. None when there is nothing to keep yet: no database file, or no period saved in it.
+        A database that fails `quick_check` is never copied, and a copy that fails it is never kept, so a
+        damaged database can never rotate the good backups out."""
+        if not self.path.exists():
             return None
         folder = Path(folder)
-        folder.mkdir(parents=True, exist_ok=True)
-        target = folder / f"ledger-{(now or datetime.now()):%Y%m%d-%H%M%S}.sqlite"
-        partial = target.with_name(target.name + ".partial")
-        copy = sqlite3.connect(partial)
+        problem = backups.check(self._db)
+        if problem:
+            raise RunError(f"数据库 {self.path} 已损坏（{problem}），未备份；请用 python -m pipeline restore 恢复最近的完好备份")
+        if not self.periods():
+            return None
         try:
-            self._db.backup(copy)
-        finally:
-            copy.close()
-        os.replace(partial, target)
-        _prune_backups(folder, keep)
-        return target
+            return backups.write_backup(self._db, folder, keep, now or datetime.now())
+        except (OSError, sqlite3.Error) as exc:
+            raise RunError(f"数据库备份失败（{exc}），请检查 {folder} 所在磁盘的空间和权限") from exc
 
     # --- reading ---
 
@@ -471,12 +470,6 @@ def _id_pattern(item_id_format: str) -> re.Pattern:
     if "seq" not in seen:
         raise ConfigError(["ledger.item_id_format 必须包含 {seq}（序号），例如 JX-{year}-{seq:04d}"])
     return re.compile("".join(parts) + r"\Z")
-
-
-def _prune_backups(folder: Path, keep: int) -> None:
-    backups = sorted(p for p in folder.iterdir() if BACKUP_NAME.fullmatch(p.name))
-    for old in backups[:-max(keep, 1)]:
-        old.unlink()
 
 
 def _now() -> str:

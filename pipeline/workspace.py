@@ -2,9 +2,12 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 from datetime import datetime
 from pathlib import Path
+
+PERIOD_FOLDER = re.compile(r"\d{4}-W\d{2}")
 
 
 class RunFolder:
@@ -25,6 +28,14 @@ class RunFolder:
         os.replace(self.tmp, self.final)
         prune_previous(self.final, self.keep_previous)
         return self.final
+
+
+def finished_periods(outbox: Path) -> list[str]:
+    """The periods with a finished run folder (`<outbox>/<period>/run.json`), sorted."""
+    if not Path(outbox).is_dir():
+        return []
+    return sorted(p.name for p in Path(outbox).iterdir()
+                  if PERIOD_FOLDER.fullmatch(p.name) and (p / "run.json").is_file())
 
 
 def previous_folders(final: Path) -> list[Path]:
