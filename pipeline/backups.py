@@ -20,7 +20,7 @@ from .errors import RunError, UsageError
 from .lock import run_lock
 
 FOLDER = "backups"
-BACKUP_NAME = re.compile(r"ledger-(\d{8}-\d{6})(?:-(\d+))?\.sqlite")
+STAMP = r"(\d{8}-\d{6})(?:-(\d+))?"  # <database stem>-YYYYmmdd-HHMMSS[-n].sqlite
 LIVE_FILES = ("", "-journal", "-wal", "-shm")  # a database and the files SQLite keeps beside it
 
 
@@ -101,13 +101,13 @@ def check_before_run(db: Path, earlier_runs: list[str]) -> None:
     if state == "ok":
         return
     folder = backup_folder(db)
-    history = _history(folder, earlier_runs)
+    history = _history(folder, db.stem, earlier_runs)
     if state == "damaged":
         raise RunError([f"数据库 {db} 已损坏（{detail}），本次未运行，也没有备份或轮换这个损坏的文件。",
-                        _restore_hint(db, folder, damaged=True)])
+                        _restore_hint(db, damaged=True)])
     if history:
         raise RunError([f"数据库 {db} {detail}，但此前已运行过（{history}）；为免总台账从第1期、"
-                        "第一个问题编号重新开始，本次未运行。", _restore_hint(db, folder, damaged=False)])
+                        "第一个问题编号重新开始，本次未运行。", _restore_hint(db, damaged=False)])
 
 
 def _live_state(db: Path) -> tuple[str, str]:
@@ -132,19 +132,20 @@ def _live_state(db: Path) -> tuple[str, str]:
         conn.close()
 
 
-def _history(folder: Path, earlier_runs: list[str]) -> str:
+def _history(folder: Path, stem: str, earlier_runs: list[str]) -> str:
     parts = []
     if earlier_runs:
         shown = "、".join(sorted(earlier_runs)[-3:])
         parts.append(f"结果文件夹中已有 {len(earlier_runs)} 期的结果（{shown}）" if len(earlier_runs) > 1
                      else f"结果文件夹中已有 {shown} 的结果")
-    if list_backups(folder):
-        parts.append(f"{folder} 中有 {len(list_backups(folder))} 份备份")
+    if found := list_backups(folder, stem):
+        parts.append(f"{folder} 中有 {len(found)} 份备份")
     return "，".join(parts)
 
 
-def _restore_hint(db: Path, folder: Path, damaged: bool) -> str:
-    good = newest_good(folder)
+def _restore_hint(db: Path, damaged: bool) -> str:
+    folder = backup_folder(db)
+    good = newest_good(folder, db.stem)
     if good:
         return (f"最近的完好备份：{good.path}（截至 {good.latest_period}）。恢复：python -m pipeline restore "
                 f"--db \"{db}\"（原文件改名保留在旁边，不删除任何文件），然后重新运行。")
@@ -156,35 +157,36 @@ def _restore_hint(db: Path, folder: Path, damaged: bool) -> str:
 
 # --- backups ------------------------------------------------------------------------------------
 
-def list_backups(folder: Path) -> list[Path]:
-    """Backup files of a folder, oldest first (by the time in the name, then the counter)."""
+def list_backups(folder: Path, stem: str) -> list[Path]:
+    """The backups of database `<stem>.sqlite` in a folder, oldest first (by the time in the name, then
+    the counter). Named after the database, so two databases in one folder keep their own."""
     if not Path(folder).is_dir():
         return []
-    found = [(m.group(1), int(m.group(2) or 0), p) for p in Path(folder).iterdir()
-             if (m := BACKUP_NAME.fullmatch(p.name))]
+    name = re.compile(re.escape(stem) + "-" + STAMP + r"\.sqlite")
+    found = [(m.group(1), int(m.group(2) or 0), p) for p in Path(folder).iterdir() if (m := name.fullmatch(p.name))]
     return [p for *_, p in sorted(found)]
 
 
-def newest_good(folder: Path) -> Backup | None:
-    for path in reversed(list_backups(folder)):
+def newest_good(folder: Path, stem: str) -> Backup | None:
+    for path in reversed(list_backups(folder, stem)):
         backup = inspect(path)
         if not backup.problem:
             return backup
     return None
 
 
-def is_current(db: Path, folder: Path) -> bool:
+def is_current(db: Path) -> bool:
     """The newest backup was written after the database last changed: another copy would repeat it."""
-    backups = list_backups(folder)
+    backups = list_backups(backup_folder(db), Path(db).stem)
     return bool(backups) and backups[-1].stat().st_mtime_ns >= Path(db).stat().st_mtime_ns
 
 
-def write_backup(db: sqlite3.Connection, folder: Path, keep: int, now: datetime) -> Path:
+def write_backup(db: sqlite3.Connection, folder: Path, stem: str, keep: int, now: datetime) -> Path:
     """Copy a (checked) database into `folder` under a new name; keep the copy only if it checks out,
     then delete all but the newest `keep` backups."""
     folder.mkdir(parents=True, exist_ok=True)
-    remove_partials(folder)
-    target = _free_name(folder, now)
+    remove_partials(folder, stem)
+    target = _free_name(folder, stem, now)
     partial = target.with_name(target.name + ".partial")
     copy = sqlite3.connect(partial)
     try:
@@ -196,28 +198,29 @@ def write_backup(db: sqlite3.Connection, folder: Path, keep: int, now: datetime)
         partial.unlink()
         raise sqlite3.DatabaseError(f"备份副本校验失败：{problem}")
     os.replace(partial, target)
-    _prune(folder, keep)
+    _prune(folder, stem, keep)
     return target
 
 
-def remove_partials(folder: Path) -> list[Path]:
+def remove_partials(folder: Path, stem: str) -> list[Path]:
     """Half-written copies a killed backup left (`….sqlite.partial` and its journal)."""
-    removed = [p for p in Path(folder).glob("ledger-*.sqlite.partial*") if p.is_file()]
+    name = re.compile(re.escape(stem) + "-" + STAMP + r"\.sqlite\.partial.*")
+    removed = [p for p in Path(folder).iterdir() if name.fullmatch(p.name) and p.is_file()]
     for p in removed:
         p.unlink()
     return removed
 
 
-def _free_name(folder: Path, now: datetime) -> Path:
-    """ledger-YYYYmmdd-HHMMSS.sqlite, or …-1, -2 when a backup was made in the same second."""
-    stamp, n = f"{now:%Y%m%d-%H%M%S}", 0
-    while (path := folder / (f"ledger-{stamp}.sqlite" if n == 0 else f"ledger-{stamp}-{n}.sqlite")).exists():
+def _free_name(folder: Path, stem: str, now: datetime) -> Path:
+    """<stem>-YYYYmmdd-HHMMSS.sqlite, or …-1, -2 when a backup was made in the same second."""
+    stamp, n = f"{stem}-{now:%Y%m%d-%H%M%S}", 0
+    while (path := folder / (f"{stamp}.sqlite" if n == 0 else f"{stamp}-{n}.sqlite")).exists():
         n += 1
     return path
 
 
-def _prune(folder: Path, keep: int) -> None:
-    for old in list_backups(folder)[:-max(keep, 1)]:
+def _prune(folder: Path, stem: str, keep: int) -> None:
+    for old in list_backups(folder, stem)[:-max(keep, 1)]:
         old.unlink()
 
 
@@ -228,7 +231,7 @@ def restore(db: Path, choice: str | None = None, now: datetime | None = None) ->
     backups folder, or a path). The database and its journal files are kept aside, renamed."""
     db = Path(db)
     with run_lock(lock_path(db)):
-        backup = _chosen(backup_folder(db), choice)
+        backup = _chosen(db, choice)
         tmp = db.with_name(db.name + ".restoring")
         _copy(backup.path, tmp)
         aside = _set_aside(db, now or datetime.now())
@@ -236,15 +239,16 @@ def restore(db: Path, choice: str | None = None, now: datetime | None = None) ->
     return Restored(backup, db, aside)
 
 
-def _chosen(folder: Path, choice: str | None) -> Backup:
+def _chosen(db: Path, choice: str | None) -> Backup:
+    folder = backup_folder(db)
     if choice is None:
-        good = newest_good(folder)
+        good = newest_good(folder, db.stem)
         if not good:
             raise RunError(f"{folder} 中没有完好的备份可以恢复")
         return good
     path = folder / choice if (folder / choice).is_file() else Path(choice)
     if not path.is_file():
-        names = "、".join(p.name for p in list_backups(folder)) or "无"
+        names = "、".join(p.name for p in list_backups(folder, db.stem)) or "无"
         raise UsageError(f"找不到备份“{choice}”；{folder} 中的备份：{names}")
     backup = inspect(path, thorough=True)
     if backup.problem:

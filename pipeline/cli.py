@@ -264,7 +264,7 @@ def _restore(args) -> int:
 
     db = _load(args, database=args.db).paths["database"]
     if args.list:
-        backups = list_backups(backup_folder(db))
+        backups = list_backups(backup_folder(db), db.stem)
         print(f"{backup_folder(db)} 中有 {len(backups)} 份备份（新的在前）：")
         for b in (inspect(p) for p in reversed(backups)):
             print(f"  {b.path.name}　" + (f"损坏：{b.problem}" if b.problem else f"完好，截至 {b.latest_period}"))

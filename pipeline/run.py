@@ -79,7 +79,7 @@ def run_period(ctx: RunContext, doc_number: int | None = None) -> RunResult:
         store = Store(db, ctx.config.section("ledger").get("item_id_format", "JX-{year}-{seq:04d}"))
         try:
             _refuse_earlier_period(store, ctx)
-            if not is_current(db, backup_folder(db)):
+            if not is_current(db):
                 store.backup(backup_folder(db), keep=keep)
             result = _run(store, ctx, doc_number)
             result.notes += _backup_after_commit(store, keep)

@@ -322,7 +322,7 @@ class Store:
     # --- backups ---
 
     def backup(self, folder: Path, keep: int = 5, now: datetime | None = None) -> Path | None:
-        """A checked, consistent copy (sqlite3 backup API) as ledger-YYYYmmdd-HHMMSS.sqlite, keeping the
+        """A checked, consistent copy (sqlite3 backup API) as <database stem>-YYYYmmdd-HHMMSS.sqlite, keeping the
         last `keep`. None when there is nothing to keep yet: no database file, or no period saved in it.
         A database that fails `quick_check` is never copied, and a copy that fails it is never kept, so a
         damaged database can never rotate the good backups out."""
@@ -335,7 +335,7 @@ class Store:
         if not self.periods():
             return None
         try:
-            return backups.write_backup(self._db, folder, keep, now or datetime.now())
+            return backups.write_backup(self._db, folder, self.path.stem, keep, now or datetime.now())
         except (OSError, sqlite3.Error) as exc:
             raise RunError(f"数据库备份失败（{exc}），请检查 {folder} 所在磁盘的空间和权限") from exc
 

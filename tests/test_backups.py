@@ -69,7 +69,7 @@ def item_ids(base: Path, period: str) -> list[str]:
 # --- item 3: backups --------------------------------------------------------------------------------
 
 def test_the_newest_week_is_in_a_backup_and_no_backup_repeats_an_unchanged_database(office):
-    kept = backups.list_backups(office / "backups")
+    kept = backups.list_backups(office / "backups", "ledger")
     assert [backups.inspect(p).latest_period for p in kept] == ["2026-W47", "2026-W48"]
     assert all(integrity(p) == "ok" for p in kept)
 
@@ -84,7 +84,7 @@ def test_five_failed_runs_on_a_damaged_database_leave_every_good_backup(office, 
         assert main(cli_args(office, W49)) == 1
         err = capsys.readouterr().err
         assert "已损坏" in err and "本次未运行" in err and "restore" in err, err
-        newest = backups.list_backups(office / "backups")[-1]
+        newest = backups.list_backups(office / "backups", "ledger")[-1]
         assert str(newest) in err and "2026-W48" in err
     assert files(office / "backups") == good
     assert all(integrity(office / "backups" / name) == "ok" for name in good)
@@ -99,14 +99,14 @@ def test_leftover_partial_backups_are_removed(office):
         p.write_bytes(b"half a copy")
     assert main(cli_args(office, W49)) == 0
     assert not any(p.exists() for p in left)
-    assert backups.inspect(backups.list_backups(office / "backups")[-1]).latest_period == P49
+    assert backups.inspect(backups.list_backups(office / "backups", "ledger")[-1]).latest_period == P49
 
 
 def test_backups_rotate_keeping_the_newest(office):
     for _ in range(6):
         (office / "inbox" / "住建局.xlsx").touch()
         assert main(cli_args(office, W49)) == 0
-    kept = backups.list_backups(office / "backups")
+    kept = backups.list_backups(office / "backups", "ledger")
     assert len(kept) == 5 and all(backups.inspect(p).latest_period == P49 for p in kept[-4:])
 
 
@@ -122,6 +122,18 @@ def test_a_damaged_store_is_never_copied(tmp_path):
     assert files(tmp_path / "backups") == {}
 
 
+def test_two_databases_in_one_folder_keep_their_own_backups(tmp_path):
+    periods = {"ledger": "2026-W01", "other": "2026-W02"}
+    for name, period in periods.items():
+        with Store(tmp_path / f"{name}.sqlite") as st:
+            with st.transaction():
+                st._db.execute("INSERT INTO runs (period, as_of) VALUES (?, '2026-01-01')", (period,))
+            for minute in range(4):
+                st.backup(tmp_path / "backups", keep=3, now=datetime(2026, 1, 1, 9, minute))
+    assert [backups.inspect(p).latest_period for p in backups.list_backups(tmp_path / "backups", "ledger")] == ["2026-W01"] * 3
+    assert [backups.inspect(p).latest_period for p in backups.list_backups(tmp_path / "backups", "other")] == ["2026-W02"] * 3
+
+
 def test_two_backups_in_one_second_are_both_kept(tmp_path):
     with Store(tmp_path / "ledger.sqlite") as st:
         with st.transaction():
@@ -129,7 +141,7 @@ def test_two_backups_in_one_second_are_both_kept(tmp_path):
         now = datetime(2026, 1, 1, 9, 0, 0)
         made = [st.backup(tmp_path / "b", now=now).name for _ in range(3)]
     assert made == ["ledger-20260101-090000.sqlite", "ledger-20260101-090000-1.sqlite", "ledger-20260101-090000-2.sqlite"]
-    assert [p.name for p in backups.list_backups(tmp_path / "b")] == made
+    assert [p.name for p in backups.list_backups(tmp_path / "b", "ledger")] == made
 
 
 # --- item 4: an empty or missing database that existed before ---------------------------------------
@@ -146,9 +158,9 @@ def test_an_emptied_or_missing_database_is_an_error_naming_the_backup(office, ca
         assert main(cli_args(office, W49)) == 1
     err = capsys.readouterr().err
     assert ("0 字节" if how == "empty" else "不存在") in err and "第1期" in err and "2026-W47、2026-W48" in err
-    assert str(backups.list_backups(office / "backups")[-1]) in err and "python -m pipeline restore" in err
+    assert str(backups.list_backups(office / "backups", "ledger")[-1]) in err and "python -m pipeline restore" in err
     assert (db.stat().st_size == 0) if how == "empty" else not db.exists()  # no new history was started
-    assert len(backups.list_backups(office / "backups")) == 2
+    assert len(backups.list_backups(office / "backups", "ledger")) == 2
     assert not (office / "outbox" / P49).exists()
 
 
@@ -180,7 +192,7 @@ def test_restore_of_an_empty_database_keeps_the_empty_file_aside(office):
 
 
 def test_restore_a_named_backup_and_refuse_a_damaged_one(office, capsys):
-    first, newest = backups.list_backups(office / "backups")
+    first, newest = backups.list_backups(office / "backups", "ledger")
     assert restore(office, first.name) == 0
     with Store(office / "ledger.sqlite") as st:
         assert st.periods() == ["2026-W47"]
@@ -205,7 +217,7 @@ def test_restore_moves_a_journal_aside_with_its_database(office):
 
 
 def test_restore_list_shows_each_backup_and_changes_nothing(office, capsys):
-    damage(backups.list_backups(office / "backups")[0], "header")
+    damage(backups.list_backups(office / "backups", "ledger")[0], "header")
     before = files(office)
     assert restore(office, "--list") == 0
     out = capsys.readouterr().out
