@@ -1,4 +1,5 @@
-"""One run at a time: an OS-level lock on a file beside the database.
+"""One run at a time: OS-level locks on a file beside the database and on one in the outbox (two runs
+with different databases must not write the same run folders either).
 
 The operating system releases the lock when the process ends, however it ends, so a run that
 dies never leaves a stale lock behind.
@@ -7,7 +8,7 @@ from __future__ import annotations
 
 import os
 import time
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 from .errors import RunError
@@ -48,3 +49,16 @@ def run_lock(path: Path, wait_seconds: float = 0):
         yield
     finally:
         os.close(fd)
+
+
+@contextmanager
+def run_locks(paths: list[Path], wait_seconds: float = 0):
+    """Several locks, taken in the order given (every run takes them in the same order, so two runs
+    never wait on each other in a circle); a file named twice is locked once."""
+    with ExitStack() as stack:
+        seen: set[Path] = set()
+        for path in paths:
+            if Path(path).resolve() not in seen:
+                seen.add(Path(path).resolve())
+                stack.enter_context(run_lock(Path(path), wait_seconds))
+        yield

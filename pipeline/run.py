@@ -22,13 +22,13 @@ from .errors import RunError, UsageError
 from .feedback import Feedback, feedback_name, write_feedback
 from .intake import Intake, SourceFile, list_inputs, read_inputs
 from .ledger import update_ledger
-from .lock import run_lock
+from .lock import run_locks
 from .merge import MergeResult, merge_new_items, merge_rows
 from .outputs import rejected_table, write_csv, write_json
 from .store import Store
 from .summary import build_summary, period_totals_row
 from .validate import validate
-from .workspace import RunFolder, clean_leftovers, finished_periods
+from .workspace import RunFolder, clean_leftovers, finished_periods, outbox_lock
 
 
 log = logging.getLogger(__name__)
@@ -68,12 +68,12 @@ def _sender_findings(files: list[SourceFile], ctx: RunContext) -> pd.DataFrame:
 
 
 def run_period(ctx: RunContext, doc_number: int | None = None) -> RunResult:
-    """Run one period under the run lock of its database; the database changes are one
+    """Run one period under the run locks of its database and its outbox; the database changes are one
     transaction, with a checked backup before (when the database changed since the last one) and after."""
     db, outbox = ctx.path("database"), ctx.path("outbox")
     settings = ctx.config.section("run")
     keep = int(settings.get("keep_db_backups", 5))
-    with run_lock(lock_path(db), float(settings.get("lock_wait_seconds", 0))):
+    with run_locks([lock_path(db), outbox_lock(outbox)], float(settings.get("lock_wait_seconds", 0))):
         clean_leftovers(outbox)
         check_before_run(db, finished_periods(outbox))
         store = Store(db, ctx.config.section("ledger").get("item_id_format", "JX-{year}-{seq:04d}"))

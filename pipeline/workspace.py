@@ -8,6 +8,7 @@ from datetime import datetime
 from pathlib import Path
 
 PERIOD_FOLDER = re.compile(r"\d{4}-W\d{2}")
+LOCK_NAME = ".run.lock"
 
 
 class RunFolder:
@@ -28,6 +29,11 @@ class RunFolder:
         os.replace(self.tmp, self.final)
         prune_previous(self.final, self.keep_previous)
         return self.final
+
+
+def outbox_lock(outbox: Path) -> Path:
+    """The outbox's run lock: a run removes other runs' half-written folders, so one outbox, one run."""
+    return Path(outbox) / LOCK_NAME
 
 
 def finished_periods(outbox: Path) -> list[str]:

@@ -5,7 +5,7 @@ import sys
 import pytest
 
 from pipeline.errors import RunError
-from pipeline.lock import run_lock
+from pipeline.lock import run_lock, run_locks
 
 HOLD = "import sys,time; from pathlib import Path; from pipeline.lock import run_lock\n" \
        "with run_lock(Path(sys.argv[1])):\n    print('held', flush=True); time.sleep(60)\n"
@@ -48,3 +48,23 @@ def test_lock_waits_for_a_run_that_ends(tmp_path):
         pass
     killer.wait()
     child.wait()
+
+
+def test_run_locks_take_every_lock_and_a_file_named_twice_once(tmp_path):
+    db_lock, outbox_lock = tmp_path / "ledger.sqlite.lock", tmp_path / "outbox" / ".run.lock"
+    with run_locks([db_lock, outbox_lock, tmp_path / "outbox" / ".." / "outbox" / ".run.lock"]):
+        child = subprocess.run([sys.executable, "-c", HOLD, str(outbox_lock)], capture_output=True, text=True, timeout=60)
+        assert child.returncode != 0 and "另一次运行正在进行" in child.stderr  # held by this process
+
+
+def test_run_locks_are_refused_when_any_one_is_held(tmp_path):
+    child = hold_in_child(tmp_path / "outbox.lock")
+    try:
+        with pytest.raises(RunError):
+            with run_locks([tmp_path / "db.lock", tmp_path / "outbox.lock"]):
+                pass
+        with run_lock(tmp_path / "db.lock"):  # the first lock was released again
+            pass
+    finally:
+        child.kill()
+        child.wait()

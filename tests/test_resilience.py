@@ -57,19 +57,19 @@ def make_office(base: Path, archive: bool = False, **intake) -> Path:
     return base
 
 
-def cli_args(base: Path, as_of: str) -> list[str]:
+def cli_args(base: Path, as_of: str, db: str = "ledger.sqlite") -> list[str]:
     return ["run", "--config", str(base / "config.yaml"), "--inbox", str(base / "inbox"),
-            "--outbox", str(base / "outbox"), "--db", str(base / "ledger.sqlite"), "--as-of", as_of]
+            "--outbox", str(base / "outbox"), "--db", str(base / db), "--as-of", as_of]
 
 
 def run(base: Path, as_of: str) -> int:
     return main(cli_args(base, as_of))
 
 
-def start_stalled(base: Path, as_of: str, stage: str) -> subprocess.Popen:
+def start_stalled(base: Path, as_of: str, stage: str, db: str = "ledger.sqlite") -> subprocess.Popen:
     """The real command in a child process, returned once it has reached `stage` and is waiting there."""
     env = {**os.environ, STALL_ENV: stage, "PYTHONPATH": str(ROOT)}
-    child = subprocess.Popen([sys.executable, "-m", "pipeline", *cli_args(base, as_of)], cwd=ROOT, env=env,
+    child = subprocess.Popen([sys.executable, "-m", "pipeline", *cli_args(base, as_of, db)], cwd=ROOT, env=env,
                              stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
                              text=True, encoding="utf-8")
     watchdog = threading.Timer(120, child.kill)  # a hung child must not hang the test session
@@ -215,6 +215,24 @@ def test_a_killed_run_leftover_is_removed_even_when_the_next_start_fails(weeks, 
 
 
 # --- the run folder swap keeps three previous folders ------------------------------------------------
+
+def test_two_runs_with_different_databases_and_one_outbox_cannot_interleave(weeks, tmp_path, capsys):
+    """The second run would remove the first one's half-written folder: the outbox is locked as well."""
+    base = make_office(tmp_path / "office")
+    for f in weeks["files"]:
+        shutil.copy2(f, base / "inbox" / f.name)
+    child = start_stalled(base, W48, "outputs")  # ledger.csv written into outbox/.2026-W48.partial
+    try:
+        assert main(cli_args(base, W48, db="other.sqlite")) == 1
+        assert "另一次运行正在进行" in capsys.readouterr().err
+    finally:
+        child.communicate("\n", timeout=120)
+    assert child.returncode == 0
+    made = {p.name for p in (base / "outbox" / P48).iterdir()}
+    assert {"run.json", "ledger.csv", "rejected.csv", "feedback"} <= made and len(made) == 6, made
+    assert manifest(base, P48)["totals"]["rows_read"] == 240
+    assert main(cli_args(base, W48, db="other.sqlite")) == 1  # and a new database beside that history is refused
+
 
 def test_commit_keeps_only_the_newest_previous_folders(tmp_path):
     final = tmp_path / "outbox" / P48
