@@ -57,6 +57,7 @@ CATALOGUE: dict[str, Rule] = {
     "missing_column": Rule(WARNING, "缺少标准列“{column}”，请使用标准模板"),
     "superseded": Rule(WARNING, "本期已有更新的报送文件 {detail}，此文件未处理"),
     "duplicate": Rule(WARNING, "与本期文件 {detail} 内容完全相同，未重复处理"),
+    "filled_date_future": Rule(WARNING, "填报日期 {value} 晚于统计日期 {detail}，请核对；判断哪份台账较新时不采用这个日期"),
     "sender_mismatch": Rule(WARNING, "发件邮箱属于 {detail}，但表内填报单位为 {value}，已按表内填报单位处理"),
     "rows_dropped": Rule(WARNING, "本次台账比上次少了 {detail} 条事项，如为补报部分内容，请报送完整台账"),
     "not_resubmitted": Rule(WARNING, "事项 {value} 上次报送过，本次台账中没有，请核实（已办结的请填写状态而不要删除）"),

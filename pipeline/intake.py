@@ -111,12 +111,13 @@ def read_file(path: Path, config: Config) -> Intake:
     return Intake([done.source], _frame(done.records, config), fnd.table(done.found))
 
 
-def read_inputs(paths: list[Path], config: Config) -> Intake:
-    """All files, then resolve duplicates and superseded submissions and drop their rows."""
+def read_inputs(paths: list[Path], config: Config, as_of: date | None = None) -> Intake:
+    """All files, then resolve duplicates and superseded submissions and drop their rows. A 填报日期
+    after `as_of` is a 提醒 and does not count as later (resolve_submissions)."""
     reads = _read_all([Path(p) for p in paths], config)
     files = [r.source for r in reads]
-    resolve_submissions(files)
-    records, found = [], []
+    resolve_submissions(files, as_of)
+    records, found = [], future_date_findings(files, as_of)
     for r in reads:
         if r.source.disposition in ("duplicate", "superseded"):
             found.append(_disposition_finding(r.source))
@@ -142,7 +143,7 @@ def _read_logged(path: Path, config: Config, done: int, total: int) -> "_Read":
     return read
 
 
-def resolve_submissions(files: list[SourceFile]) -> None:
+def resolve_submissions(files: list[SourceFile], as_of: date | None = None) -> None:
     """Same bytes: the later file is processed, earlier ones `duplicate`; one department's later
     file (填报日期, then file time) replaces its earlier ones (`superseded`)."""
     live = [f for f in files if f.disposition in ("processed", "zero_report")]
@@ -150,7 +151,24 @@ def resolve_submissions(files: list[SourceFile]) -> None:
         _mark_older(group, "duplicate", key=lambda f: (f.mtime, f.name))
     live = [f for f in live if f.disposition in ("processed", "zero_report")]
     for group in _groups([f for f in live if f.department], lambda f: f.department):
-        _mark_older(group, "superseded", key=lambda f: (f.filled_date or date.min, f.mtime, f.name))
+        _mark_older(group, "superseded", key=lambda f: _submission_rank(f, as_of))
+
+
+def _submission_rank(f: SourceFile, as_of: date | None) -> tuple:
+    """Later 填报日期, then later file time. A 填报日期 after the as-of date proves nothing (anyone can
+    type one), so such a file ranks below every file without one and its date is not compared."""
+    future = is_future_dated(f, as_of)
+    return (not future, date.min if future else (f.filled_date or date.min), f.mtime, f.name)
+
+
+def is_future_dated(f: SourceFile, as_of: date | None) -> bool:
+    return bool(as_of and f.filled_date and f.filled_date > as_of)
+
+
+def future_date_findings(files: list[SourceFile], as_of: date | None) -> list[dict]:
+    return [fnd.make("filled_date_future", file=f.name, sheet=f.sheet, department=f.department,
+                     value=f.filled_date.isoformat(), detail=as_of.isoformat())
+            for f in files if is_future_dated(f, as_of)]
 
 
 def match_department(text: str, config: Config) -> str | None:

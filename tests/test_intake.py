@@ -552,6 +552,24 @@ def test_same_filled_date_later_file_time_supersedes(tmp_path, intake_config):
     assert set(result.rows["file"]) == {"县水利局.xlsx"}
 
 
+def test_a_future_filled_date_is_a_warning_and_never_the_later_file(tmp_path, intake_config):
+    real = stamp(ledger(tmp_path, name="住建局.xlsx", line="填报单位：住建局 填报日期：2026-11-24", n=2), 0)
+    forged = stamp(ledger(tmp_path, name="住建局（新）.xlsx", line="填报单位：住建局 填报日期：2026-12-31", n=1), 600)
+    result = read_inputs([forged, real], intake_config, as_of=date(2026, 11, 26))
+    by_name = {f.name: f for f in result.files}
+    assert by_name["住建局.xlsx"].disposition == "processed"
+    assert by_name["住建局（新）.xlsx"].disposition == "superseded"
+    future = result.findings[result.findings["code"] == "filled_date_future"]
+    assert list(future["file"]) == ["住建局（新）.xlsx"] and set(future["severity"]) == {"提醒"}
+    assert "2026-12-31" in future["message"].iloc[0] and "2026-11-26" in future["message"].iloc[0]
+    undated = stamp(ledger(tmp_path, name="住建局无日期.xlsx", line="填报单位：住建局", n=1), 300)
+    again = read_inputs([forged, undated], intake_config, as_of=date(2026, 11, 26))
+    assert {f.name: f.disposition for f in again.files} == {"住建局（新）.xlsx": "superseded", "住建局无日期.xlsx": "processed"}
+    on_the_day = read_inputs([forged, real], intake_config, as_of=date(2026, 12, 31))  # not future then
+    assert {f.name: f.disposition for f in on_the_day.files}["住建局（新）.xlsx"] == "processed"
+    assert "filled_date_future" not in codes(on_the_day)
+
+
 def test_resolve_submissions_leaves_rejected_files_alone(tmp_path):
     def source(name, sha, mtime, department, disposition="processed"):
         return SourceFile(tmp_path / name, name, sha, mtime, 1, department=department, disposition=disposition)
