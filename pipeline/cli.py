@@ -90,6 +90,12 @@ def _parser() -> argparse.ArgumentParser:
     _common(mail)
     mail.add_argument("--inbox", help="收件箱文件夹（默认取 config.yaml）")
     mail.set_defaults(handler=_fetch_mail)
+    rel = sub.add_parser("release", help="放行来自未登记发件邮箱、暂存在 quarantine/held/ 的来件（不带参数时只列出）")
+    rel.add_argument("files", nargs="*", help="要放行的文件名")
+    _common(rel)
+    rel.add_argument("--all", action="store_true", help="放行全部待放行的来件")
+    rel.add_argument("--inbox", help="收件箱文件夹（默认取 config.yaml）")
+    rel.set_defaults(handler=_release)
     rem = sub.add_parser("remind", help="向本期尚未报送的单位发催报邮件（需 config.yaml 中 mail.reminders: true）")
     _common(rem)
     rem.add_argument("--as-of", help="统计日期 YYYY-MM-DD，决定期次（默认今天）")
@@ -285,6 +291,24 @@ def _fetch_mail(args) -> int:
     result = fetch_mail(config, config.paths["inbox"])
     for line in result.lines():
         print(line)
+    return 0
+
+
+def _release(args) -> int:
+    from .mail import held_files, held_folder, release
+
+    config = _load(args, inbox=args.inbox)
+    if not args.files and not args.all:
+        held = held_files(config)
+        print(f"{held_folder(config)} 中有 {len(held)} 个来自未登记发件邮箱的来件等待放行：")
+        for h in held:
+            print(f"  {h['name']}　发件人 {h['sender']}　{h['date'] or ''}　《{h['subject']}》")
+        if held:
+            print("确认是本县单位报送的：python -m pipeline release 文件名（或 --all 全部放行）")
+        return 0
+    for source, target in release(config, args.files):
+        print(f"已放行：{source.name} → {target}")
+    print("下次运行 run（或重跑本期）时处理。")
     return 0
 
 

@@ -3,6 +3,11 @@
 Every saved attachment is recorded in `<inbox>/.mail-index.json` (sender, department, Message-ID,
 date, sha256), which makes a second fetch a no-op and lets `sender_department` name the department
 whose mailbox sent a file. A message is marked read only when all its attachments are on disk.
+
+Only senders registered for a department (`mail.senders`) reach the inbox: attachments from any
+other address are held in `<quarantine>/held/` and change nothing until the office releases them
+(`release`, or by moving the file into the inbox); every run lists them (run.json `held`, 报送情况).
+Set `mail.accept_unknown_senders: true` to take them straight into the inbox instead.
 """
 from __future__ import annotations
 
@@ -34,12 +39,13 @@ from pathlib import Path
 from typing import Iterator
 
 from .config import Config
-from .errors import ConfigError, RunError
+from .errors import ConfigError, RunError, UsageError
 from .findings import WARNING
 
 log = logging.getLogger(__name__)
 
 INDEX_NAME = ".mail-index.json"
+HELD_FOLDER = "held"
 TLS_MODES = ("ssl", "starttls", "none")
 _UNSAFE = re.compile(r'[<>:"|?*]')
 _RAW_NAME = re.compile(r'(?:^|;)\s*(?:file)?name\s*=\s*"?([^";]+)"?', re.IGNORECASE)
@@ -52,12 +58,22 @@ class FetchResult:
     saved: list[Path] = field(default_factory=list)
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (what, reason)
     messages: int = 0                                             # unseen messages looked at
+    held: list[tuple[Path, str]] = field(default_factory=list)    # (file, sender) from unregistered senders
 
     def lines(self) -> list[str]:
         out = [f"查看未读邮件 {self.messages} 封，收取附件 {len(self.saved)} 个。"]
         out += [f"  已保存：{p.name}" for p in self.saved]
+        if self.held:
+            out.append(f"  另有 {len(self.held)} 个附件来自未登记的发件邮箱，已存入 {self.held[0][0].parent}，"
+                       f"未处理，等待信用办确认：")
+            out += [f"  待放行：{p.name}（发件人 {sender}）" for p, sender in self.held]
+            out.append(f"  {RELEASE_HINT}")
         out += [f"  跳过：{what}（{why}）" for what, why in self.skipped]
         return out
+
+
+RELEASE_HINT = ("确认是本县单位报送的，运行 python -m pipeline release 文件名 放行（或把文件移入收件箱）；"
+                "常用的发件邮箱可登记在 config.yaml 的 mail.senders 中")
 
 
 @dataclass(frozen=True)
@@ -297,11 +313,11 @@ def _take_message(conn: imaplib.IMAP4, uid: bytes, config: Config, mail: dict, i
     env = _envelope(msg, raw, config)
     label = f"{env.sender or '未知发件人'}《{env.subject}》"
     parts = _spreadsheets(msg, config)
+    hold = env.department is None and not mail.get("accept_unknown_senders", False)
+    folder = held_folder(config) if hold else index.folder
     if not parts:
         result.skipped.append((label, "没有表格附件，保持未读"))
-    elif env.department is None and not mail.get("accept_unknown_senders", True):
-        result.skipped.append((label, "发件邮箱不在 mail.senders 中，未收取，保持未读"))
-    elif all([_save(index, env, name, data, result) for name, data in parts]):
+    elif all([_save(index, env, name, data, result, folder) for name, data in parts]):
         conn.uid("STORE", uid, "+FLAGS", "(\\Seen)")
         return
     log.info("邮件 %s 保持未读：%s", label, result.skipped[-1][1] if result.skipped else "")
@@ -343,21 +359,28 @@ def _spreadsheets(msg: EmailMessage, config: Config) -> list[tuple[str, bytes]]:
     return out
 
 
-def _save(index: "MailIndex", env: _Envelope, name: str, data: bytes, result: FetchResult) -> bool:
+def _save(index: "MailIndex", env: _Envelope, name: str, data: bytes, result: FetchResult, folder: Path) -> bool:
+    """Write one attachment into `folder`: the inbox, or the held folder for an unregistered sender."""
     digest = hashlib.sha256(data).hexdigest()
     if index.has(env.message_id, name, digest):
         result.skipped.append((name, "此前已收取"))
         return True
+    held = folder != index.folder
     try:
-        path = _write_new(index.folder, safe_name(name), data, digest)
+        folder.mkdir(parents=True, exist_ok=True)
+        path = _write_new(folder, safe_name(name), data, digest)
         if env.sent:
             os.utime(path, (env.sent.timestamp(), env.sent.timestamp()))
     except OSError as exc:
         result.skipped.append((name, f"保存失败（{exc}），邮件保持未读，下次再收"))
         return False
-    index.add(path.name, name, env, digest)
-    result.saved.append(path)
-    log.info("收取附件 %s（发件人 %s，单位 %s）", path.name, env.sender, env.department or "未登记")
+    index.add(path.name, name, env, digest, held=held)
+    if held:
+        result.held.append((path, env.sender or "未知"))
+    else:
+        result.saved.append(path)
+    log.info("%s附件 %s（发件人 %s，单位 %s）", "暂存（待放行）" if held else "收取", path.name, env.sender,
+             env.department or "未登记")
     return True
 
 
@@ -429,12 +452,21 @@ class MailIndex:
     def has(self, message_id: str, attachment: str, digest: str) -> bool:
         return (message_id, attachment, digest) in self._keys
 
-    def add(self, saved: str, attachment: str, env: _Envelope, digest: str) -> None:
+    def add(self, saved: str, attachment: str, env: _Envelope, digest: str, held: bool = False) -> None:
         self.records.append({"file": saved, "attachment": attachment, "sender": env.sender,
                              "department": env.department, "message_id": env.message_id,
                              "date": env.sent.isoformat() if env.sent else None, "sha256": digest,
-                             "saved_at": datetime.now(timezone.utc).isoformat(timespec="seconds")})
+                             "saved_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+                             "subject": env.subject, "held": held})
         self._keys.add((env.message_id, attachment, digest))
+        self._write()
+
+    def released(self, held_name: str, digest: str, saved: str) -> None:
+        """A held file now in the inbox as `saved`."""
+        for record in self.records:
+            if record.get("held") and record.get("file") == held_name and record.get("sha256") == digest:
+                record.update(file=saved, held=False,
+                              released_at=datetime.now(timezone.utc).isoformat(timespec="seconds"))
         self._write()
 
     def _write(self) -> None:
@@ -476,6 +508,50 @@ def sender_department(path: Path, inbox: Path | None = None) -> str | None:
     """The department whose mailbox sent this file (from `mail.senders`), or None."""
     record = mail_record(path, inbox)
     return record.get("department") if record else None
+
+
+# --- files held from unregistered senders -----------------------------------------------------
+
+def held_folder(config: Config) -> Path:
+    return config.paths["quarantine"] / HELD_FOLDER
+
+
+def held_files(config: Config) -> list[dict]:
+    """The files waiting for the office's release, with who sent them (for run.json and 报送情况)."""
+    folder, inbox = held_folder(config), config.paths["inbox"]
+    if not folder.is_dir():
+        return []
+    out = []
+    for path in sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith(".")):
+        record = mail_record(path, inbox) or {}
+        sender = record.get("sender") or "未知"
+        out.append({"name": path.name, "path": str(path), "sender": sender, "date": record.get("date"),
+                    "subject": record.get("subject") or "",
+                    "reason": f"发件邮箱 {sender} 未登记（mail.senders），未处理，等待信用办确认后放行"})
+    return out
+
+
+def release(config: Config, names: list[str]) -> list[tuple[Path, Path]]:
+    """Move held files into the inbox (never over a file there); every held file when `names` is empty.
+    The next run reads them like any other file (the 填报单位 decides the department)."""
+    folder, inbox = held_folder(config), config.paths["inbox"]
+    waiting = {f["name"] for f in held_files(config)}
+    unknown = [n for n in names if n not in waiting]
+    if unknown:
+        raise UsageError([f"{folder} 中没有待放行的文件“{n}”" for n in unknown] +
+                         [f"待放行的文件：{'、'.join(sorted(waiting)) or '无'}"])
+    inbox.mkdir(parents=True, exist_ok=True)
+    index, moved = MailIndex(inbox), []
+    for name in names or sorted(waiting):
+        source = folder / name
+        data, stat = source.read_bytes(), source.stat()
+        digest = hashlib.sha256(data).hexdigest()
+        target = _write_new(inbox, name, data, digest)  # a copy, so the quarantine may be on another disk
+        os.utime(target, (stat.st_atime, stat.st_mtime))  # the mail's time still orders the submissions
+        source.unlink()
+        index.released(name, digest, target.name)
+        moved.append((source, target))
+    return moved
 
 
 # --- sending ----------------------------------------------------------------------------------

@@ -97,8 +97,15 @@ def _submissions(inp: ReportInput) -> Sheet:
              "rows_accepted": "收录行数", "rows_rejected": "退回行数"}
     frame = files.reindex(columns=list(heads)).rename(columns=heads) if len(files) else pd.DataFrame(columns=list(heads.values()))
     frame["处理结果"] = frame["处理结果"].map(lambda d: DISPOSITION.get(d, d))
+    held = inp.summary.get("held") or []
+    if held:  # mail from unregistered senders, not processed until the office releases it
+        frame = pd.concat([frame, pd.DataFrame([{"文件": h["name"], "处理结果": "待放行", "原因": h["reason"]}
+                                                for h in held])], ignore_index=True)
     missing = inp.summary["departments"]["missing"]
     notes = [f"未报送单位（{len(missing)} 个）：{'、'.join(missing) if missing else '无'}"]
+    if held:
+        notes.append(f"来自未登记发件邮箱、等待放行的来件 {len(held)} 个（在 {Path(held[0]['path']).parent}）："
+                     "确认是本县单位报送的，运行 python -m pipeline release 文件名 放行，下次运行时处理。")
     dropped = inp.findings[inp.findings["code"] == "rows_dropped"]
     notes += [f"{d}：{m}" for d, m in zip(dropped["department"], dropped["message"])]
     return Sheet("报送情况", frame, notes=notes)

@@ -47,7 +47,7 @@ class RunResult:
 
 def checked_rows(paths: list[Path], ctx: RunContext) -> tuple[Intake, pd.DataFrame, pd.DataFrame]:
     """Intake, validation and classification of files: (intake, clean rows, all findings)."""
-    intake = read_inputs(paths, ctx.config)
+    intake = read_inputs(paths, ctx.config, ctx.as_of)
     intake.findings = fnd.concat(intake.findings, _sender_findings(intake.files, ctx))
     clean, validation = validate(intake.rows, ctx.config)
     clean, classification = classify(clean, ctx.config)
@@ -65,6 +65,13 @@ def _sender_findings(files: list[SourceFile], ctx: RunContext) -> pd.DataFrame:
             out.append(fnd.make("sender_mismatch", file=sf.name, department=sf.department,
                                 value=sf.department, detail=sf.sender_department))
     return fnd.table(out)
+
+
+def _held_mail(ctx: RunContext) -> list[dict]:
+    """Files from unregistered mail senders, waiting in quarantine for the office's release."""
+    from .mail import held_files
+
+    return held_files(ctx.config)
 
 
 def run_period(ctx: RunContext, doc_number: int | None = None) -> RunResult:
@@ -128,6 +135,7 @@ def _run(store: Store, ctx: RunContext, doc_number: int | None) -> RunResult:
         found = fnd.concat(found, _follow_up_findings(update.not_resubmitted, previous, intake.files, ctx))
         _count_rows(intake.files, clean, returned_keys)
         summary = build_summary(ctx, intake.files, update, merged, found)
+        summary["held"] = _held_mail(ctx)
         history = pd.concat([store.period_totals(), pd.DataFrame([period_totals_row(ctx, summary, update)])],
                             ignore_index=True)
         log.info("总台账 %d 项；生成报告", len(update.ledger))

@@ -6,7 +6,7 @@ import pytest
 from pipeline.cli import main
 
 ROOT = Path(__file__).resolve().parents[1]
-COMMANDS = ["run", "template", "check", "history", "restore", "fetch-mail", "remind"]
+COMMANDS = ["run", "template", "check", "history", "restore", "fetch-mail", "release", "remind"]
 
 
 @pytest.mark.parametrize("command", COMMANDS)

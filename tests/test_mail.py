@@ -14,7 +14,7 @@ import subprocess
 import sys
 import time
 import uuid
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 from email.utils import format_datetime
 from pathlib import Path
 
@@ -26,7 +26,7 @@ from aiosmtpd.controller import Controller
 
 from pipeline import mail
 from pipeline.config import load_config
-from pipeline.errors import ConfigError, RunError
+from pipeline.errors import ConfigError, RunError, UsageError
 
 ROOT = Path(__file__).resolve().parents[1]
 USER, PASSWORD = "xyb", "secret-pass"
@@ -104,7 +104,7 @@ def _config(tmp_path: Path, imap_port: int = 1, smtp_port: int = 1, **mail_overr
                  "password_env": "TEST_JIAXIAN_IMAP_PW", "timeout": 10},
         "smtp": {"host": "127.0.0.1", "port": smtp_port, "tls": "none", "user": "",
                  "password_env": "TEST_JIAXIAN_SMTP_PW", "from": "郏县信用办 <xyb@example.test>", "timeout": 10},
-        "accept_unknown_senders": True, "replies": True, "reminders": True,
+        "accept_unknown_senders": False, "replies": True, "reminders": True,
         "resubmit_deadline": "每周四下班前",
         "senders": {"zjj@example.test": "住建局", "slj@example.test": "县水利局"},
         "departments": {"县财政局": "czj@example.test"},
@@ -233,7 +233,7 @@ def test_attachment_names_decode_to_chinese(disposition):
 def test_fetch_acceptance(tmp_path, imap_port, password):
     """Three messages: a GBK RFC 2047 name, two attachments (one RFC 2231), a path-traversal name;
     fetched twice: the expected files, safe, dated by the message, each message read, nothing twice."""
-    config = _config(tmp_path, imap_port)
+    config = _config(tmp_path, imap_port, accept_unknown_senders=True)
     inbox = config.paths["inbox"]
     t1, t2, t3 = (datetime(2026, 11, 23, 9, 0, tzinfo=CST) + timedelta(hours=h) for h in (0, 5, 26))
     data = {n: _xlsx(n) for n in ("住建", "水利1", "水利2", "passwd")}
@@ -305,21 +305,104 @@ def test_existing_file_is_never_overwritten(tmp_path, imap_port, password):
     assert (inbox / "台账(2).xlsx").read_bytes() == new
 
 
-def test_messages_without_spreadsheets_or_from_strangers_stay_unread(tmp_path, imap_port, password):
-    config = _config(tmp_path, imap_port, accept_unknown_senders=False)
+def test_messages_without_spreadsheets_stay_unread(tmp_path, imap_port, password):
+    config = _config(tmp_path, imap_port)
     inbox = config.paths["inbox"]
-    _deliver(config, imap_port,
-             _message("zjj@example.test", "<pdf@example.test>", datetime(2026, 11, 24, tzinfo=CST),
-                      [_part('attachment; filename="通知.pdf"', b"%PDF-1.4")]),
-             _message("who@example.test", "<stranger@example.test>", datetime(2026, 11, 24, tzinfo=CST),
-                      [_part('attachment; filename="台账.xlsx"', _xlsx("x"))]))
+    _deliver(config, imap_port, _message("zjj@example.test", "<pdf@example.test>", datetime(2026, 11, 24, tzinfo=CST),
+                                         [_part('attachment; filename="通知.pdf"', b"%PDF-1.4")]))
 
     result = mail.fetch_mail(config, inbox)
 
-    assert result.messages == 2 and result.saved == []
-    assert {why for _, why in result.skipped} == {"没有表格附件，保持未读", "发件邮箱不在 mail.senders 中，未收取，保持未读"}
-    assert _flags(config, imap_port) == {"<pdf@example.test>": False, "<stranger@example.test>": False}
-    assert [p.name for p in inbox.iterdir() if not p.name.startswith(".")] == []
+    assert result.messages == 1 and result.saved == [] and result.held == []
+    assert result.skipped == [("zjj@example.test《台账》", "没有表格附件，保持未读")]
+    assert _flags(config, imap_port) == {"<pdf@example.test>": False}
+
+
+def _ledger_bytes(tmp_path: Path, config, name: str, department: str, company: str, filled) -> bytes:
+    from tests.ledgerfiles import write_ledger
+
+    rows = [{"category": "B1", "company": company, "description": "工程尾款至今未支付", "amount": 86, "status": "整改中"}]
+    return write_ledger(tmp_path / name, config, department, rows, filled).read_bytes()
+
+
+def _run(tmp_path: Path, as_of: str) -> int:
+    from pipeline.cli import main
+
+    return main(["run", "--config", str(tmp_path / "config.yaml"), "--as-of", as_of])
+
+
+def _outbox(tmp_path: Path, name: str) -> Path:
+    return tmp_path / "outbox" / "2026-W48" / name
+
+
+def test_a_stranger_never_replaces_a_department_ledger_without_the_office_release(tmp_path, imap_port, password, capsys):
+    """The attack of issue 13: an unregistered address sends a 住建局 ledger with a future 填报日期."""
+    from pipeline.cli import main
+    from tests.test_resilience import read_sheet
+
+    config = _config(tmp_path, imap_port, replies=False)
+    del config.section("mail")["accept_unknown_senders"]  # the default
+    real = _ledger_bytes(tmp_path, config, "real.xlsx", "县住房和城乡建设局", "郏县恒达商贸有限公司", date(2026, 11, 24))
+    forged = _ledger_bytes(tmp_path, config, "forged.xlsx", "住建局", "郏县冒名实业有限公司", date(2026, 12, 31))
+    _deliver(config, imap_port,
+             _message("zjj@example.test", "<real@example.test>", datetime(2026, 11, 24, 9, tzinfo=CST),
+                      [_part('attachment; filename="住建局台账.xlsx"', real)]),
+             _message("attacker@evil.test", "<forged@evil.test>", datetime(2026, 11, 25, 9, tzinfo=CST),
+                      [_part('attachment; filename="住建局台账（更正）.xlsx"', forged)], subject="更正台账"))
+
+    fetched = mail.fetch_mail(config, config.paths["inbox"])
+
+    held_dir = tmp_path / "quarantine" / "held"
+    assert [p.name for p in fetched.saved] == ["住建局台账.xlsx"]
+    assert [(p.name, who) for p, who in fetched.held] == [("住建局台账（更正）.xlsx", "attacker@evil.test")]
+    assert (held_dir / "住建局台账（更正）.xlsx").read_bytes() == forged
+    assert not (config.paths["inbox"] / "住建局台账（更正）.xlsx").exists()
+    assert "待放行：住建局台账（更正）.xlsx（发件人 attacker@evil.test）" in "\n".join(fetched.lines())
+    assert _flags(config, imap_port) == {"<real@example.test>": True, "<forged@evil.test>": True}
+    assert mail.fetch_mail(config, config.paths["inbox"]).messages == 0
+
+    assert _run(tmp_path, "2026-11-26") == 0
+    first = json.loads(_outbox(tmp_path, "run.json").read_text(encoding="utf-8"))
+    ledger = _outbox(tmp_path, "ledger.csv").read_bytes()
+    assert [f["name"] for f in first["files"]] == ["住建局台账.xlsx"]
+    assert [(h["name"], h["sender"], h["subject"]) for h in first["held"]] == [
+        ("住建局台账（更正）.xlsx", "attacker@evil.test", "更正台账")]
+    assert "冒名" not in ledger.decode("utf-8-sig") and "恒达" in ledger.decode("utf-8-sig")
+    sheet = read_sheet(_outbox(tmp_path, first["outputs"]["summary_xlsx"]), "报送情况")
+    held_row = next(row for row in sheet if "住建局台账（更正）.xlsx" in row)
+    assert "待放行" in held_row and any("attacker@evil.test" in str(c) for c in held_row)
+
+    capsys.readouterr()
+    assert main(["release", "--config", str(tmp_path / "config.yaml")]) == 0  # lists, moves nothing
+    assert "住建局台账（更正）.xlsx　发件人 attacker@evil.test" in capsys.readouterr().out
+    assert (held_dir / "住建局台账（更正）.xlsx").exists()
+    assert main(["release", "--config", str(tmp_path / "config.yaml"), "住建局台账（更正）.xlsx"]) == 0
+    released = config.paths["inbox"] / "住建局台账（更正）.xlsx"
+    assert released.read_bytes() == forged and not any(held_dir.iterdir())
+    assert released.stat().st_mtime == datetime(2026, 11, 25, 9, tzinfo=CST).timestamp()
+
+    assert _run(tmp_path, "2026-11-26") == 0  # released: read, but its future 填报日期 does not make it the later file
+    second = json.loads(_outbox(tmp_path, "run.json").read_text(encoding="utf-8"))
+    states = {f["name"]: f["disposition"] for f in second["files"]}
+    assert states == {"住建局台账.xlsx": "processed", "住建局台账（更正）.xlsx": "superseded"}
+    assert second["held"] == []
+    assert _outbox(tmp_path, "ledger.csv").read_bytes() == ledger
+    feedback = read_sheet(_outbox(tmp_path, "feedback/县住房和城乡建设局.xlsx"), "问题清单")
+    assert any("填报日期 2026-12-31 晚于统计日期 2026-11-26" in str(c) for row in feedback for c in row)
+
+
+def test_release_refuses_a_name_that_is_not_held(tmp_path):
+    config = _config(tmp_path)
+    with pytest.raises(UsageError, match="没有待放行的文件"):
+        mail.release(config, ["nothing.xlsx"])
+
+
+def test_unknown_senders_go_straight_to_the_inbox_when_the_office_accepts_them(tmp_path, imap_port, password):
+    config = _config(tmp_path, imap_port, accept_unknown_senders=True)
+    _deliver(config, imap_port, _message("who@example.test", "<who@example.test>", datetime(2026, 11, 24, tzinfo=CST),
+                                         [_part('attachment; filename="台账.xlsx"', _xlsx("x"))]))
+    result = mail.fetch_mail(config, config.paths["inbox"])
+    assert [p.name for p in result.saved] == ["台账.xlsx"] and result.held == []
 
 
 def test_wrong_password_is_a_run_error(tmp_path, imap_port):
@@ -492,4 +575,5 @@ def test_the_shipped_config_has_a_valid_mail_section_with_sending_off():
     config = load_config(ROOT / "config.yaml")
     settings = mail.mail_settings(config)
     assert settings["replies"] is False and settings["reminders"] is False
+    assert settings["accept_unknown_senders"] is False  # strangers' files wait for the office
     assert "password" not in settings["imap"] and settings["imap"]["password_env"]
