@@ -15,6 +15,7 @@ import xlsxwriter
 
 from .config import Config
 from .findings import ERROR
+from .names import DERIVED_BYTES, output_name
 from .xlsx import column_width, fit_cell
 
 CUT_NOTE = "…（内容过长，Excel 单元格最多 32767 字，已截断；完整内容见总台账 ledger.csv）"
@@ -32,7 +33,9 @@ class Feedback:
 
 
 def feedback_name(department: str | None, file_name: str) -> str:
-    return department or f"未识别单位-{Path(file_name).stem}"
+    """The department, or a label made from the file name: safe as a file name, and short (a hash
+    keeps two long names apart) so that outbox/<period>/feedback/<label>.xlsx fits everywhere."""
+    return department or output_name(f"未识别单位-{Path(file_name).stem}", max_bytes=DERIVED_BYTES - len(".xlsx"))
 
 
 def write_feedback(path: Path, fb: Feedback, config: Config, as_of: date) -> Path:

@@ -27,6 +27,7 @@ import pandas as pd
 
 from . import findings as fnd
 from .config import Config
+from .names import display_name, display_names, is_own_file
 from .readers import Grid, ReadProblem, read_grids
 from .text import cell_text, clean_text, department_key, header_key, header_unit
 
@@ -40,6 +41,7 @@ DEFAULTS = {"max_unzipped_mb": 300, "header_scan_rows": 30, "min_header_keys": 2
 _EXCEL_EPOCH = date(1899, 12, 30)
 log = logging.getLogger(__name__)
 LOCK_PREFIX, LOCK_REASON = "~$", "Excel/WPS 打开文件时留下的临时锁文件，不是台账，已忽略"
+APPLE_DOUBLE = b"\x00\x05\x16\x07"  # the magic number of a macOS ._ resource file
 _DATE_TEXT = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})")
 _BLANK_FILL = re.compile(r"[_＿\s…—-]*")
 _PUNCT = re.compile(r"[\s,，.。;；:：!！、]")
@@ -97,24 +99,26 @@ def settings(config: Config) -> dict:
 
 
 def list_inputs(folders: list[Path]) -> list[Path]:
-    """Spreadsheet-like files of the folders, sorted; dot files left out. Editor lock files (~$) are
-    listed so that they too get a disposition (ignored)."""
+    """Spreadsheet-like files of the folders, sorted. Dot files, editor lock files (~$) and symlinks
+    (whatever they point at) are listed so that they too get a disposition; only the pipeline's own
+    files (the mail index and its temporary files) are left out."""
     types = {t.lower() for t in DEFAULTS["file_types"]}
     found = [p for folder in folders if Path(folder).is_dir() for p in Path(folder).iterdir()
-             if p.is_file() and p.suffix.lower() in types and not p.name.startswith(".")]
+             if (p.is_symlink() or p.is_file()) and p.suffix.lower() in types and not is_own_file(p.name)]
     return sorted(found)
 
 
 def read_file(path: Path, config: Config) -> Intake:
     """One file; a bad file becomes a rejected SourceFile with a finding, never an exception."""
-    done = _read_one(Path(path), config)
+    done = _read_one(Path(path), config, display_name(Path(path).name))
     return Intake([done.source], _frame(done.records, config), fnd.table(done.found))
 
 
 def read_inputs(paths: list[Path], config: Config, as_of: date | None = None) -> Intake:
     """All files, then resolve duplicates and superseded submissions and drop their rows. A 填报日期
     after `as_of` is a 提醒 and does not count as later (resolve_submissions)."""
-    reads = _read_all([Path(p) for p in paths], config)
+    paths = [Path(p) for p in paths]
+    reads = _read_all(paths, display_names([p.name for p in paths]), config)
     files = [r.source for r in reads]
     resolve_submissions(files, as_of)
     records, found = [], future_date_findings(files, as_of)
@@ -127,17 +131,18 @@ def read_inputs(paths: list[Path], config: Config, as_of: date | None = None) ->
     return Intake(files, _frame(records, config), fnd.table(found))
 
 
-def _read_all(paths: list[Path], config: Config) -> list["_Read"]:
+def _read_all(paths: list[Path], names: list[str], config: Config) -> list["_Read"]:
     """Read the files, in worker processes when there are enough of them to pay for starting them."""
     workers = min(os.cpu_count() or 1, int(settings(config)["max_workers"]))
     if workers < 2 or len(paths) < int(settings(config)["parallel_min_files"]):
-        return [_read_logged(p, config, i, len(paths)) for i, p in enumerate(paths, 1)]
+        return [_read_logged(p, n, config, i, len(paths)) for i, (p, n) in enumerate(zip(paths, names), 1)]
     with ProcessPoolExecutor(max_workers=workers) as pool:
-        return list(pool.map(_read_one, paths, repeat(config), chunksize=max(1, len(paths) // (workers * 8))))
+        return list(pool.map(_read_one, paths, repeat(config), names,
+                             chunksize=max(1, len(paths) // (workers * 8))))
 
 
-def _read_logged(path: Path, config: Config, done: int, total: int) -> "_Read":
-    read = _read_one(path, config)
+def _read_logged(path: Path, name: str, config: Config, done: int, total: int) -> "_Read":
+    read = _read_one(path, config, name)
     if total >= 100 and (done % 100 == 0 or done == total):  # progress for long runs
         log.info("已读取 %d/%d 个来件", done, total)
     return read
@@ -185,52 +190,90 @@ def match_department(text: str, config: Config) -> str | None:
 
 # --- one file --------------------------------------------------------------------------------
 
-def _read_one(path: Path, config: Config) -> _Read:
-    if path.name.startswith(LOCK_PREFIX):  # never opened: Excel may hold it, and it holds no data
-        stat = _safe_stat(path)
-        return _Read(SourceFile(path, path.name, "", stat[0], stat[1], disposition="ignored", reason=LOCK_REASON))
+def _read_one(path: Path, config: Config, name: str) -> _Read:
+    """`name`: the file's display name (names.display_name, unique in the run)."""
+    skip = skip_reason(path)
+    if skip:  # never opened: Excel may hold a lock file, and a link may lead out of the inbox
+        stat = _safe_stat(path, follow=False)
+        return _Read(SourceFile(path, name, "", stat[0], stat[1], disposition="ignored", reason=skip))
     opts = settings(config)
     try:
         stat = path.stat()
         data = path.read_bytes()
     except PermissionError:
-        return _unopenable(path, config, "file_locked", "；文件已留在原处")
+        return _unopenable(path, name, config, "file_locked", "；文件已留在原处")
     except OSError as exc:
-        return _unopenable(path, config, "file_unreadable", "", detail=f"无法打开文件（{exc.strerror or exc}）")
-    source = SourceFile(path, path.name, hashlib.sha256(data).hexdigest(), stat.st_mtime, stat.st_size)
+        return _unopenable(path, name, config, "file_unreadable", "", detail=f"无法打开文件（{exc.strerror or exc}）")
+    source = SourceFile(path, name, hashlib.sha256(data).hexdigest(), stat.st_mtime, stat.st_size)
     done = _Read(source)
     try:
         grids = read_grids(data, path.suffix.lower(), int(opts["max_unzipped_mb"]) * 1024 * 1024)
         _read_grids(done, grids, config, opts)
     except ReadProblem as problem:
-        source.department = _guess_from_name(path, config)
+        source.department = _guess_from_name(name, config)
         _reject(done, problem.code, detail=problem.detail)
     except (ValueError, TypeError, IndexError, KeyError, OverflowError) as exc:  # a batch must survive any file
         done.records.clear()
-        source.department = _guess_from_name(path, config)
+        source.department = _guess_from_name(name, config)
         _reject(done, "file_unreadable", detail=f"内容结构异常（{type(exc).__name__}）")
     return done
 
 
-def _guess_from_name(path: Path, config: Config) -> str | None:
+def _guess_from_name(name: str, config: Config) -> str | None:
     """An unreadable file's department from its name only, so its feedback reaches the sender."""
-    return match_department(path.stem, config)
+    return match_department(Path(name).stem, config)
 
 
-def _unopenable(path: Path, config: Config, code: str, suffix: str, **extra) -> _Read:
+def _unopenable(path: Path, name: str, config: Config, code: str, suffix: str, **extra) -> _Read:
     stat = _safe_stat(path)
-    done = _Read(SourceFile(path, path.name, "", stat[0], stat[1], department=_guess_from_name(path, config)))
+    done = _Read(SourceFile(path, name, "", stat[0], stat[1], department=_guess_from_name(name, config)))
     _reject(done, code, **extra)
     done.source.reason += suffix
     return done
 
 
-def _safe_stat(path: Path) -> tuple[float, int]:
+def _safe_stat(path: Path, follow: bool = True) -> tuple[float, int]:
     try:
-        st = path.stat()
+        st = path.stat() if follow else path.lstat()
         return st.st_mtime, st.st_size
     except OSError:
         return 0.0, 0
+
+
+# --- names that are listed but never opened --------------------------------------------------
+
+def skip_reason(path: Path) -> str:
+    """Why a listed file is not opened at all (its disposition is then `ignored`); "" to read it."""
+    if path.is_symlink():
+        return link_reason(path)
+    name = path.name
+    if name.startswith(LOCK_PREFIX):
+        return LOCK_REASON
+    if name.startswith(".~lock."):
+        return "LibreOffice/WPS 打开文件时留下的锁文件，不是台账，已忽略"
+    if name.startswith("._") and _head(path, 4) == APPLE_DOUBLE:
+        return "苹果电脑压缩或复制文件时生成的附属文件（._ 开头），不是台账，已忽略"
+    return ""
+
+
+def link_reason(path: Path) -> str:
+    """A symlink is listed, never followed: what it points at decides only the reason given."""
+    target = Path(os.path.realpath(path))
+    if not target.exists():
+        return "符号链接，指向的文件不存在，未读取"
+    if target.is_dir():
+        return "符号链接，指向文件夹，不是台账，未读取"
+    if not target.is_relative_to(Path(os.path.realpath(path.parent))):
+        return f"符号链接，指向收件箱以外的文件（{target}），出于安全未读取；确是台账的，请把文件本身放入收件箱"
+    return f"符号链接（指向 {display_name(target.name)}），未读取；请把台账文件本身放入收件箱"
+
+
+def _head(path: Path, n: int) -> bytes:
+    try:
+        with open(path, "rb") as fh:
+            return fh.read(n)
+    except OSError:
+        return b""
 
 
 def _read_grids(done: _Read, grids: list[Grid], config: Config, opts: dict) -> None:

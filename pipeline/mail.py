@@ -41,13 +41,13 @@ from typing import Iterator
 from .config import Config
 from .errors import ConfigError, RunError, UsageError
 from .findings import WARNING
+from .names import MAIL_INDEX, UNSAFE, fit_name, invisible
 
 log = logging.getLogger(__name__)
 
-INDEX_NAME = ".mail-index.json"
+INDEX_NAME = MAIL_INDEX
 HELD_FOLDER = "held"
 TLS_MODES = ("ssl", "starttls", "none")
-_UNSAFE = re.compile(r'[<>:"|?*]')
 _RAW_NAME = re.compile(r'(?:^|;)\s*(?:file)?name\s*=\s*"?([^";]+)"?', re.IGNORECASE)
 _DEVICES = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)), *(f"LPT{i}" for i in range(1, 10))}
 _MAX_NAME_BYTES = 200
@@ -148,8 +148,8 @@ def safe_name(name: str, fallback: str = "附件") -> str:
     characters, `..` or leading dot; the extension kept; at most 200 bytes in UTF-8."""
     name = unicodedata.normalize("NFC", name or "")
     name = re.split(r"[/\\]", name)[-1]
-    name = "".join(ch for ch in name if not _invisible(ch))
-    stem, dot, suffix = _UNSAFE.sub("_", name).rpartition(".")
+    name = "".join(ch for ch in name if not invisible(ch))
+    stem, dot, suffix = UNSAFE.sub("_", name).rpartition(".")
     if not dot:
         stem, suffix = suffix, ""
     stem = re.sub(r"\.{2,}", ".", stem).strip(" .") or fallback
@@ -157,14 +157,7 @@ def safe_name(name: str, fallback: str = "附件") -> str:
     if stem.split(".")[0].upper() in _DEVICES:
         stem = f"_{stem}"
     suffix = f".{suffix}" if suffix else ""
-    while len((stem + suffix).encode("utf-8")) > _MAX_NAME_BYTES:
-        stem = stem[:-1]
-    return stem + suffix
-
-
-def _invisible(ch: str) -> bool:
-    """Control, format (e.g. the right-to-left override that disguises an extension) and line separators."""
-    return unicodedata.category(ch) in ("Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp")
+    return fit_name(stem + suffix, _MAX_NAME_BYTES)
 
 
 def attachment_name(part: Message) -> str | None:

@@ -24,6 +24,7 @@ from .intake import Intake, SourceFile, list_inputs, read_inputs
 from .ledger import update_ledger
 from .lock import run_locks
 from .merge import MergeResult, merge_new_items, merge_rows
+from .names import fit_name, numbered, with_extra
 from .outputs import rejected_table, write_csv, write_json
 from .store import Store
 from .summary import build_summary, period_totals_row
@@ -317,11 +318,12 @@ def _archive_inputs(ctx: RunContext, files: list[SourceFile]) -> list[str]:
         if sf.path.parent.resolve() != inbox or locked or not _unchanged(sf):
             continue
         kind = "quarantine" if sf.disposition == "rejected" else "archive"
-        target = _free_name(ctx.path(kind) / ctx.period / sf.name)
+        target = _free_name(ctx.path(kind) / ctx.period / fit_name(sf.name))
         target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.move(str(sf.path), str(target))
+        shutil.move(str(sf.path), str(target))  # a symlink moves as the link, never as what it points at
         if kind == "quarantine":
-            target.with_name(target.name + ".原因.txt").write_text(f"{sf.name}：{sf.reason}\n", encoding="utf-8")
+            note = target.with_name(with_extra(target.name, ".原因.txt"))
+            note.write_text(f"{sf.name}：{sf.reason}\n", encoding="utf-8")
         moved[kind] += 1
         _stall("archive")
     return [f"已将 {moved['archive']} 个来件移入 {ctx.path('archive') / ctx.period}，"
@@ -330,6 +332,8 @@ def _archive_inputs(ctx: RunContext, files: list[SourceFile]) -> list[str]:
 
 def _unchanged(sf: SourceFile) -> bool:
     """The file still holds the bytes this run read (a department may have sent a new version meanwhile)."""
+    if sf.path.is_symlink():  # never read through: the link itself is what was listed
+        return not sf.sha256 and sf.path.lstat().st_size == sf.size
     try:
         data = sf.path.read_bytes()
     except OSError:
@@ -347,7 +351,7 @@ def _stall(stage: str) -> None:
 
 def _free_name(path: Path) -> Path:
     n, candidate = 1, path
-    while candidate.exists():
-        candidate = path.with_name(f"{path.stem}({n}){path.suffix}")
+    while candidate.exists() or candidate.is_symlink():
+        candidate = path.with_name(numbered(path.name, n))
         n += 1
     return candidate
