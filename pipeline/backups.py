@@ -22,6 +22,7 @@ from .lock import run_lock
 FOLDER = "backups"
 STAMP = r"(\d{8}-\d{6})(?:-(\d+))?"  # <database stem>-YYYYmmdd-HHMMSS[-n].sqlite
 LIVE_FILES = ("", "-journal", "-wal", "-shm")  # a database and the files SQLite keeps beside it
+BUSY_SECONDS = 10.0  # how long the check waits for another program writing the database
 
 
 @dataclass(frozen=True)
@@ -53,6 +54,8 @@ def check(db: sqlite3.Connection, thorough: bool = False) -> str | None:
     """None when the database passes quick_check (integrity_check when thorough); else what is wrong."""
     try:
         rows = db.execute(f"PRAGMA {'integrity_check' if thorough else 'quick_check'}(5)").fetchall()
+    except sqlite3.OperationalError:
+        raise  # locked, unreadable, I/O: not evidence of damage
     except sqlite3.DatabaseError as exc:
         return describe(exc)
     found = [str(r[0]) for r in rows if r[0] != "ok"]
@@ -82,6 +85,8 @@ def inspect(path: Path, thorough: bool = False) -> Backup:
     try:
         problem = check(db, thorough)
         return Backup(path, problem, None if problem else _latest_period(db))
+    except sqlite3.Error as exc:  # a backup that cannot be read is no good backup either
+        return Backup(path, describe(exc), None)
     finally:
         db.close()
 
@@ -118,18 +123,19 @@ def _live_state(db: Path) -> tuple[str, str]:
     if db.stat().st_size == 0:
         return "new", "是空文件（0 字节）"
     try:
-        conn = sqlite3.connect(db, isolation_level=None)
-    except sqlite3.Error as exc:
-        return "damaged", describe(exc)
-    try:
-        problem = check(conn)
-        if problem:
-            return "damaged", problem
-        return ("ok", "") if _latest_period(conn) else ("new", "中没有任何一期的记录")
+        conn = sqlite3.connect(db, isolation_level=None, timeout=BUSY_SECONDS)
+        try:
+            problem = check(conn)
+            if problem:
+                return "damaged", problem
+            return ("ok", "") if _latest_period(conn) else ("new", "中没有任何一期的记录")
+        finally:
+            conn.close()
+    except sqlite3.OperationalError as exc:
+        raise RunError(f"数据库 {db} 无法打开或读取（{exc}），本次未运行；请检查文件权限，"
+                       "以及是否有其他程序正在修改它") from exc
     except sqlite3.DatabaseError as exc:
         return "damaged", describe(exc)
-    finally:
-        conn.close()
 
 
 def _history(folder: Path, stem: str, earlier_runs: list[str]) -> str:

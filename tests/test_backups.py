@@ -229,3 +229,16 @@ def test_a_first_run_on_a_new_database_needs_no_history(tmp_path):
     base = make_office(tmp_path / "office")
     (base / "ledger.sqlite").write_bytes(b"")  # an empty file, and nothing ever ran: a new ledger
     assert main(cli_args(base, W48)) == 0
+
+
+def test_a_database_another_program_is_writing_is_not_called_damaged(office, monkeypatch):
+    monkeypatch.setattr(backups, "BUSY_SECONDS", 0.1)
+    other = sqlite3.connect(office / "ledger.sqlite", isolation_level=None)
+    try:
+        other.execute("BEGIN EXCLUSIVE")
+        with pytest.raises(RunError) as info:
+            backups.check_before_run(office / "ledger.sqlite", ["2026-W47"])
+        assert "无法打开或读取" in info.value.lines[0] and "已损坏" not in info.value.lines[0]
+    finally:
+        other.close()
+    backups.check_before_run(office / "ledger.sqlite", ["2026-W47"])  # and fine once it is done
