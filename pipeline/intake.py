@@ -27,7 +27,7 @@ import pandas as pd
 
 from . import findings as fnd
 from .config import Config
-from .names import display_name, display_names, is_own_file
+from .names import display_name, display_names, extension, is_own_file
 from .readers import Grid, ReadProblem, read_grids
 from .text import cell_text, clean_text, department_key, header_key, header_unit
 
@@ -104,7 +104,7 @@ def list_inputs(folders: list[Path]) -> list[Path]:
     files (the mail index and its temporary files) are left out."""
     types = {t.lower() for t in DEFAULTS["file_types"]}
     found = [p for folder in folders if Path(folder).is_dir() for p in Path(folder).iterdir()
-             if (p.is_symlink() or p.is_file()) and p.suffix.lower() in types and not is_own_file(p.name)]
+             if (p.is_symlink() or p.is_file()) and extension(p.name) in types and not is_own_file(p.name)]
     return sorted(found)
 
 
@@ -117,8 +117,8 @@ def read_file(path: Path, config: Config) -> Intake:
 def read_inputs(paths: list[Path], config: Config, as_of: date | None = None) -> Intake:
     """All files, then resolve duplicates and superseded submissions and drop their rows. A 填报日期
     after `as_of` is a 提醒 and does not count as later (resolve_submissions)."""
-    paths = [Path(p) for p in paths]
-    reads = _read_all(paths, display_names([p.name for p in paths]), config)
+    paths, names = _in_name_order([Path(p) for p in paths])
+    reads = _read_all(paths, names, config)
     files = [r.source for r in reads]
     resolve_submissions(files, as_of)
     records, found = [], future_date_findings(files, as_of)
@@ -129,6 +129,14 @@ def read_inputs(paths: list[Path], config: Config, as_of: date | None = None) ->
         records.extend(r.records)
         found.extend(r.found)
     return Intake(files, _frame(records, config), fnd.table(found))
+
+
+def _in_name_order(paths: list[Path]) -> tuple[list[Path], list[str]]:
+    """The paths with their display names, sorted by those names: a rerun that reads the archived
+    copies (stored under the display names) reads them in the same order, so items get the same ids."""
+    shown = display_names([p.name for p in paths])
+    order = sorted(range(len(paths)), key=lambda i: shown[i])
+    return [paths[i] for i in order], [shown[i] for i in order]
 
 
 def _read_all(paths: list[Path], names: list[str], config: Config) -> list["_Read"]:
@@ -207,7 +215,7 @@ def _read_one(path: Path, config: Config, name: str) -> _Read:
     source = SourceFile(path, name, hashlib.sha256(data).hexdigest(), stat.st_mtime, stat.st_size)
     done = _Read(source)
     try:
-        grids = read_grids(data, path.suffix.lower(), int(opts["max_unzipped_mb"]) * 1024 * 1024)
+        grids = read_grids(data, extension(path.name), int(opts["max_unzipped_mb"]) * 1024 * 1024)
         _read_grids(done, grids, config, opts)
     except ReadProblem as problem:
         source.department = _guess_from_name(name, config)

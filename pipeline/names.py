@@ -43,7 +43,13 @@ def display_name(name: str) -> str:
         except UnicodeDecodeError:
             name = raw.decode("gb18030", errors="replace")
     name = unicodedata.normalize("NFC", name)
-    return "".join("_" if invisible(ch) else ch for ch in name)
+    return fit_name("".join("_" if invisible(ch) else ch for ch in name))  # GBK → UTF-8 grows by half
+
+
+def extension(name: str) -> str:
+    """The lower-case extension, also of a name that is nothing else (`.xlsx`), which Path.suffix misses."""
+    dot = name.rfind(".")
+    return name[dot:].lower() if dot >= 0 else ""
 
 
 def display_names(raw: list[str]) -> list[str]:

@@ -40,6 +40,10 @@ def test_display_name_reads_gbk_bytes_and_hides_invisible_characters():
     assert names.display_name("台账\u202excod.xlsx") == "台账_xcod.xlsx"
     assert names.display_name("a\x07b.xlsx") == "a_b.xlsx"
     assert names.display_name("县住建局.xlsx") == "县住建局.xlsx"
+    grown = os.fsdecode(("县商务局" + "台账" * 48 + ".xlsx").encode("gbk"))  # 200 bytes in GBK, 300 in UTF-8
+    if os.name != "nt":
+        shown = names.display_name(grown)
+        assert shown.startswith("县商务局台账") and shown.endswith(".xlsx") and len(shown.encode()) <= names.NAME_BYTES
 
 
 def test_fit_name_keeps_the_extension_and_long_names_apart():
@@ -72,9 +76,9 @@ def test_a_name_shown_as_it_is_keeps_it_before_a_converted_one():
 
 
 def test_dot_files_are_listed_except_the_pipelines_own(tmp_path):
-    for name in (".商务局.xlsx", "._商务局.xlsx", ".mail-index.json", ".0123456789abcdef.part", "a.xlsx"):
+    for name in (".商务局.xlsx", "._商务局.xlsx", ".mail-index.json", ".0123456789abcdef.part", "a.xlsx", ".xlsx"):
         (tmp_path / name).write_bytes(b"x")
-    assert [p.name for p in list_inputs([tmp_path])] == ["._商务局.xlsx", ".商务局.xlsx", "a.xlsx"]
+    assert [p.name for p in list_inputs([tmp_path])] == ["._商务局.xlsx", ".xlsx", ".商务局.xlsx", "a.xlsx"]
 
 
 # --- one inbox, every odd name, good files beside them --------------------------------------------
@@ -96,6 +100,9 @@ def odd(tmp_path_factory):
     ledger("住建局.xlsx", "县住房和城乡建设局", "郏县住建")
     ledger("县水利局台账.xlsx", "县水利局", "郏县水利", raw="县水利局台账.xlsx".encode("gbk"))
     ledger("\ufffd\ufffd.xlsx", "县交通运输局", "郏县交通", raw=b"\xff\xfe.xlsx")  # neither UTF-8 nor GBK
+    grown = ("县信访局" + "来信" * 48 + ".xlsx").encode("gbk")  # 200 bytes; as UTF-8 it would not fit
+    ledger(names.display_name(os.fsdecode(grown)), "县信访局", "郏县信访", raw=grown)
+    ledger("换行_台账.xlsx", "县自然资源局", "郏县自然", raw="换行\n台账.xlsx".encode())
     ledger(LONG_A, "某某不存在局", "郏县甲", "rejected", 0)
     ledger(LONG_B, "又一个不存在局", "郏县乙", "rejected", 0)
     ledger(".商务局台账.xlsx", "县商务局", "郏县商务")
@@ -133,7 +140,7 @@ def test_every_odd_name_gets_a_disposition_and_the_run_completes(odd):
     assert "苹果" in reasons["._商务局台账.xlsx"]
     text = odd["ledger"].decode("utf-8-sig")
     assert "郏县机密" not in text  # the file outside the inbox was never read
-    for company in ("郏县住建", "郏县水利", "郏县交通", "郏县商务", "郏县司法二"):
+    for company in ("郏县住建", "郏县水利", "郏县交通", "郏县商务", "郏县司法二", "郏县信访", "郏县自然"):
         assert company in text
 
 
@@ -178,6 +185,6 @@ def test_read_inputs_names_are_unique(tmp_path):
     write_ledger(b / "县水利局.xlsx", config, "县水利局", rows_for("郏县二"))
     os.utime(a / "县水利局.xlsx", (1_700_000_000, 1_700_000_000))
     intake = read_inputs(list_inputs([a, b]), config)
-    assert [f.name for f in intake.files] == ["县水利局.xlsx", "县水利局(1).xlsx"]
+    assert {f.path.parent.name: f.name for f in intake.files} == {"a": "县水利局.xlsx", "b": "县水利局(1).xlsx"}
     assert set(intake.rows["file"]) == {"县水利局(1).xlsx"}  # one department: the later file only
     json.dumps([f.name for f in intake.files], ensure_ascii=False).encode("utf-8")
