@@ -397,6 +397,22 @@ def test_release_refuses_a_name_that_is_not_held(tmp_path):
         mail.release(config, ["nothing.xlsx"])
 
 
+def test_release_all_never_overwrites_an_inbox_file(tmp_path, capsys):
+    from pipeline.cli import main
+
+    config = _config(tmp_path)
+    held, inbox = tmp_path / "quarantine" / "held", config.paths["inbox"]
+    held.mkdir(parents=True)
+    inbox.mkdir()
+    (held / "台账.xlsx").write_bytes(b"held one")
+    (held / "另一份.csv").write_bytes(b"held two")
+    (inbox / "台账.xlsx").write_bytes(b"already here")
+    assert main(["release", "--config", str(tmp_path / "config.yaml"), "--all"]) == 0
+    assert (inbox / "台账.xlsx").read_bytes() == b"already here"
+    assert (inbox / "台账(1).xlsx").read_bytes() == b"held one" and (inbox / "另一份.csv").read_bytes() == b"held two"
+    assert list(held.iterdir()) == [] and "已放行：台账.xlsx" in capsys.readouterr().out
+
+
 def test_unknown_senders_go_straight_to_the_inbox_when_the_office_accepts_them(tmp_path, imap_port, password):
     config = _config(tmp_path, imap_port, accept_unknown_senders=True)
     _deliver(config, imap_port, _message("who@example.test", "<who@example.test>", datetime(2026, 11, 24, tzinfo=CST),
