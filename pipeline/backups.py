@@ -142,7 +142,7 @@ def _history(folder: Path, stem: str, earlier_runs: list[str]) -> str:
     parts = []
     if earlier_runs:
         shown = "、".join(sorted(earlier_runs)[-3:])
-        parts.append(f"结果文件夹中已有 {len(earlier_runs)} 期的结果（{shown}）" if len(earlier_runs) > 1
+        parts.append(f"结果文件夹中已有 {len(earlier_runs)} 期的结果：{shown}" if len(earlier_runs) > 1
                      else f"结果文件夹中已有 {shown} 的结果")
     if found := list_backups(folder, stem):
         parts.append(f"{folder} 中有 {len(found)} 份备份")
