@@ -108,6 +108,12 @@ def list_inputs(folders: list[Path]) -> list[Path]:
     return sorted(found)
 
 
+def in_name_order(paths: list[Path]) -> list[Path]:
+    """Paths sorted by the names shown for them (then by path): a rerun that reads the archived copies,
+    stored under those names, reads the files in the same order, so new items get the same ids."""
+    return sorted(paths, key=lambda p: (display_name(p.name), p))
+
+
 def read_file(path: Path, config: Config) -> Intake:
     """One file; a bad file becomes a rejected SourceFile with a finding, never an exception."""
     done = _read_one(Path(path), config, display_name(Path(path).name))
@@ -117,8 +123,8 @@ def read_file(path: Path, config: Config) -> Intake:
 def read_inputs(paths: list[Path], config: Config, as_of: date | None = None) -> Intake:
     """All files, then resolve duplicates and superseded submissions and drop their rows. A 填报日期
     after `as_of` is a 提醒 and does not count as later (resolve_submissions)."""
-    paths, names = _in_name_order([Path(p) for p in paths])
-    reads = _read_all(paths, names, config)
+    paths = [Path(p) for p in paths]
+    reads = _read_all(paths, display_names([p.name for p in paths]), config)
     files = [r.source for r in reads]
     resolve_submissions(files, as_of)
     records, found = [], future_date_findings(files, as_of)
@@ -129,14 +135,6 @@ def read_inputs(paths: list[Path], config: Config, as_of: date | None = None) ->
         records.extend(r.records)
         found.extend(r.found)
     return Intake(files, _frame(records, config), fnd.table(found))
-
-
-def _in_name_order(paths: list[Path]) -> tuple[list[Path], list[str]]:
-    """The paths with their display names, sorted by those names: a rerun that reads the archived
-    copies (stored under the display names) reads them in the same order, so items get the same ids."""
-    shown = display_names([p.name for p in paths])
-    order = sorted(range(len(paths)), key=lambda i: shown[i])
-    return [paths[i] for i in order], [shown[i] for i in order]
 
 
 def _read_all(paths: list[Path], names: list[str], config: Config) -> list["_Read"]:

@@ -20,7 +20,7 @@ from .corrections import FILE_NAME as CORRECTIONS_FILE, read_corrections, write_
 from .backups import backup_folder, check_before_run, is_current, lock_path
 from .errors import RunError, UsageError
 from .feedback import Feedback, feedback_name, write_feedback
-from .intake import Intake, SourceFile, list_inputs, read_inputs
+from .intake import Intake, SourceFile, in_name_order, list_inputs, read_inputs
 from .ledger import update_ledger
 from .lock import run_locks
 from .merge import MergeResult, merge_new_items, merge_rows
@@ -114,7 +114,7 @@ def _refuse_earlier_period(store: Store, ctx: RunContext) -> None:
 def _run(store: Store, ctx: RunContext, doc_number: int | None) -> RunResult:
     # a rerun reads what the first run archived or quarantined, so it sees the same files again
     folders = [ctx.path("inbox"), ctx.path("archive") / ctx.period, ctx.path("quarantine") / ctx.period]
-    paths = list_inputs([f for f in folders if f.is_dir()])
+    paths = in_name_order(list_inputs([f for f in folders if f.is_dir()]))
     log.info("期次 %s：读取 %d 个来件", ctx.period, len(paths))
     intake, clean, found = checked_rows(paths, ctx)
     _stall("intake")
