@@ -289,7 +289,7 @@ KNOWN_KEYS = {
         "zero_report_phrases footnote_words total_words skip_sheet_words merge departments mail",
     "paths": "inbox outbox database archive quarantine corrections logs",
     "run": "archive_inbox keep_db_backups keep_previous_runs lock_wait_seconds feedback_workers",
-    "intake": "max_unzipped_mb header_scan_rows department_labels date_labels max_workers parallel_min_files",
+    "intake": "max_unzipped_mb max_cells header_scan_rows department_labels date_labels max_workers parallel_min_files",
     "office": "name issuer_mark doc_prefix doc_number_start report_title recipients cc printer",
     "report": "key_item_amount key_items_max worst_overdue appendix appendix_max_rows show_persons slow_rule pdf next_steps",
     "ledger": "title sheet_name item_id_format amount_yuan_limit",
@@ -300,7 +300,7 @@ NUMBERS = [("office", "doc_number_start", 1, True), ("report", "key_item_amount"
            ("report", "key_items_max", 1, True), ("report", "worst_overdue", 0, True),
            ("report", "appendix_max_rows", 1, True), ("run", "keep_db_backups", 0, True),
            ("run", "keep_previous_runs", 0, True), ("run", "lock_wait_seconds", 0, False),
-           ("ledger", "amount_yuan_limit", 0, False), ("intake", "max_unzipped_mb", 1, False),
+           ("ledger", "amount_yuan_limit", 0, False), ("intake", "max_unzipped_mb", 1, False), ("intake", "max_cells", 1000, True),
            ("intake", "header_scan_rows", 1, True), ("intake", "max_workers", 1, True),
            ("intake", "parallel_min_files", 1, True), ("run", "feedback_workers", 1, True)]
 

@@ -2,7 +2,8 @@
 
 A finding is data, not an exception: (file, sheet, row, department, column, value, code,
 severity, message). Row-level findings have the Excel row number; file-level ones have row 0.
-Severity 错误 returns the row (or rejects the file); 提醒 keeps it.
+Severity 错误 returns the row (or rejects the file); 提醒 keeps it; 说明 is a note that is no
+problem at all (which header became which column, a sheet skipped) and is never counted as one.
 """
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-ERROR, WARNING = "错误", "提醒"
+ERROR, WARNING, NOTE = "错误", "提醒", "说明"
 COLUMNS = ["file", "sheet", "row", "department", "column", "value", "code", "severity", "message"]
 
 
@@ -50,6 +51,10 @@ CATALOGUE: dict[str, Rule] = {
     "file_password": Rule(ERROR, "文件设置了打开密码，无法读取，请去掉密码后重新报送"),
     "file_locked": Rule(ERROR, "文件正被其他程序（如 Excel）占用，本次未处理，请关闭后重新运行"),
     "file_too_large": Rule(ERROR, "文件解压后超过 {detail}，疑似异常文件，已拒收"),
+    "sheet_too_large": Rule(ERROR, "{detail}"),
+    "file_export_format": Rule(ERROR, "这是网页/XML格式的表格（多为系统导出），请用 Excel 或 WPS 打开后另存为 .xlsx 再报送"),
+    "not_spreadsheet": Rule(ERROR, "{detail}；未读取，台账请以 Excel 文件（.xlsx 等）报送"),
+    "not_a_ledger": Rule(ERROR, "这不是政务失信问题排查整治台账：{detail}，请使用标准模板"),
     "no_header": Rule(ERROR, "找不到表头行（应含“企业名称”“问题描述”等列），请使用标准模板"),
     "no_department": Rule(ERROR, "无法识别填报单位，请在表头上方“填报单位：”处填写单位全称"),
     "unknown_department": Rule(ERROR, "无法识别填报单位：“{value}”不在单位名录中，请填写单位全称"),

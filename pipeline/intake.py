@@ -34,12 +34,13 @@ from .text import cell_text, clean_text, department_key, header_key, header_unit
 PROVENANCE = ["file", "sheet", "row", "department", "file_time"]
 UNITS = ["amount_unit", "paid_unit"]
 DEFAULT_UNIT = "万元"
-DEFAULTS = {"max_unzipped_mb": 300, "header_scan_rows": 30, "min_header_keys": 2,
-            "file_types": [".xlsx", ".xlsm", ".xls", ".csv"],
+DEFAULTS = {"max_unzipped_mb": 300, "max_cells": 2_000_000, "header_scan_rows": 30, "min_header_keys": 2,
+            "file_types": [".xlsx", ".xlsm", ".xltx", ".xltm", ".xlsb", ".xls", ".et", ".ett", ".ods", ".csv"],
             "department_labels": ["填报单位", "报送单位"], "date_labels": ["填报日期", "报送日期"],
             "max_workers": 1, "parallel_min_files": 100}
 _EXCEL_EPOCH = date(1899, 12, 30)
 log = logging.getLogger(__name__)
+REASON_NOTE = ".原因.txt"  # beside a quarantined file: the run's own note of why, not an input
 LOCK_PREFIX, LOCK_REASON = "~$", "Excel/WPS 打开文件时留下的临时锁文件，不是台账，已忽略"
 APPLE_DOUBLE = b"\x00\x05\x16\x07"  # the magic number of a macOS ._ resource file
 _DATE_TEXT = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})")
@@ -99,12 +100,12 @@ def settings(config: Config) -> dict:
 
 
 def list_inputs(folders: list[Path]) -> list[Path]:
-    """Spreadsheet-like files of the folders, sorted. Dot files, editor lock files (~$) and symlinks
-    (whatever they point at) are listed so that they too get a disposition; only the pipeline's own
-    files (the mail index and its temporary files) are left out."""
-    types = {t.lower() for t in DEFAULTS["file_types"]}
+    """Every file of the folders, sorted: spreadsheets, and also files that are no spreadsheet (a Word
+    document, a picture, a zip), dot files, editor lock files (~$) and symlinks (whatever they point at),
+    so that each gets a disposition and a reason in the run's record; only the pipeline's own files (the
+    mail index and its temporary files, the quarantine's notes of why) are left out."""
     found = [p for folder in folders if Path(folder).is_dir() for p in Path(folder).iterdir()
-             if (p.is_symlink() or p.is_file()) and extension(p.name) in types and not is_own_file(p.name)]
+             if (p.is_symlink() or p.is_file()) and not is_own_file(p.name) and not p.name.endswith(REASON_NOTE)]
     return sorted(found)
 
 
@@ -112,6 +113,10 @@ def in_name_order(paths: list[Path]) -> list[Path]:
     """Paths sorted by the names shown for them (then by path): a rerun that reads the archived copies,
     stored under those names, reads the files in the same order, so new items get the same ids."""
     return sorted(paths, key=lambda p: (display_name(p.name), p))
+
+
+def is_spreadsheet_name(name: str) -> bool:
+    return extension(name) in DEFAULTS["file_types"]
 
 
 def read_file(path: Path, config: Config) -> Intake:
@@ -213,16 +218,29 @@ def _read_one(path: Path, config: Config, name: str) -> _Read:
     source = SourceFile(path, name, hashlib.sha256(data).hexdigest(), stat.st_mtime, stat.st_size)
     done = _Read(source)
     try:
-        grids = read_grids(data, extension(path.name), int(opts["max_unzipped_mb"]) * 1024 * 1024)
+        grids = read_grids(data, extension(path.name), int(opts["max_unzipped_mb"]) * 1024 * 1024,
+                           int(opts["max_cells"]), path)
         _read_grids(done, grids, config, opts)
     except ReadProblem as problem:
         source.department = _guess_from_name(name, config)
-        _reject(done, problem.code, detail=problem.detail)
+        if is_spreadsheet_name(name):
+            _reject(done, problem.code, detail=problem.detail)
+        else:  # a Word file, a picture…: the sender's submission in the wrong form, else not ours
+            _reject(done, "not_spreadsheet", "rejected" if source.department else "ignored",
+                    detail=_what_it_is(name, problem))
     except (ValueError, TypeError, IndexError, KeyError, OverflowError) as exc:  # a batch must survive any file
         done.records.clear()
         source.department = _guess_from_name(name, config)
         _reject(done, "file_unreadable", detail=f"内容结构异常（{type(exc).__name__}）")
     return done
+
+
+def _what_it_is(name: str, problem: ReadProblem) -> str:
+    if problem.code == "file_export_format":
+        return fnd.CATALOGUE["file_export_format"].template.split("，请")[0]
+    if problem.detail.startswith("这是"):
+        return problem.detail
+    return f"这是{extension(name) or '无扩展名的'}文件，不是 Excel 台账"
 
 
 def _guess_from_name(name: str, config: Config) -> str | None:

@@ -1,33 +1,54 @@
 """Low-level reading: the bytes of one input file → grids of cell values with absolute row numbers.
 
 The kind of file is decided by its content, not its extension: a zip is an OOXML workbook
-(.xlsx/.xlsm), an OLE2 file is a BIFF .xls (or an encrypted OOXML package), anything else named
-.csv is text. Zip workbooks are inspected from the zip directory before calamine sees them (zip
-bomb and XML entity guards, far-right cells that would make a dense range of 16,384 columns).
-Problems are raised as `ReadProblem(code, detail)` with a finding code; intake turns them into
-findings.
+(.xlsx .xlsm .xltx .xltm .xlsb, WPS .et/.ett saved as OOXML) or an OpenDocument spreadsheet (.ods),
+an OLE2 file is a BIFF .xls (also WPS .et/.ett) or an encrypted OOXML package, anything else named
+.csv is text. Zip packages are inspected before calamine sees them: the workbook is found through
+`_rels/.rels` (names normalised: `xl\\workbook.xml` is `xl/workbook.xml`), every part reachable
+through the relationships counts towards the zip-bomb limit by the bytes it really inflates to,
+XML entity declarations are refused, far-right cells (columns AAA+) are dropped, and a sheet whose
+cells span more than `max_cells` (rows × columns, the dense grid calamine would allocate) is
+refused before it is built. Problems are raised as `ReadProblem(code, detail)` with a finding code;
+intake turns them into findings.
 """
 from __future__ import annotations
 
 import codecs
 import csv
 import io
+import posixpath
 import re
+import tempfile
 import zipfile
 import zlib
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import python_calamine
 
 ZIP_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ENCRYPTED_STREAM = "EncryptedPackage".encode("utf-16-le")
-_XML_PARTS = re.compile(r"^xl/(worksheets/[^/]+\.xml|sharedStrings\.xml|workbook\.xml)$", re.IGNORECASE)
-_SIZED_PARTS = re.compile(r"^xl/(worksheets/[^/]+\.xml|sharedStrings\.xml)$", re.IGNORECASE)
+# BIFF8/BIFF5 workbook globals start with BOF; FILEPASS (0x002F) right after it (or after an empty
+# WRITEPROT, 0x0086) means an open password.
+_BIFF_FILEPASS = re.compile(rb"(?:\x09\x08\x10\x00\x00\x06\x05\x00.{12}|\x09\x08\x08\x00\x00\x05\x05\x00.{4})"
+                            rb"(?:\x86\x00\x00\x00)?\x2f\x00", re.DOTALL)
+DEFAULT_MAX_CELLS = 5_000_000
+ODS_MIME = b"application/vnd.oasis.opendocument.spreadsheet"
+OFFICE_DOCUMENT = "/officeDocument"
 # Cells in columns AAA.. (703+) are far beyond any ledger; calamine would allocate them densely.
 _FAR_CELL = re.compile(rb'<c r="[A-Z]{3}[0-9]+"[^>]*?(?:/>|>.*?</c>)', re.DOTALL)
 _FAR_CELL_PROBE = re.compile(rb'<c r="[A-Z]{3}[0-9]+"')
 _DIMENSION = re.compile(rb"<dimension [^>]*/>")
+# A reference that may make the grid large: a row of 5+ digits or a column of 2+ letters.
+_BIG_REF = re.compile(rb'\br="(?:[A-Za-z]{2,3}[0-9]+|[A-Za-z]{0,3}[0-9]{5,})"')
+_REF = re.compile(rb'\br="([A-Za-z]{0,3})([0-9]{1,8})"')
+_RELATIONSHIP = re.compile(rb"<(?:\w+:)?Relationship\b[^>]*>")
+_ATTR = re.compile(rb'\b(Target|Type|TargetMode)\s*=\s*"([^"]*)"')
+_SHEET_TAG = re.compile(rb"<(?:\w+:)?sheet\b[^>]*>")
+_SHEET_ATTR = re.compile(rb'\b(name|(?:\w+:)?id)\s*=\s*"([^"]*)"')
+_XML_TYPES = (".xml", ".rels", ".vml")
+_CHUNK = 1 << 20
 csv.field_size_limit(16 * 1024 * 1024)  # a 100,000-character cell must stay whole
 
 
@@ -41,102 +62,322 @@ class ReadProblem(Exception):
 
 @dataclass
 class Grid:
-    """One sheet: rows of cell values ('' or None empty), each with the row number a person sees."""
+    """One sheet: rows of cell values ('' or None empty), each with the row number a person sees.
+    A hidden sheet is listed (so intake can say it skipped it) but not read."""
     name: str
     rows: list[list] = field(default_factory=list)
     numbers: list[int] = field(default_factory=list)
     merged: list[tuple[int, int, int, int]] = field(default_factory=list)  # indices into rows/cols, inclusive
+    hidden: bool = False
 
     @property
     def empty(self) -> bool:
         return not any(v not in ("", None) for row in self.rows for v in row)
 
 
-def read_grids(data: bytes, suffix: str, max_unzipped: int) -> list[Grid]:
-    """Every visible worksheet of a workbook, or the one grid of a CSV file."""
+@dataclass(frozen=True)
+class Limits:
+    max_unzipped: int                   # bytes all parts of a zip package may inflate to
+    max_cells: int = DEFAULT_MAX_CELLS  # rows × columns of one sheet's grid
+
+
+def read_grids(data: bytes, suffix: str, max_unzipped: int, max_cells: int = DEFAULT_MAX_CELLS,
+               path: Path | None = None) -> list[Grid]:
+    """Every worksheet of a workbook (hidden ones listed, unread), or the one grid of a CSV file.
+    `path` (the file the bytes came from) lets calamine report its own errors (an open password)."""
+    limits = Limits(max_unzipped, max_cells)
     if data.startswith(ZIP_MAGIC):
-        return _read_workbook(_checked_zip(data, max_unzipped))
+        kind, body = _checked_zip(data, limits)
+        return _read_workbook(body, kind, path if body is data else None, suffix)
     if data.startswith(OLE_MAGIC):
-        if ENCRYPTED_STREAM in data:
+        if ENCRYPTED_STREAM in data or _BIFF_FILEPASS.search(data):
             raise ReadProblem("file_password")
-        return _read_workbook(data)
-    if data.startswith(b"%PDF"):
-        raise ReadProblem("file_unreadable", "这是 PDF 文件，不是 Excel 台账")
-    if suffix == ".csv":
+        return _read_workbook(data, "xls", path, suffix)
+    if suffix == ".csv" and not _looks_like_markup(data):
         return [read_csv(data)]
-    raise ReadProblem("file_unreadable", "不是有效的 Excel 文件（文件已损坏或扩展名不符）")
+    raise ReadProblem(*not_spreadsheet(data))
 
 
-# --- zip workbooks ---------------------------------------------------------------------------
+def not_spreadsheet(data: bytes) -> tuple[str, str]:
+    """(finding code, detail) for bytes that are no workbook, saying what they are when it is known."""
+    head = data[:2048].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if _looks_like_markup(data):
+        return "file_export_format", ""
+    known = [(b"%pdf", "这是 PDF 文件，不是 Excel 台账"), (b"\xff\xd8\xff", "这是图片（JPEG），不是 Excel 台账"),
+             (b"\x89png", "这是图片（PNG），不是 Excel 台账"), (b"gif8", "这是图片（GIF），不是 Excel 台账"),
+             (b"{\\rtf", "这是 RTF 文档，不是 Excel 台账"), (b"rar!", "这是 RAR 压缩包，请解压后把其中的台账单独报送"),
+             (b"7z\xbc\xaf", "这是 7z 压缩包，请解压后把其中的台账单独报送")]
+    for magic, reason in known:
+        if head.startswith(magic):
+            return "file_unreadable", reason
+    return "file_unreadable", "不是有效的 Excel 文件（文件已损坏或扩展名不符）"
 
-def _checked_zip(data: bytes, max_unzipped: int) -> bytes:
-    """Refuse zip bombs and entity declarations; strip far-right cells. Returns workbook bytes."""
+
+def _looks_like_markup(data: bytes) -> bool:
+    """HTML or SpreadsheetML-2003 XML, which government systems often export under a .xls name."""
+    head = data[:4096].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if head.startswith(b"\xff\xfe") or head.startswith(b"\xfe\xff"):
+        head = data[:8192].decode("utf-16", "ignore").lower().lstrip("\ufeff \t\r\n").encode()
+    return head.startswith((b"<html", b"<!doctype html", b"<table", b"<meta")) or (
+        head.startswith(b"<?xml") and (b"urn:schemas-microsoft-com:office:spreadsheet" in head
+                                       or b"<workbook" in head or b"<html" in head))
+
+
+# --- zip packages ----------------------------------------------------------------------------
+
+def _checked_zip(data: bytes, limits: Limits) -> tuple[str, bytes]:
+    """(kind, bytes to read): refuse zip bombs, entity declarations and huge grids; strip far cells."""
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
-            infos = zf.infolist()
-            names = {i.filename for i in infos}
-            if "xl/workbook.xml" not in names:
-                raise ReadProblem("file_unreadable", _not_workbook_reason(names))
-            total = sum(i.file_size for i in infos if _SIZED_PARTS.match(i.filename))
-            if total > max_unzipped:
-                raise ReadProblem("file_too_large", f"{max_unzipped // (1024 * 1024)} MB")
-            parts = [i for i in infos if _XML_PARTS.match(i.filename)]
-            for info in parts:
-                _refuse_entities(zf, info)
-            return _without_far_cells(zf, infos, data)
+            package = _Package(zf, limits)
+            kind = package.kind()
+            package.check_sizes()
+            if kind == "ods":
+                return kind, data
+            package.check_sheets()
+            return kind, package.rebuilt(data)
     except (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, EOFError, ValueError, NotImplementedError,
             RuntimeError, OSError) as exc:
         raise ReadProblem("file_unreadable", "压缩结构已损坏，不是有效的 Excel 文件") from exc
 
 
-def _not_workbook_reason(names: set[str]) -> str:
-    if "word/document.xml" in names:
-        return "这是 Word 文档，不是 Excel 台账"
-    return "压缩包内没有 Excel 工作簿，不是有效的 Excel 文件"
+class _Package:
+    """A zip package seen the way calamine sees it: names normalised, parts found through relationships."""
+
+    def __init__(self, zf: zipfile.ZipFile, limits: Limits):
+        self.zf, self.limits = zf, limits
+        self.infos = {_part_name(i.filename): i for i in zf.infolist() if not i.is_dir()}
+        self.workbook = ""
+        self.sheets: dict[str, str] = {}      # part name → sheet name
+        self.changed: dict[str, bytes] = {}   # part name → rewritten body (far cells dropped)
+
+    def kind(self) -> str:
+        if self._read_small("mimetype").strip() == ODS_MIME:
+            return "ods"
+        target = next((t for t, typ in self.relations("") if typ.endswith(OFFICE_DOCUMENT)), "")
+        self.workbook = target if target in self.infos else ("xl/workbook.xml" if "xl/workbook.xml" in self.infos else "")
+        if self.workbook.endswith(".xml") and self._is_workbook_xml():
+            self.sheets = self._sheet_parts()
+            return "xlsx"
+        if self.workbook.endswith(".bin"):
+            return "xlsb"
+        raise ReadProblem("file_unreadable", self._not_workbook_reason(target))
+
+    def _not_workbook_reason(self, target: str) -> str:
+        names = set(self.infos)
+        if target.startswith("word/") or "word/document.xml" in names:
+            return "这是 Word 文档，不是 Excel 台账"
+        if target.startswith("ppt/") or "ppt/presentation.xml" in names:
+            return "这是 PowerPoint 演示文稿，不是 Excel 台账"
+        if b"opendocument.text" in self._read_small("mimetype"):
+            return "这是 OpenDocument 文本文档，不是 Excel 台账"
+        if any(n.startswith("index/") and n.endswith(".iwa") for n in names):
+            return "这是苹果 Numbers 表格，请用 Numbers 导出为 Excel（.xlsx）后重新报送"
+        return "这是压缩包，里面没有可直接读取的 Excel 工作簿；如是多个台账，请解压后单独报送"
+
+    def _is_workbook_xml(self) -> bool:
+        head = self._read_small(self.workbook, 4096)
+        return b"workbook" in head.lower()
+
+    def relations(self, part: str) -> list[tuple[str, str]]:
+        """(target part, type) of the part's relationships ('' = the package root)."""
+        folder, base = posixpath.split(part)
+        rels = posixpath.join(folder, "_rels", base + ".rels")
+        out = []
+        for tag in _RELATIONSHIP.findall(self._read_small(rels, 4 << 20)):
+            attrs = {k.decode(): v.decode("utf-8", "replace") for k, v in _ATTR.findall(tag)}
+            if attrs.get("TargetMode", "").lower() == "external" or not attrs.get("Target"):
+                continue
+            out.append((_resolve(folder, attrs["Target"]), attrs.get("Type", "")))
+        return out
+
+    def _sheet_parts(self) -> dict[str, str]:
+        by_id = {}
+        for tag in _RELATIONSHIP.findall(self._read_small(_rels_of(self.workbook), 4 << 20)):
+            attrs = dict(re.findall(rb'\b(Id|Target|TargetMode)\s*=\s*"([^"]*)"', tag))
+            if attrs.get(b"Target") and attrs.get(b"TargetMode", b"").lower() != b"external":
+                by_id[attrs.get(b"Id", b"")] = _resolve(posixpath.dirname(self.workbook), attrs[b"Target"].decode())
+        out = {}
+        for tag in _SHEET_TAG.findall(self._read_small(self.workbook, 64 << 20)):
+            attrs = {k.split(b":")[-1]: v for k, v in _SHEET_ATTR.findall(tag)}
+            part = by_id.get(attrs.get(b"id", b""))
+            if part in self.infos:
+                out[part] = _xml_text(attrs.get(b"name", b""))
+        return out
+
+    def reachable(self) -> list[str]:
+        """Every part reachable from the package root through relationships."""
+        seen, todo = set(), [""]
+        while todo:
+            part = todo.pop()
+            for target, _ in self.relations(part):
+                if target in self.infos and target not in seen:
+                    seen.add(target)
+                    todo.append(target)
+        return sorted(seen | {self.workbook} - {""})
+
+    def check_sizes(self) -> None:
+        """The zip directory's sizes of all parts, then the bytes the reachable parts really inflate to."""
+        limit = self.limits.max_unzipped
+        declared = sum(i.file_size for i in self.infos.values())
+        if declared > limit:
+            raise ReadProblem("file_too_large", _mb(limit))
+        total = 0
+        for part in self.reachable() + [p for p in ("content.xml", "styles.xml") if p in self.infos]:
+            total += self._inflated_size(part, limit - total)
+            if total > limit:
+                raise ReadProblem("file_too_large", _mb(limit))
+
+    def _inflated_size(self, part: str, budget: int) -> int:
+        """Bytes the part inflates to (reading stops past the budget); XML parts are checked for entities."""
+        size, first = 0, True
+        with self.zf.open(self.infos[part]) as stream:
+            while chunk := stream.read(_CHUNK):
+                if first and part.endswith(_XML_TYPES):
+                    _refuse_entities(chunk[:1024], part)
+                first = False
+                size += len(chunk)
+                if size > budget:
+                    break
+        return size
+
+    def check_sheets(self) -> None:
+        """Each worksheet's extent, before calamine allocates it; far-right cells are dropped."""
+        for part, name in self.sheets.items():
+            if not part.endswith(".xml"):
+                continue
+            xml = self.zf.read(self.infos[part])
+            if _FAR_CELL_PROBE.search(xml):
+                xml = _DIMENSION.sub(b"", _FAR_CELL.sub(b"", xml))
+                self.changed[part] = xml
+            rows, cols, ref = sheet_extent(xml)
+            if rows * cols > self.limits.max_cells:
+                raise ReadProblem("sheet_too_large", _extent_text(name, rows, cols, ref, self.limits.max_cells))
+
+    def rebuilt(self, data: bytes) -> bytes:
+        """The original bytes, or the package rebuilt in memory with the changed parts."""
+        if not self.changed:
+            return data
+        out = io.BytesIO()
+        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+            for info in self.zf.infolist():
+                part = _part_name(info.filename)
+                target.writestr(info, self.changed.get(part) or self.zf.read(info))
+        return out.getvalue()
+
+    def _read_small(self, part: str, limit: int = 1024) -> bytes:
+        info = self.infos.get(part)
+        if info is None:
+            return b""
+        with self.zf.open(info) as stream:
+            head = stream.read(limit)
+        if part.endswith(_XML_TYPES):
+            _refuse_entities(head[:1024], part)
+        return head
 
 
-def _refuse_entities(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> None:
-    with zf.open(info) as part:
-        head = part.read(1024)
+def sheet_extent(xml: bytes) -> tuple[int, int, str]:
+    """(rows, columns, farthest reference) of the grid calamine would build from a worksheet's XML: from
+    A1 to the largest row and column any cell or row names. Cheap when no reference is large."""
+    rows_without_ref = xml.count(b"<row>") + xml.count(b":row>")
+    if not _BIG_REF.search(xml):
+        return max(9_999, rows_without_ref), 26, ""
+    max_row = max_col = 0
+    far = (0, 0)
+    for letters, digits in set(_REF.findall(xml)):
+        row, col = int(digits), _column_number(letters)
+        max_row, max_col = max(max_row, row), max(max_col, col)
+        if letters and (row, col) > far:
+            far = (row, col)
+    rows, cols = max(max_row, rows_without_ref), max(max_col, 1)
+    return rows, cols, f"{_column_letters(far[1])}{far[0]}" if far[0] else f"{_column_letters(cols)}{rows}"
+
+
+def _column_letters(n: int) -> str:
+    out = ""
+    while n:
+        n, r = divmod(n - 1, 26)
+        out = chr(65 + r) + out
+    return out
+
+
+def _column_number(letters: bytes) -> int:
+    n = 0
+    for ch in letters.upper():
+        n = n * 26 + ch - 64
+    return n
+
+
+def _extent_text(sheet: str, rows: int, cols: int, ref: str, limit: int) -> str:
+    return (f"工作表“{sheet}”的单元格范围达 {rows} 行 × {cols} 列（最远处有内容的单元格是 {ref}），超过 {limit // 10_000} 万个单元格的上限，"
+            f"多为误填了很远处的单元格或异常文件；请删除多余的行和列后重新报送")
+
+
+def _part_name(name: str) -> str:
+    return name.replace("\\", "/").lstrip("/")
+
+
+def _resolve(folder: str, target: str) -> str:
+    target = target.replace("\\", "/")
+    path = target.lstrip("/") if target.startswith("/") else posixpath.join(folder, target)
+    return posixpath.normpath(path).lstrip("/") if path else ""
+
+
+def _rels_of(part: str) -> str:
+    folder, base = posixpath.split(part)
+    return posixpath.join(folder, "_rels", base + ".rels")
+
+
+def _xml_text(raw: bytes) -> str:
+    text = raw.decode("utf-8", "replace")
+    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", '"').replace("&apos;", "'").replace("&amp;", "&")
+
+
+def _mb(limit: int) -> str:
+    return f"{limit // (1024 * 1024)} MB"
+
+
+def _refuse_entities(head: bytes, part: str) -> None:
     if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
-        raise ReadProblem("file_unreadable", f"{info.filename} 含有 DOCTYPE/ENTITY 声明，疑似恶意构造的文件")
-
-
-def _without_far_cells(zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo], data: bytes) -> bytes:
-    """The workbook bytes, rebuilt in memory without cells in columns AAA+ when there are any."""
-    sheets = {i.filename: zf.read(i) for i in infos if i.filename.startswith("xl/worksheets/")
-              and i.filename.endswith(".xml")}
-    far = {name for name, xml in sheets.items() if _FAR_CELL_PROBE.search(xml)}
-    if not far:
-        return data
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for info in infos:
-            body = zf.read(info)
-            if info.filename in far:
-                body = _DIMENSION.sub(b"", _FAR_CELL.sub(b"", body))
-            target.writestr(info, body)
-    return out.getvalue()
+        raise ReadProblem("file_unreadable", f"{part} 含有 DOCTYPE/ENTITY 声明，疑似恶意构造的文件")
 
 
 # --- calamine --------------------------------------------------------------------------------
 
-def _read_workbook(data: bytes) -> list[Grid]:
+SUFFIX = {"xlsx": ".xlsx", "xlsb": ".xlsb", "ods": ".ods", "xls": ".xls"}
+
+
+def _read_workbook(data: bytes, kind: str, path: Path | None, suffix: str) -> list[Grid]:
+    """Through calamine. Formats other than xlsx are opened by a path with their proper suffix, because
+    opening bytes makes calamine try every format in turn and hides its own message (an open password,
+    too many cells)."""
     try:
-        book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
-        with book:
-            return [_sheet_grid(book, meta.name) for meta in book.sheets_metadata if _is_visible_sheet(meta)]
+        if kind == "xlsx":
+            return _grids(python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data)))
+        if path is not None and suffix == SUFFIX[kind]:
+            return _grids(python_calamine.CalamineWorkbook.from_path(str(path)))
+        with tempfile.TemporaryDirectory(prefix="ledger-") as folder:
+            copy = Path(folder) / f"book{SUFFIX[kind]}"
+            copy.write_bytes(data)
+            return _grids(python_calamine.CalamineWorkbook.from_path(str(copy)))
     except python_calamine.PasswordError as exc:
         raise ReadProblem("file_password") from exc
     except ReadProblem:
         raise
     except Exception as exc:  # calamine reports corrupt files with several exception types
+        if "limit exceeded" in str(exc).lower():
+            raise ReadProblem("sheet_too_large", "工作表的单元格范围超过上限，疑似异常文件；请删除多余的行和列后重新报送") from exc
         raise ReadProblem("file_unreadable", "文件已损坏或格式无法识别") from exc
 
 
+def _grids(book) -> list[Grid]:
+    with book:
+        return [_sheet_grid(book, meta.name) if _is_visible_sheet(meta) else Grid(meta.name, hidden=True)
+                for meta in book.sheets_metadata if meta.typ == python_calamine.SheetTypeEnum.WorkSheet]
+
+
 def _is_visible_sheet(meta) -> bool:
-    return (meta.visible == python_calamine.SheetVisibleEnum.Visible
-            and meta.typ == python_calamine.SheetTypeEnum.WorkSheet)
+    return meta.visible == python_calamine.SheetVisibleEnum.Visible
 
 
 def _sheet_grid(book, name: str) -> Grid:

@@ -20,7 +20,7 @@ from .corrections import FILE_NAME as CORRECTIONS_FILE, read_corrections, write_
 from .backups import backup_folder, check_before_run, is_current, lock_path
 from .errors import RunError, UsageError
 from .feedback import Feedback, feedback_name, write_feedback
-from .intake import Intake, SourceFile, in_name_order, list_inputs, read_inputs
+from .intake import REASON_NOTE, Intake, SourceFile, in_name_order, list_inputs, read_inputs
 from .ledger import update_ledger
 from .lock import run_locks
 from .merge import MergeResult, merge_new_items, merge_rows
@@ -322,7 +322,7 @@ def _archive_inputs(ctx: RunContext, files: list[SourceFile]) -> list[str]:
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.move(str(sf.path), str(target))  # a symlink moves as the link, never as what it points at
         if kind == "quarantine":
-            note = target.with_name(with_extra(target.name, ".原因.txt"))
+            note = target.with_name(with_extra(target.name, REASON_NOTE))
             note.write_text(f"{sf.name}：{sf.reason}\n", encoding="utf-8")
         moved[kind] += 1
         _stall("archive")

@@ -58,8 +58,9 @@ def test_every_row_is_accounted_for(demo):
 def test_every_file_has_a_disposition(demo):
     manifest = json.loads((demo / "run.json").read_text(encoding="utf-8"))
     names = {f["name"] for f in manifest["files"]}
-    inputs = {p.name for p in EXAMPLES.iterdir() if p.suffix in (".xlsx", ".xls", ".xlsm", ".csv")}
-    assert names == inputs
+    inputs = {p.name for p in EXAMPLES.iterdir() if p.is_file() and not p.name.startswith(".")}
+    assert names == inputs  # README.md too: every inbox file is in the run's record
+    assert next(f for f in manifest["files"] if f["name"] == "README.md")["disposition"] == "ignored"
     locks = [f for f in manifest["files"] if f["name"].startswith("~$")]
     assert locks and all(f["disposition"] == "ignored" for f in locks)
     kinds = {f["disposition"] for f in manifest["files"]}

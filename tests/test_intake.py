@@ -579,7 +579,7 @@ def test_resolve_submissions_leaves_rejected_files_alone(tmp_path):
     assert [f.disposition for f in files] == ["duplicate", "processed", "rejected", "rejected", "processed"]
 
 
-def test_list_inputs_lists_dot_files_and_lock_files(tmp_path):
+def test_list_inputs_lists_every_file_dot_files_and_lock_files(tmp_path):
     inbox, archive = tmp_path / "inbox", tmp_path / "archive"
     inbox.mkdir()
     archive.mkdir()
@@ -590,7 +590,7 @@ def test_list_inputs_lists_dot_files_and_lock_files(tmp_path):
     found = list_inputs([inbox, archive, tmp_path / "not-there"])
     assert [p.relative_to(tmp_path).as_posix() for p in found] == [
         "archive/z.xlsx", "inbox/.hidden.xlsx", "inbox/a.CSV", "inbox/b.xlsx", "inbox/c.xls", "inbox/d.xlsm",
-        "inbox/~$b.xlsx"]
+        "inbox/e.docx", "inbox/readme.txt", "inbox/~$b.xlsx"]
 
 
 def test_lock_file_is_ignored_with_a_reason_without_being_opened(tmp_path, intake_config):
