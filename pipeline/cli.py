@@ -209,7 +209,7 @@ def _department_items(config, department: str):
 def _check(args) -> int:
     config = _load(args)
     from .context import RunContext
-    from .findings import ERROR
+    from .findings import ERROR, NOTE
     from .run import checked_rows
 
     missing = [f for f in args.files if not Path(f).is_file()]
@@ -221,10 +221,11 @@ def _check(args) -> int:
         mine = found[found["file"] == sf.name].sort_values("row", kind="stable")
         print(f"【{sf.name}】单位：{sf.department or '未识别'}；{_disposition_text(sf)}")
         for rec in mine.to_dict("records"):
-            print(f"  [{rec['severity']}] {rec['message']}")
+            where = f"工作表“{rec['sheet']}”" if len(sf.sheets) > 1 and rec["sheet"] else ""
+            print(f"  [{rec['severity']}] {where}{rec['message']}")
         if sf.disposition in ("rejected", "ignored") or (mine["severity"] == ERROR).any():
             worst = 1
-        elif not len(mine):
+        elif not (mine["severity"] != NOTE).any():
             print("  未发现问题。")
     return worst
 

@@ -286,13 +286,14 @@ def _paths(raw: dict, base: Path, overrides: dict[str, str], problems: list[str]
 # The keys each section may hold; a misspelt key would otherwise be silently ignored.
 KNOWN_KEYS = {
     "": "version paths run intake office report ledger categories classification columns header_groups enums "
-        "zero_report_phrases footnote_words total_words skip_sheet_words merge departments mail",
+        "zero_report_phrases footnote_words total_words skip_sheet_words merge departments mail mapping",
     "paths": "inbox outbox database archive quarantine corrections logs",
     "run": "archive_inbox keep_db_backups keep_previous_runs lock_wait_seconds feedback_workers",
     "intake": "max_unzipped_mb max_cells header_scan_rows department_labels date_labels max_workers parallel_min_files",
     "office": "name issuer_mark doc_prefix doc_number_start report_title recipients cc printer",
     "report": "key_item_amount key_items_max worst_overdue appendix appendix_max_rows show_persons slow_rule pdf next_steps",
     "ledger": "title sheet_name item_id_format amount_yuan_limit",
+    "mapping": "min_score weak_below sample_rows words content group_words company_suffixes",
     "merge": "strip_prefixes same_item_score suspect_score intake_departments court_department",
 }
 # (section, key, smallest allowed value, whole number?)

@@ -14,7 +14,7 @@ import pandas as pd
 import xlsxwriter
 
 from .config import Config
-from .findings import ERROR
+from .findings import ERROR, NOTE, WARNING
 from .names import DERIVED_BYTES, output_name
 from .xlsx import column_width, fit_cell
 
@@ -84,19 +84,26 @@ def _summary_sheet(wb, fmt, fb: Feedback, as_of: date) -> None:
         line += 2
     if not _has_findings(fb):
         _merged_line(ws, line, f"经核对，本次报送的 {len(fb.rows)} 行数据全部通过校验，已收录。感谢配合！", fmt["text"])
+        if len(fb.findings):  # notes only: how the columns were read
+            _findings_table(ws, fmt, line + 2, fb.findings)
         return
     errors = int((fb.findings["severity"] == ERROR).sum())
-    _merged_line(ws, line, f"共发现 {errors} 处错误（所在行已退回，请改正后重新报送完整台账）、{len(fb.findings) - errors} 处"
-                           f"提醒（已收录，请核对）。第二张表按读取结果标出了每一处：红色为错误，黄色为提醒，批注写明如何修改。",
+    warnings = int((fb.findings["severity"] == WARNING).sum())
+    _merged_line(ws, line, f"共发现 {errors} 处错误（所在行已退回，请改正后重新报送完整台账）、{warnings} 处"
+                           f"提醒（已收录，请核对）。第二张表按读取结果标出了每一处：红色为错误，黄色为提醒，批注写明如何修改。"
+                           f"级别为“说明”的行写明各列是怎样识别的，不是问题。",
                  fmt["text"])
-    line += 2
+    _findings_table(ws, fmt, line + 2, fb.findings)
+
+
+def _findings_table(ws, fmt, line: int, findings: pd.DataFrame) -> None:
     for col, head in enumerate(["行号", "列", "级别", "说明", "文件"]):
         ws.write_string(line, col, head, fmt["head"])
     ws.repeat_rows(line)
-    ordered = fb.findings.sort_values(["file", "row"], kind="stable")
+    ordered = findings.sort_values(["file", "row"], kind="stable")
     for rec in ordered.to_dict("records"):
         line += 1
-        style = fmt["error"] if rec["severity"] == ERROR else fmt["warning"]
+        style = {ERROR: fmt["error"], WARNING: fmt["warning"]}.get(rec["severity"], fmt["cell"])
         ws.write_string(line, 0, str(rec["row"] or "—"), fmt["cell"])
         ws.write_string(line, 1, str(rec["column"] or ""), fmt["cell"])
         ws.write_string(line, 2, rec["severity"], style)
@@ -120,7 +127,7 @@ def _file_line(sf) -> str:
 
 
 def _has_findings(fb: Feedback) -> bool:
-    return len(fb.findings) > 0 or any(sf.disposition not in ("processed", "zero_report") for sf in fb.files)
+    return bool((fb.findings["severity"] != NOTE).any()) or any(sf.disposition not in ("processed", "zero_report") for sf in fb.files)
 
 
 def _rows_sheet(wb, fmt, fb: Feedback, config: Config) -> None:
@@ -151,7 +158,7 @@ def _rows_sheet(wb, fmt, fb: Feedback, config: Config) -> None:
 def _marks(findings: pd.DataFrame) -> dict:
     """(file, sheet, row, column name) -> (worst severity, all messages)."""
     out: dict = {}
-    for rec in findings[findings["row"] > 0].to_dict("records"):
+    for rec in findings[(findings["row"] > 0) & (findings["severity"] != NOTE)].to_dict("records"):
         key = (rec["file"], rec["sheet"], int(rec["row"]), rec["column"] or "")
         severity, text = out.get(key, (None, ""))
         worst = ERROR if ERROR in (severity, rec["severity"]) else rec["severity"]

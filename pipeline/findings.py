@@ -58,8 +58,15 @@ CATALOGUE: dict[str, Rule] = {
     "no_header": Rule(ERROR, "找不到表头行（应含“企业名称”“问题描述”等列），请使用标准模板"),
     "no_department": Rule(ERROR, "无法识别填报单位，请在表头上方“填报单位：”处填写单位全称"),
     "unknown_department": Rule(ERROR, "无法识别填报单位：“{value}”不在单位名录中，请填写单位全称"),
-    "unmapped_column": Rule(WARNING, "表头“{value}”不是标准列，该列内容未读取，请使用标准模板的列名"),
-    "missing_column": Rule(WARNING, "缺少标准列“{column}”，请使用标准模板"),
+    "unmapped_column": Rule(WARNING, "第{number}列“{value}”不是标准列，该列内容未读取；如是台账的某一列，请把表头改为标准模板的列名"),
+    "column_guessed": Rule(WARNING, "第{number}列“{value}” → {column}（按{how}，把握不大），请核对；如不对，请把表头改为标准模板的列名"),
+    "column_not_found": Rule(ERROR, "未找到“{column}”列；{detail}"),
+    "status_column_missing": Rule(WARNING, "未找到“{column}”列，各行按“未启动”计；{detail}"),
+    "row_column_absent": Rule(ERROR, "第{row}行：表中未找到“{column}”列，本行未收录，请按文件说明改好表头后重新报送"),
+    # --- notes: what the reader did, never counted as problems ---
+    "columns_exact": Rule(NOTE, "{value} 列按标准列名识别：{detail}"),
+    "column_mapped": Rule(NOTE, "第{number}列“{value}” → {column}（按{how}）"),
+    "sheet_skipped": Rule(NOTE, "工作表“{sheet}”{detail}，未读取"),
     "superseded": Rule(WARNING, "本期已有更新的报送文件 {detail}，此文件未处理"),
     "duplicate": Rule(WARNING, "与本期文件 {detail} 内容完全相同，未重复处理"),
     "filled_date_future": Rule(WARNING, "填报日期 {value} 晚于统计日期 {detail}，请核对；判断哪份台账较新时不采用这个日期"),
@@ -76,7 +83,7 @@ def make(code: str, *, file: str = "", sheet: str = "", row: int = 0, department
     """One finding as a dict with the table's columns; the message is filled from the catalogue."""
     rule = CATALOGUE[code]
     text = "" if value is None else str(value)
-    message = rule.template.format(row=row, column=column, value=_short(text), **extra)
+    message = rule.template.format(row=row, column=column, value=_short(text), sheet=sheet, **extra)
     return {"file": file, "sheet": sheet, "row": int(row or 0), "department": department,
             "column": column, "value": text, "code": code, "severity": rule.severity, "message": message}
 

@@ -25,7 +25,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import findings as fnd
+from . import columns, findings as fnd
 from .config import Config
 from .names import display_name, display_names, extension, is_own_file
 from .readers import Grid, ReadProblem, read_grids
@@ -33,6 +33,7 @@ from .text import cell_text, clean_text, department_key, header_key, header_unit
 
 PROVENANCE = ["file", "sheet", "row", "department", "file_time"]
 UNITS = ["amount_unit", "paid_unit"]
+ABSENT = "absent_keys"  # raw rows: the required keys the row's sheet has no column for, space-separated
 DEFAULT_UNIT = "万元"
 DEFAULTS = {"max_unzipped_mb": 300, "max_cells": 2_000_000, "header_scan_rows": 30, "min_header_keys": 2,
             "file_types": [".xlsx", ".xlsm", ".xltx", ".xltm", ".xlsb", ".xls", ".et", ".ett", ".ods", ".csv"],
@@ -66,6 +67,8 @@ class SourceFile:
     rows_read: int = 0
     rows_accepted: int = 0
     rows_rejected: int = 0
+    sheets: list[str] = field(default_factory=list)      # every sheet whose rows were read
+    columns: dict[str, str] = field(default_factory=dict)  # header text → standard key, as mapped
 
 
 @dataclass
@@ -83,6 +86,9 @@ class _Header:
     texts: dict[int, str]           # column index → header text used
     department_col: int | None = None
     unmapped: list[str] = field(default_factory=list)
+    mapped: list = field(default_factory=list)        # columns.Mapped, one per header column
+    units: dict[int, str] = field(default_factory=dict)  # column → unit from a units row under the header
+    unit: str | None = None                           # `单位：元` written above the table
 
 
 @dataclass
@@ -306,7 +312,8 @@ def _read_grids(done: _Read, grids: list[Grid], config: Config, opts: dict) -> N
         src.department = match_department(Path(src.name).stem, config)
         _reject(done, "file_empty", disposition="rejected" if src.department else "ignored")
         return
-    grid, header = _pick_sheet(grids, config, opts)
+    sheets, notes = _data_sheets(grids, config, opts)
+    grid, header = sheets[0]
     src.sheet = grid.name
     top = header.index if header else min(len(grid.rows), int(opts["header_scan_rows"]))
     _identify(src, grid, top, header, config, opts)
@@ -316,7 +323,15 @@ def _read_grids(done: _Read, grids: list[Grid], config: Config, opts: dict) -> N
     if header is None:
         _headerless(done, grid, config)
         return
-    _read_rows(done, grid, header, config)
+    if not {"company", "description"} & set(header.keys.values()):
+        _reject(done, "not_a_ledger", detail=_not_ledger_detail(header, config))
+        return
+    done.found.extend(fnd.make(code, file=src.name, sheet=name, department=src.department, **extra)
+                      for code, name, extra in notes)
+    rows = [_read_rows(done, g, h, config) for g, h in sheets]
+    src.sheets = [g.name for g, _ in sheets]
+    src.header_row = sheets[0][0].numbers[sheets[0][1].index]
+    _keep_rows(done, rows, config)
 
 
 def _reject(done: _Read, code: str, disposition: str = "rejected", value: str = "", **extra) -> None:
@@ -326,102 +341,167 @@ def _reject(done: _Read, code: str, disposition: str = "rejected", value: str = 
     done.found.append(finding)
 
 
-# --- sheet and header ------------------------------------------------------------------------
+def _not_ledger_detail(header: _Header, config: Config) -> str:
+    seen = [header.texts[c] for c in sorted(header.keys)]
+    shown = "“" + "”“".join(seen) + "”" if seen else "无"
+    need = "、".join(f"“{c.name}”" for c in config.columns if c.key in ("company", "description"))
+    return f"只识别出{shown}{len(seen)}列，缺少{need}等必填列"
 
-def _pick_sheet(grids: list[Grid], config: Config, opts: dict) -> tuple[Grid, _Header | None]:
-    """The sheet whose header maps the most standard keys (instruction sheets skipped)."""
+
+def _data_sheets(grids: list[Grid], config: Config, opts: dict) -> tuple[list, list]:
+    """The sheets to read — every one whose header names both 企业名称 and 问题描述, else the best one —
+    and a note for each sheet skipped (instruction, list, hidden, no ledger header)."""
     skip = tuple(config.words("skip_sheet_words"))
-    candidates = [g for g in grids if not g.empty and not any(w in g.name for w in skip)]
-    candidates = candidates or [g for g in grids if not g.empty]
-    best: tuple[int, Grid, _Header | None] = (-1, candidates[0], None)
-    for grid in candidates:
-        header = _find_header(grid, config, opts)
-        score = len(header.keys) if header else 0
-        if score > best[0]:
-            best = (score, grid, header)
-    return best[1], best[2]
+    found, notes = [], []
+    for grid in grids:
+        if grid.hidden:
+            notes.append(("sheet_skipped", grid.name, {"detail": "是隐藏的工作表"}))
+        elif grid.empty:
+            continue
+        elif any(w in grid.name for w in skip) and len(grids) > 1:
+            notes.append(("sheet_skipped", grid.name, {"detail": "是填表说明或下拉选项表"}))
+        else:
+            found.append((grid, _find_header(grid, config, opts)))
+    if not found:
+        found = [(g, _find_header(g, config, opts)) for g in grids if not g.empty]
+    ledgers = [(g, h) for g, h in found if h and {"company", "description"} <= set(h.keys.values())]
+    if not ledgers:
+        best = max(found, key=lambda gh: len(gh[1].keys) if gh[1] else -1)
+        ledgers = [best]
+    for grid, header in found:
+        if all(grid is not g for g, _ in ledgers):
+            notes.append(("sheet_skipped", grid.name, {"detail": "没有台账表头（应有“企业名称”“问题描述”等列）"}))
+    return ledgers, notes
 
 
 def _find_header(grid: Grid, config: Config, opts: dict) -> _Header | None:
-    index = _header_index(config.columns)
+    """The header row: the row of the first rows whose cells name the most standard keys."""
+    labels = _department_label_keys(tuple(opts["department_labels"]))
     scan = grid.rows[: int(opts["header_scan_rows"])]
-    scores = [len(set(_map_row(row, index).values())) for row in scan]
+    scores = [len(set(columns.header_keys(_texts(row), config, labels).values())) for row in scan]
     if not scores or max(scores) < int(opts["min_header_keys"]):
         return None
-    return _build_header(grid, scores.index(max(scores)), config, opts)
+    best = scores.index(max(scores))
+    if best and _is_parent_row(grid, best - 1, config, labels):
+        best -= 1  # the best row is the child row of a two-row header
+    return _build_header(grid, best, config, opts)
+
+
+@lru_cache(maxsize=8)
+def _department_label_keys(labels: tuple) -> frozenset:
+    return frozenset(header_key(x) for x in labels)
 
 
 def _build_header(grid: Grid, row: int, config: Config, opts: dict) -> _Header:
-    index = _header_index(config.columns)
-    upper = _texts(grid.rows[row])
+    upper = _spread(_texts(grid.rows[row]), grid.merged, row)
+    labels = _department_label_keys(tuple(opts["department_labels"]))
+    depth, texts = 1, {c: [t] for c, t in upper.items()}
     lower = _texts(grid.rows[row + 1]) if row + 1 < len(grid.rows) else {}
-    depth = 2 if _is_subheader(upper, lower, grid.rows[row + 1] if lower else [], index, config) else 1
-    texts = upper
-    if depth == 2:
-        texts = {**upper, **{c: t for c, t in lower.items() if index.key(t) or c not in upper}}
-    header = _Header(row, depth, {}, texts)
-    labels = {header_key(x) for x in opts["department_labels"]}
-    for col in sorted(texts):
-        _assign_column(header, col, texts[col], index, labels)
+    if _is_subheader(upper, lower, grid, row, config, labels):
+        depth = 2
+        texts = {c: [t] for c, t in upper.items() if c not in lower}
+        group_words = tuple(config.section("mapping").get("group_words") or ())
+        texts |= {c: [t] + ([f"{_parent_core(upper[c], group_words)}{t}"] if c in upper and upper[c] != t else [])
+                  for c, t in lower.items()}
+    units: dict[int, str] = {}
+    while row + depth < len(grid.rows) and (kind := _marker_row(grid.rows[row + depth], texts)):
+        if kind == "units":
+            units = {c: u for c, t in _texts(grid.rows[row + depth]).items() if (u := header_unit(f"（{t}）"))}
+        depth += 1
+    header = _Header(row, depth, {}, {c: t[0] for c, t in texts.items()}, units=units,
+                     unit=_unit_above(grid.rows[:row]))
+    dept = [c for c, t in texts.items() if header_key(t[0]) in labels]
+    header.department_col = dept[0] if dept else None
+    candidates = {c: t for c, t in texts.items() if c != header.department_col}
+    mapped = columns.map_columns(candidates, _samples(grid, row + depth, candidates, config), config)
+    shown = {c: f"{upper[c]} / {t[0]}" if depth > 1 and len(t) > 1 else t[0] for c, t in texts.items()}
+    for m in mapped.values():
+        m.text = shown[m.col]  # as the clerk sees it: 企业基本情况 / 名称
+    header.mapped = [m for _, m in sorted(mapped.items())]
+    header.keys = {m.col: m.key for m in header.mapped if m.key}
+    header.texts = shown
+    header.unmapped = [m.text for m in header.mapped if not m.key]
     return header
 
 
-def _assign_column(header: _Header, col: int, text: str, index: _HeaderIndex, labels: set[str]) -> None:
-    key = index.key(text)
-    if key and key not in header.keys.values():
-        header.keys[col] = key
-    elif header_key(text) in labels and header.department_col is None:
-        header.department_col = col
-    else:
-        header.unmapped.append(text)
+def _is_parent_row(grid: Grid, row: int, config: Config, labels: frozenset) -> bool:
+    """The row above the best header row holds parents (merged across columns) of its cells."""
+    spans = [c0 for r0, c0, r1, c1 in grid.merged if r0 == row and c1 > c0]
+    own = _texts(grid.rows[row])
+    upper = _spread(own, grid.merged, row)
+    return len(own) >= 2 and bool(spans) and _is_subheader(upper, _texts(grid.rows[row + 1]), grid, row, config, labels)
 
 
-def _is_subheader(upper: dict[int, str], lower: dict[int, str], raw: list, index: _HeaderIndex,
-                  config: Config) -> bool:
-    """A second header row: a mapped cell under an empty or group-parent cell, and no numbers or dates."""
+def _parent_core(parent: str, group_words: tuple[str, ...]) -> str:
+    """A parent header without its group words: 企业基本情况 → 企业, 问题基本信息 → 问题."""
+    for word in sorted(group_words, key=len, reverse=True):
+        parent = parent.replace(word, "")
+    return parent
+
+
+def _spread(upper: dict[int, str], merged: list, row: int) -> dict[int, str]:
+    """A parent header merged across several columns names each of them."""
+    out = dict(upper)
+    for r0, c0, r1, c1 in merged:
+        if r0 == row and c1 > c0 and c0 in upper:
+            out.update({c: upper[c0] for c in range(c0 + 1, c1 + 1)})
+    return out
+
+
+def _is_subheader(upper: dict[int, str], lower: dict[int, str], grid: Grid, row: int, config: Config,
+                  labels: frozenset) -> bool:
+    """A second header row: text only, and a cell naming a key under an empty cell or under a parent
+    that spans several columns (整改情况, 企业基本情况, 问题基本情况…)."""
+    raw = grid.rows[row + 1] if lower else []
     if not lower or any(v not in ("", None) and not isinstance(v, str) for v in raw):
         return False
+    spans = {c for r0, c0, r1, c1 in grid.merged if r0 == row and c1 > c0 for c in range(c0, c1 + 1)}
+    repeated = {c for c, t in upper.items() if list(upper.values()).count(t) > 1}
     parents = {header_key(g.get("name", "")) for g in config.raw.get("header_groups") or []}
-    return any(index.key(text) and (col not in upper or header_key(upper[col]) in parents)
-               for col, text in lower.items())
+    keys = columns.header_keys(lower, config, labels, strong=True)
+    return any(col not in upper or col in spans or col in repeated or header_key(upper[col]) in parents
+               for col in keys)
+
+
+_COLUMN_NUMBER = re.compile(r"^(?:[（(]?[一二三四五六七八九十]+[）)、]?|第?\d{1,2}列?|[A-Z])$")
+_UNIT_WORDS = re.compile(r"^(?:单位[:：]?)?(?:万元|元|亿元|年月日|年-月-日|日期|[（(](?:万元|元)[）)]|/|—|-)$")
+
+
+def _marker_row(row: list, header: dict[int, list[str]]) -> str | None:
+    """'numbers' for a row of column numbers (1 2 3 … or （一）（二）…), 'units' for a row of units
+    (万元, 元, 年月日) under the header; None for anything else."""
+    cells = _texts(row)
+    values = list(cells.values())
+    if values and len(header) >= 3 and all(_UNIT_WORDS.match(v.replace(" ", "")) for v in values):
+        return "units"
+    if len(cells) < 3 or len(cells) < len(header) // 2:
+        return None
+    if all(_COLUMN_NUMBER.match(v) for v in values):
+        numbers = [v for v in row if isinstance(v, (int, float)) and not isinstance(v, bool)]
+        if len(numbers) < len(values) or numbers == list(range(int(numbers[0]), int(numbers[0]) + len(numbers))):
+            return "numbers"
+    return None
+
+
+_UNIT_ABOVE = re.compile(r"单位[:：]\s*(万元|元)")
+
+
+def _unit_above(rows: list[list]) -> str | None:
+    """`单位：元` / `单位：万元` written above the table: the unit of amounts without their own."""
+    for row in rows:
+        for text in _texts(row).values():
+            if m := _UNIT_ABOVE.search(text.replace(" ", "")):
+                return m.group(1)
+    return None
+
+
+def _samples(grid: Grid, start: int, texts: dict, config: Config) -> dict[int, list]:
+    rows = grid.rows[start: start + columns.settings(config).sample_rows]
+    return {c: [row[c] for row in rows if c < len(row)] for c in texts}
 
 
 def _texts(row: list) -> dict[int, str]:
     return {i: t for i, v in enumerate(row) if (t := cell_text(v))}
-
-
-def _map_row(row: list, index: _HeaderIndex) -> dict[int, str]:
-    return {i: k for i, t in _texts(row).items() if (k := index.key(t))}
-
-
-class _HeaderIndex:
-    """Header text → standard key: the exact (normalised) name or synonym, else the longest one
-    contained in a short cell (企业名称（全称）). Lookups are cached: every file repeats them."""
-
-    def __init__(self, columns: tuple):
-        self.exact: dict[str, str] = {}
-        for col in columns:
-            for label in (col.name, *col.synonyms):
-                self.exact.setdefault(header_key(label), col.key)
-        self.cache: dict[str, str | None] = {}
-
-    def key(self, text: str) -> str | None:
-        if text not in self.cache:
-            self.cache[text] = self._find(header_key(text))
-        return self.cache[text]
-
-    def _find(self, key: str) -> str | None:
-        if not key or key in self.exact:
-            return self.exact.get(key)
-        if len(key) > 20:  # long text is a title or a note, not a header
-            return None
-        hits = [(len(label), label) for label in self.exact if len(label) >= 2 and label in key]
-        return self.exact[max(hits)[1]] if hits else None
-
-
-@lru_cache(maxsize=8)
-def _header_index(columns: tuple) -> _HeaderIndex:
-    return _HeaderIndex(columns)
 
 
 # --- department and filled date --------------------------------------------------------------
@@ -492,39 +572,79 @@ def _first_in_column(grid: Grid, header: _Header) -> str:
 
 # --- data rows -------------------------------------------------------------------------------
 
-def _read_rows(done: _Read, grid: Grid, header: _Header, config: Config) -> None:
-    src, name = done.source, done.source.name
-    src.header_row = grid.numbers[header.index]
-    _header_findings(done, header, config)
+def _read_rows(done: _Read, grid: Grid, header: _Header, config: Config) -> list[tuple[Grid, _Header, int, list]]:
+    """The sheet's data rows, as (grid, header, index, row) — kept once the whole file is known."""
+    _header_findings(done, grid, header, config)
     start = header.index + header.depth
     width = max(header.texts) + 1
     rows, filled = _filled_down(grid, start, width)
-    data = [(i, row) for i, row in zip(range(start, len(grid.rows)), rows)
-            if _is_data_row(row, filled.get(i, set()), header, config)]
-    if not data or (len(data) == 1 and _is_zero_row(data[0][1], filled.get(data[0][0], set()), header, config)):
+    heads = _header_row_texts(header)
+    return [(grid, header, i, row, filled.get(i, set())) for i, row in zip(range(start, len(grid.rows)), rows)
+            if _is_data_row(row, filled.get(i, set()), header, config) and not _repeats_header(row, heads)]
+
+
+def _keep_rows(done: _Read, sheets: list[list], config: Config) -> None:
+    src = done.source
+    data = [r for rows in sheets for r in rows]
+    if not data or (len(data) == 1 and _is_zero_row(data[0][3], data[0][4], data[0][1], config)):
         src.disposition, src.reason = "zero_report", ""
         return
-    units = _units(header)
     keys = config.column_keys
-    for i, row in data:
+    for grid, header, i, row, _ in data:
         values = dict.fromkeys(keys)
         for col, key in header.keys.items():
             if col < len(row):
                 values[key] = _value(row[col])
-        done.records.append([name, src.sheet, grid.numbers[i], src.department, src.mtime,
-                             *values.values(), *units])
+        done.records.append([src.name, grid.name, grid.numbers[i], src.department, src.mtime,
+                             *values.values(), *_units(header), _absent(header, config)])
+    for rows in sheets:
+        if rows:
+            src.columns |= {rows[0][1].texts[c]: k for c, k in rows[0][1].keys.items()}
     src.rows_read = len(done.records)
 
 
-def _header_findings(done: _Read, header: _Header, config: Config) -> None:
+def _absent(header: _Header, config: Config) -> str:
+    """The required keys the sheet has no column for (validation says so once, not `…为空` per row)."""
+    found = set(header.keys.values())
+    return " ".join(c.key for c in config.columns if c.required == "yes" and c.key not in found)
+
+
+def _header_row_texts(header: _Header) -> dict[int, str]:
+    return {c: header_key(t) for c, t in header.texts.items() if c in header.keys}
+
+
+def _repeats_header(row: list, heads: dict[int, str]) -> bool:
+    """A header repeated further down (a table pasted from a printout, one header per page)."""
+    first = next((c for c in heads), None)
+    if first is None or first >= len(row) or header_key(cell_text(row[first])) != heads[first]:
+        return False
+    same = sum(1 for c, t in heads.items() if c < len(row) and header_key(cell_text(row[c])) == t)
+    return same >= max(2, len(heads) * 0.6)
+
+
+def _header_findings(done: _Read, grid: Grid, header: _Header, config: Config) -> None:
     src = done.source
-    common = {"file": src.name, "sheet": src.sheet, "department": src.department}
-    for text in header.unmapped:
-        done.found.append(fnd.make("unmapped_column", row=src.header_row, column=text, value=text, **common))
+    common = {"file": src.name, "sheet": grid.name, "department": src.department, "row": grid.numbers[header.index]}
+    names = {c.key: c.name for c in config.columns}
+    exact = [m for m in header.mapped if m.key and m.how == columns.EXACT]
+    if exact:
+        done.found.append(fnd.make("columns_exact", **common, value=str(len(exact)),
+                                   detail="、".join(names[m.key] for m in exact)))
+    for m in header.mapped:
+        if m.key and m.how != columns.EXACT:
+            code = "column_guessed" if m.weak else "column_mapped"
+            done.found.append(fnd.make(code, **common, column=names[m.key], value=m.text, number=m.col + 1, how=m.how))
+    unused = [m for m in header.mapped if not m.key]
+    for m in unused:
+        done.found.append(fnd.make("unmapped_column", **common, column=m.text, value=m.text, number=m.col + 1))
     present = set(header.keys.values())
+    seen = "".join(f"“{m.text}”" for m in unused)
     for col in config.columns:
         if col.required == "yes" and col.key not in present:
-            done.found.append(fnd.make("missing_column", column=col.name, **common))
+            code = "status_column_missing" if col.type == "status" else "column_not_found"
+            hint = f"表头中未能识别的列：{seen}。如其中一列就是{col.name}，请把表头改为“{col.name}”" if seen else \
+                f"表头中没有其他未识别的列，请按标准模板增加“{col.name}”列"
+            done.found.append(fnd.make(code, **{**common, "row": 0}, column=col.name, detail=hint))
 
 
 def _filled_down(grid: Grid, start: int, width: int) -> tuple[list[list], dict[int, set[int]]]:
@@ -592,8 +712,15 @@ def _headerless(done: _Read, grid: Grid, config: Config) -> None:
 
 
 def _units(header: _Header) -> list[str]:
-    by_key = {key: header.texts[col] for col, key in header.keys.items()}
-    return [header_unit(by_key.get(u.removesuffix("_unit"), "")) or DEFAULT_UNIT for u in UNITS]
+    """Each amount column's unit: its header's `（元）`, else a units row under it, else `单位：元` above
+    the table, else 万元."""
+    by_key = {key: col for col, key in header.keys.items()}
+    out = []
+    for unit in UNITS:
+        col = by_key.get(unit.removesuffix("_unit"))
+        text = header.texts.get(col, "") if col is not None else ""
+        out.append(header_unit(text) or header.units.get(col) or header.unit or DEFAULT_UNIT)
+    return out
 
 
 def _value(v):
@@ -603,8 +730,8 @@ def _value(v):
 # --- frames and submissions ------------------------------------------------------------------
 
 def _frame(records: list[list], config: Config) -> pd.DataFrame:
-    columns = [*PROVENANCE, *config.column_keys, *UNITS]
-    frame = pd.DataFrame(records, columns=columns, dtype=object)
+    names = [*PROVENANCE, *config.column_keys, *UNITS, ABSENT]
+    frame = pd.DataFrame(records, columns=names, dtype=object)
     frame["row"] = frame["row"].astype("int64")
     frame["file_time"] = frame["file_time"].astype("float64")
     return frame

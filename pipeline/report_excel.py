@@ -101,8 +101,10 @@ def _submissions(inp: ReportInput) -> Sheet:
     if held:  # mail from unregistered senders, not processed until the office releases it
         frame = pd.concat([frame, pd.DataFrame([{"文件": h["name"], "处理结果": "待放行", "原因": h["reason"]}
                                                 for h in held])], ignore_index=True)
-    missing = inp.summary["departments"]["missing"]
-    notes = [f"未报送单位（{len(missing)} 个）：{'、'.join(missing) if missing else '无'}"]
+    returned = inp.summary["departments"].get("returned", [])
+    missing = [d for d in inp.summary["departments"]["missing"] if d not in returned]
+    notes = [f"未报送单位（{len(missing)} 个）：{'、'.join(missing) if missing else '无'}",
+             f"已报送但被退回的单位（{len(returned)} 个，视同未报送，会被催报）：{'、'.join(returned) if returned else '无'}"]
     if held:
         notes.append(f"来自未登记发件邮箱、等待放行的来件 {len(held)} 个（在 {Path(held[0]['path']).parent}）："
                      "确认是本县单位报送的，运行 python -m pipeline release 文件名 放行，下次运行时处理。")

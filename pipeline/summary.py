@@ -31,7 +31,8 @@ def build_summary(ctx: RunContext, files: list, update, merged, findings: pd.Dat
 
 def _file_entry(f) -> dict:
     return {"name": f.name, "department": f.department, "disposition": f.disposition, "reason": f.reason,
-            "rows_read": f.rows_read, "rows_accepted": f.rows_accepted, "rows_rejected": f.rows_rejected}
+            "rows_read": f.rows_read, "rows_accepted": f.rows_accepted, "rows_rejected": f.rows_rejected,
+            "sheets": list(getattr(f, "sheets", [])), "columns": dict(getattr(f, "columns", {}))}
 
 
 def _by_category(ctx: RunContext, ledger: pd.DataFrame) -> dict:
@@ -44,10 +45,12 @@ def _departments(ctx: RunContext, files: list) -> dict:
     reported = {f.department for f in files if f.disposition in ("processed", "zero_report") and f.department}
     zero = {f.department for f in files if f.disposition == "zero_report" and f.department} - {
         f.department for f in files if f.disposition == "processed"}
+    returned = {f.department for f in files if f.disposition == "rejected" and f.department} - reported
     return {"expected": len(registry),
             "reported": [d for d in registry if d in reported],
             "zero_report": [d for d in registry if d in zero],
-            "missing": [d for d in registry if d not in reported]}
+            "missing": [d for d in registry if d not in reported],
+            "returned": [d for d in registry if d in returned]}  # 已报送但被退回: sent only rejected files
 
 
 def period_totals_row(ctx: RunContext, summary: dict, update) -> dict:

@@ -23,6 +23,8 @@ AMOUNT_KEY, PAID_KEY = "amount", "paid"
 STATUS_KEY, CLOSED_ON_KEY = "status", "closed_on"
 DEFAULT_UNIT = "万元"
 DEFAULT_YUAN_LIMIT = 100_000
+ABSENT = "absent_keys"  # intake.ABSENT
+BLANK_CODES = {"company_missing", "description_missing", "required_missing", "status_blank"}
 
 
 @dataclass
@@ -47,7 +49,18 @@ def validate(rows: pd.DataFrame, config: Config) -> tuple[pd.DataFrame, pd.DataF
         out[column.key] = values
         issues += found
     issues += _cross_checks(rows, out, config)
-    return out, fnd.table(_findings(rows, issues))
+    issues = _absent_columns(rows, issues, config)
+    return out.drop(columns=[ABSENT], errors="ignore"), fnd.table(_findings(rows, issues))
+
+
+def _absent_columns(rows: pd.DataFrame, issues: list[Issue], config: Config) -> list[Issue]:
+    """A required column the sheet does not have: each row is returned for that (a required text) or
+    counted as the default (status), and never told that its cell `…为空`."""
+    absent = [set(str(v or "").split()) for v in _raw(rows, ABSENT)]
+    kept = [i for i in issues if not (i.code in BLANK_CODES and i.column.key in absent[i.position])]
+    added = [Issue(p, "row_column_absent", config.column(key), "")
+             for p, keys in enumerate(absent) for key in sorted(keys) if config.column(key).type != STATUS_KEY]
+    return kept + added
 
 
 def _check_column(rows: pd.DataFrame, column: Column, config: Config) -> Checked:

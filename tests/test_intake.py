@@ -76,7 +76,7 @@ def test_xlsx_rows_follow_the_raw_rows_frame(tmp_path, intake_config):
     src = only(result)
     assert (src.disposition, src.department, src.sheet, src.header_row) == ("processed", "县住房和城乡建设局", "台账", 3)
     expected = ["file", "sheet", "row", "department", "file_time", *intake_config.column_keys,
-                "amount_unit", "paid_unit"]
+                "amount_unit", "paid_unit", "absent_keys"]
     assert list(result.rows.columns) == expected
     assert list(result.rows["row"]) == [4, 5, 6]
     first = result.rows.iloc[0]
@@ -84,7 +84,8 @@ def test_xlsx_rows_follow_the_raw_rows_frame(tmp_path, intake_config):
                                                                                        "拖欠工程款1", 11)
     assert first["uscc"] is None and first["case_no"] is None
     assert first["file_time"] == src.mtime and src.rows_read == 3
-    assert result.findings.empty
+    assert list(result.findings["code"]) == ["columns_exact"] and set(result.findings["severity"]) == {fnd.NOTE}
+    assert src.sheets == ["台账"] and src.columns["企业名称"] == "company"
 
 
 def test_xlsm_is_read_like_xlsx(tmp_path, intake_config):
@@ -303,13 +304,20 @@ def test_default_unit_is_wan_yuan(tmp_path, intake_config):
     assert set(result.rows["amount_unit"]) == {"万元"} and set(result.rows["paid_unit"]) == {"万元"}
 
 
-def test_missing_required_columns_are_warned(tmp_path, intake_config):
-    path = write_xlsx(tmp_path / "县住建局.xlsx", [["序号", "企业名称", "涉及金额"], [1, "甲公司", 3]])
+def test_a_missing_required_column_is_one_file_finding_and_no_row_says_blank(tmp_path, intake_config):
+    from pipeline.validate import validate
+
+    path = write_xlsx(tmp_path / "县住建局.xlsx", [["序号", "企业名称", "涉及金额", "联系人"], [1, "甲公司", 3, "王五"]])
     result = read_file(path, intake_config)
-    missing = result.findings[result.findings["code"] == "missing_column"]
     assert only(result).disposition == "processed"
-    assert sorted(missing["column"]) == sorted(["问题描述", "整改状态"])
-    assert set(missing["severity"]) == {fnd.WARNING}
+    missing = result.findings[result.findings["code"].isin(["column_not_found", "status_column_missing"])]
+    assert dict(zip(missing["column"], missing["severity"])) == {"问题描述": fnd.ERROR, "整改状态": fnd.WARNING}
+    assert set(missing["row"]) == {0}
+    message = missing[missing["column"] == "问题描述"]["message"].iloc[0]
+    assert message == "未找到“问题描述”列；表头中未能识别的列：“联系人”。如其中一列就是问题描述，请把表头改为“问题描述”"
+    _, rows = validate(result.rows, intake_config)
+    assert list(rows["code"]) == ["row_column_absent"] and list(rows["severity"]) == [fnd.ERROR]
+    assert "为空" not in " ".join(rows["message"])
 
 
 def test_two_row_header_under_a_merged_parent(tmp_path, intake_config):

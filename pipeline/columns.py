@@ -1,0 +1,293 @@
+"""Column mapper (intake): which standard key each column of a sheet holds, from two kinds of evidence.
+
+1. The header text. The exact name or a synonym from config.yaml is the strongest evidence; then a
+   contained name or synonym (企业名称（全称）); then the words: core words shared with a key
+   (描述/情况/内容…, 时限/期限…) and the character pairs shared with its name and synonyms, after
+   units, hints and markers are removed (`（元）`, `（请选择）`, `（格式：…）`, `*`, line breaks).
+2. The column's content, from a sample of its cells: credit codes, 案号, dates, amounts, enumeration
+   values, status words, category codes, company names, registry departments, long free text.
+
+Scores add up; the best assignment is found greedily (each key at most one column, each column at
+most one key). A column whose header already names a key exactly is never second-guessed by its
+content, so a standard ledger costs no content analysis. The words, weights and thresholds live in
+the `mapping:` section of config.yaml.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from .config import Config
+from .normalise import parse_amount, parse_date, parse_enum
+from .text import cell_text, clean_text, department_key, header_key
+
+EXACT, SYNONYM, CONTAINED, WORDS, CONTENT = "标准列名", "表头同义词", "表头近义词", "表头用词", "单元格内容"
+_HINT = re.compile(r"[（(][^）)]*[）)]")
+_MARKS = re.compile(r"[*＊※★☆:：\s]")
+_USCC = re.compile(r"^[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}$")
+_CASE_NO = re.compile(r"[（(]\d{4}[）)].{0,12}?\d+号")
+_UNIT_ONLY = re.compile(r"^(?:单位[:：]?)?(?:万元|元|万|亿元)$")
+
+
+@dataclass
+class Mapped:
+    """One column's decision."""
+    col: int
+    text: str          # the header text as read (parent and child joined by " / ")
+    key: str | None
+    how: str = ""      # one of EXACT … CONTENT
+    score: float = 0.0
+    weak: bool = False
+
+
+@dataclass(frozen=True)
+class _Settings:
+    min_score: float
+    weak_below: float
+    sample_rows: int
+    words: tuple      # ((key, ((word, weight), …)), …)
+    content: dict
+
+
+def settings(config: Config) -> _Settings:
+    raw = config.section("mapping")
+    words = tuple((str(k), tuple((str(w), float(v)) for w, v in (ws or {}).items()))
+                  for k, ws in (raw.get("words") or {}).items())
+    return _Settings(float(raw.get("min_score", 40)), float(raw.get("weak_below", 60)),
+                     int(raw.get("sample_rows", 30)), words, dict(raw.get("content") or {}))
+
+
+def map_columns(headers: dict[int, list[str]], samples: dict[int, list], config: Config) -> dict[int, Mapped]:
+    """headers: column → header texts to try (the child's, then parent + child); samples: column → cells."""
+    opts = settings(config)
+    index = _labels(config.columns)
+    scores: list[tuple[float, int, str, str]] = []
+    strong: set[int] = set()
+    for col, texts in headers.items():
+        for key, (score, how) in _header_scores(texts, index, opts).items():
+            scores.append((score, col, key, how))
+            if how in (EXACT, SYNONYM, CONTAINED):
+                strong.add(col)
+    exact_keys = {k for s, c, k, h in scores if h in (EXACT, SYNONYM)}
+    open_keys = [c.key for c in config.columns if c.key not in exact_keys]
+    for col in (c for c in samples if c not in strong and open_keys):
+        header = {k: s for s, c, k, h in scores if c == col}
+        for key, score in _content_scores(samples[col], open_keys, config, opts).items():
+            scores.append((header.get(key, 0) + score, col, key, CONTENT if header.get(key, 0) < score else WORDS))
+    return _assign(headers, scores, opts)
+
+
+def _assign(headers: dict[int, list[str]], scores: list, opts: _Settings) -> dict[int, Mapped]:
+    out = {col: Mapped(col, " / ".join(dict.fromkeys(texts)) if len(texts) > 1 else texts[0], None)
+           for col, texts in headers.items()}
+    taken: set[str] = set()
+    for score, col, key, how in sorted(scores, key=lambda s: (-s[0], s[1])):
+        if score < opts.min_score or key in taken or out[col].key:
+            continue
+        taken.add(key)
+        out[col].key, out[col].how, out[col].score = key, how, score
+        out[col].weak = score < opts.weak_below
+    return out
+
+
+# --- header evidence -------------------------------------------------------------------------------
+
+@dataclass(frozen=True, eq=False)  # hashed by identity: one per config, cached
+class _Labels:
+    exact: dict[str, str]              # header key → column key
+    names: dict[str, str]              # column key → its standard name's header key
+    by_key: dict[str, tuple[str, ...]]  # column key → header keys of its name and synonyms
+
+
+@lru_cache(maxsize=8)
+def _labels(columns: tuple) -> _Labels:
+    exact: dict[str, str] = {}
+    by_key: dict[str, tuple[str, ...]] = {}
+    for col in columns:
+        labels = tuple(dict.fromkeys(header_key(x) for x in (col.name, *col.synonyms)))
+        by_key[col.key] = labels
+        for label in labels:
+            exact.setdefault(label, col.key)
+    return _Labels(exact, {c.key: header_key(c.name) for c in columns}, by_key)
+
+
+def core_text(text: str) -> str:
+    """A header without hints and markers: `涉及金额（元）*` → `涉及金额`, `类别（请选择）` → `类别`."""
+    bare = _HINT.sub("", clean_text(text))
+    return _MARKS.sub("", bare) or header_key(text)
+
+
+def _header_scores(texts: list[str], index: _Labels, opts: _Settings) -> dict[str, tuple[float, str]]:
+    """The best score per key over the texts; the second text (parent + child) counts by its words
+    only, so a parent's own name (企业基本情况) never decides what its child (名称) is."""
+    best: dict[str, tuple[float, str]] = {}
+    for i, text in enumerate(texts):
+        found_all = _one_header(text, index, opts)
+        if i:  # 企业 + 类型 = 企业类型: an exact name made with the parent is more specific than the child's
+            found_all = {k: (v[0] + 1, v[1]) if v[1] in (EXACT, SYNONYM) else v
+                         for k, v in found_all.items() if v[1] != CONTAINED}
+        for key, found in found_all.items():
+            if found[0] > best.get(key, (0, ""))[0]:
+                best[key] = found
+    return best
+
+
+@lru_cache(maxsize=20_000)
+def _one_header_cached(text: str, index: _Labels, words: tuple) -> tuple:
+    keyed = header_key(text)
+    core = core_text(text)
+    for candidate in (keyed, core):
+        if candidate in index.exact:
+            key = index.exact[candidate]
+            return ((key, 100.0, EXACT if candidate == index.names[key] else SYNONYM),)
+    if not core or len(core) > 20 or _UNIT_ONLY.match(core):  # long text is a title or a note, not a header
+        return ()
+    contained = [(len(label), key) for label, key in index.exact.items() if len(label) >= 2 and label in core]
+    out: dict[str, tuple[float, str]] = {}
+    if contained:
+        size, key = max(contained)
+        out[key] = (45.0 + 30.0 * size / len(core), CONTAINED)  # 金额 in 已兑现金额 says less than in 涉及金额数
+    pairs = _pairs(core)
+    for key, labels in index.by_key.items():
+        similarity = max((_dice(pairs, _pairs(label)) for label in labels), default=0.0)
+        # a word at the end counts twice: the last word of a Chinese compound says what it is (牵头领导 is a person)
+        weight = sum(w * (2 if core.endswith(word) else 1) for word, w in dict(words).get(key, ()) if word in core)
+        score = min(70.0, 18.0 * weight) + 30.0 * similarity  # the words, then how alike (breaks ties)
+        if score > out.get(key, (0, ""))[0]:
+            out[key] = (score, WORDS)
+    return tuple((k, s, h) for k, (s, h) in out.items() if s > 0)
+
+
+def _one_header(text: str, index: _Labels, opts: _Settings) -> dict[str, tuple[float, str]]:
+    return {k: (s, h) for k, s, h in _one_header_cached(text, index, opts.words)}
+
+
+def _pairs(text: str) -> frozenset[str]:
+    return frozenset(text[i:i + 2] for i in range(len(text) - 1)) if len(text) > 1 else frozenset([text])
+
+
+def _dice(a: frozenset, b: frozenset) -> float:
+    return 2 * len(a & b) / (len(a) + len(b)) if a and b else 0.0
+
+
+# --- content evidence ------------------------------------------------------------------------------
+
+def _content_scores(cells: list, keys: list[str], config: Config, opts: _Settings) -> dict[str, float]:
+    values = [v for v in cells if cell_text(v)]
+    if len(values) < 2:
+        return {}
+    kinds = _kinds(values, config)
+    weights = opts.content
+    out: dict[str, float] = {}
+    for column in config.columns:
+        if column.key not in keys:
+            continue
+        kind = _kind_of(column)
+        share = kinds.get(kind, 0.0)
+        if share >= 0.6:
+            out[column.key] = float(weights.get(kind, 20)) * share
+    return out
+
+
+def _kind_of(column) -> str:
+    if column.type == "enum":
+        return f"enum:{column.enum}"
+    if column.type == "text":
+        return {"company": "company", "owner_unit": "department", "description": "long_text"}.get(column.key, "")
+    return column.type
+
+
+def _kinds(values: list, config: Config) -> dict[str, float]:
+    """For each kind of content, the share of the sampled cells that look like it."""
+    n = len(values)
+    texts = [cell_text(v) for v in values]
+    counts: dict[str, int] = {}
+
+    def count(kind: str, test) -> None:
+        counts[kind] = sum(1 for v, t in zip(values, texts) if test(v, t))
+
+    count("uscc", lambda v, t: len(t) == 18 and bool(_USCC.match(t.upper())))  # the form, not the check digit
+    count("item_id", lambda v, t: bool(_item_id_pattern(config).match(t)))
+    shares_seq = 1.0 if _is_sequence(values) else 0.0
+    count("case_no", lambda v, t: bool(_CASE_NO.search(t)))
+    count("date", lambda v, t: _is_date(v, t))
+    count("amount", lambda v, t: _is_amount(v, t))
+    count("status", lambda v, t: parse_enum(t, config.enums["status"])[1])
+    for name, enum in config.enums.items():
+        if name != "status":
+            count(f"enum:{name}", lambda v, t, e=enum: parse_enum(t, e)[1])
+    count("category", lambda v, t: _is_category(t, config))
+    suffixes = tuple(config.section("mapping").get("company_suffixes") or ("公司", "合作社", "厂", "中心", "商行"))
+    count("company", lambda v, t: isinstance(v, str) and 4 <= len(t) <= 40 and t.endswith(suffixes))
+    count("department", lambda v, t: isinstance(v, str) and config.department(t) is not None)
+    long_share = sum(1 for v, t in zip(values, texts) if isinstance(v, str) and len(t) >= 12) / n
+    shares = {k: c / n for k, c in counts.items()}
+    shares["long_text"] = long_share
+    shares["seq"] = shares_seq
+    if shares["amount"] and _is_sequence(values):
+        shares["amount"] = 0.0  # 1, 2, 3 … is 序号
+    return shares
+
+
+@lru_cache(maxsize=8)
+def _item_id_format(fmt: str) -> re.Pattern:
+    """`JX-{year}-{seq:04d}` → a pattern for the ids it makes."""
+    parts = re.split(r"\{[^}]*\}", fmt)
+    return re.compile("^" + r"\d+".join(re.escape(p) for p in parts) + "$")
+
+
+def _item_id_pattern(config: Config) -> re.Pattern:
+    return _item_id_format(str(config.section("ledger").get("item_id_format", "JX-{year}-{seq:04d}")))
+
+
+def _is_date(v, t: str) -> bool:
+    if hasattr(v, "year"):
+        return True
+    if isinstance(v, (int, float)) or not re.search(r"\d{4}", t):
+        return False
+    parsed, problem = parse_date(t)
+    return parsed is not None and problem is None
+
+
+def _is_amount(v, t: str) -> bool:
+    if isinstance(v, bool) or hasattr(v, "year"):
+        return False
+    if isinstance(v, (int, float)):
+        return 0 <= v < 1e9
+    amount, problem = parse_amount(t)
+    return amount is not None and problem is None and not re.fullmatch(r"1\d{10}|0\d{2,3}-?\d{7,8}", t)
+
+
+def _is_sequence(values: list) -> bool:
+    numbers = [v for v in values if isinstance(v, (int, float)) and not isinstance(v, bool)]
+    return len(numbers) == len(values) and numbers == list(range(int(numbers[0]), int(numbers[0]) + len(numbers)))
+
+
+@lru_cache(maxsize=4096)
+def _category_words(categories: tuple) -> tuple[set[str], re.Pattern]:
+    words = {department_key(w) for c in categories for w in (c.label, c.short, *c.synonyms)}
+    codes = re.compile(r"^(?:%s)(?![0-9])" % "|".join(re.escape(c.code) for c in categories))
+    return words, codes
+
+
+def _is_category(text: str, config: Config) -> bool:
+    words, codes = _category_words(config.categories)
+    return bool(codes.match(text.upper())) or department_key(text) in words
+
+
+def header_keys(texts: dict[int, str], config: Config, skip: frozenset = frozenset(), strong: bool = False) -> dict[int, str]:
+    """The keys a row's cells name by their text alone (to find the header row): one per cell.
+    `strong`: only names, synonyms and contained names count (a data cell may share a word)."""
+    opts = settings(config)
+    index = _labels(config.columns)
+    out = {}
+    for col, text in texts.items():
+        if header_key(text) in skip:
+            continue
+        found = _one_header(text, index, opts)
+        if found:
+            key, (score, how) = max(found.items(), key=lambda kv: kv[1][0])
+            if score >= opts.min_score and (how != WORDS or not strong):
+                out[col] = key
+    return out
