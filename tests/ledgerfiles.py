@@ -4,6 +4,7 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+import openpyxl
 import xlsxwriter
 
 from pipeline.config import Config
@@ -32,4 +33,21 @@ def write_ledger(path: Path, config: Config, department: str, rows: list[dict], 
             else:
                 ws.write_string(r, col, str(value))
     wb.close()
+    return path
+
+
+def write_book(path: Path, sheets: dict[str, list[list]], merges: dict[str, list[str]] | None = None,
+               hidden: tuple[str, ...] = ()) -> Path:
+    """A workbook of several sheets, rows as given (openpyxl), with merged ranges and hidden sheets."""
+    wb = openpyxl.Workbook()
+    wb.remove(wb.active)
+    for name, rows in sheets.items():
+        ws = wb.create_sheet(name)
+        for row in rows:
+            ws.append(row)
+        for ref in (merges or {}).get(name, []):
+            ws.merge_cells(ref)
+        if name in hidden:
+            ws.sheet_state = "hidden"
+    wb.save(path)
     return path

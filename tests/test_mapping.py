@@ -19,6 +19,7 @@ from pipeline.columns import map_columns
 from pipeline.config import load_config
 from pipeline.intake import read_file
 from pipeline.validate import validate
+from tests.ledgerfiles import write_book
 
 ROOT = Path(__file__).resolve().parents[1]
 LINE = "填报单位：县住建局  填报人：张三  填报日期：2026年11月24日"
@@ -94,22 +95,6 @@ def test_content_decides_when_the_header_says_nothing(config):
     mapped = map_columns(headers, samples, config)
     assert mapped[0].key == "company" and mapped[2].key == "case_no" and mapped[3].key == "status"
     assert all(m.how == "单元格内容" for m in mapped.values() if m.key)
-
-
-def write_book(path: Path, sheets: dict[str, list[list]], merges: dict[str, list[str]] | None = None,
-               hidden: tuple[str, ...] = ()) -> Path:
-    wb = openpyxl.Workbook()
-    wb.remove(wb.active)
-    for name, rows in sheets.items():
-        ws = wb.create_sheet(name)
-        for row in rows:
-            ws.append(row)
-        for ref in (merges or {}).get(name, []):
-            ws.merge_cells(ref)
-        if name in hidden:
-            ws.sheet_state = "hidden"
-    wb.save(path)
-    return path
 
 
 UNFAMILIAR = ["序号", "涉及企业全称", "统一代码（18位）", "问题简要描述", "执行案号", "标的金额（元）", "目前进展情况",

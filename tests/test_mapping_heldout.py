@@ -12,12 +12,12 @@ import random
 from datetime import datetime
 from pathlib import Path
 
-import openpyxl
 import pytest
 
 from pipeline.config import load_config
 from pipeline.intake import read_file
 from pipeline.text import header_key
+from tests.ledgerfiles import write_book as write
 
 ROOT = Path(__file__).resolve().parents[1]
 LINE = "填报单位：县住建局  填报人：张三  联系电话：0375-5000000  填报日期：2026年11月24日"
@@ -77,19 +77,6 @@ ROWS = [  # what clerks write under the standard columns
 @pytest.fixture(scope="module")
 def config():
     return load_config(ROOT / "config.yaml")
-
-
-def write(path: Path, sheets: dict[str, list[list]], merges: dict[str, list[str]] | None = None) -> Path:
-    wb = openpyxl.Workbook()
-    wb.remove(wb.active)
-    for name, rows in sheets.items():
-        ws = wb.create_sheet(name)
-        for row in rows:
-            ws.append(row)
-        for ref in (merges or {}).get(name, []):
-            ws.merge_cells(ref)
-    wb.save(path)
-    return path
 
 
 def standard_names(config) -> dict[str, str]:
