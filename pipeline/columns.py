@@ -50,7 +50,18 @@ class _Settings:
     content: dict
 
 
+_SETTINGS: dict[int, tuple[Config, _Settings]] = {}
+
+
 def settings(config: Config) -> _Settings:
+    """The `mapping:` section, read once per config."""
+    known = _SETTINGS.get(id(config))
+    if known is None or known[0] is not config:
+        known = _SETTINGS[id(config)] = (config, _read_settings(config))
+    return known[1]
+
+
+def _read_settings(config: Config) -> _Settings:
     raw = config.section("mapping")
     words = tuple((str(k), tuple((str(w), float(v)) for w, v in (ws or {}).items()))
                   for k, ws in (raw.get("words") or {}).items())
@@ -97,19 +108,21 @@ def _assign(headers: dict[int, list[str]], scores: list, opts: _Settings) -> dic
 class _Labels:
     exact: dict[str, str]              # header key → column key
     names: dict[str, str]              # column key → its standard name's header key
-    by_key: dict[str, tuple[str, ...]]  # column key → header keys of its name and synonyms
+    pairs: dict[str, tuple[frozenset, ...]]  # column key → character pairs of its name and each synonym
+    any_pair: dict[str, frozenset]     # column key → all of those pairs (a quick test before the similarity)
 
 
 @lru_cache(maxsize=8)
 def _labels(columns: tuple) -> _Labels:
     exact: dict[str, str] = {}
-    by_key: dict[str, tuple[str, ...]] = {}
+    pairs: dict[str, tuple[frozenset, ...]] = {}
     for col in columns:
         labels = tuple(dict.fromkeys(header_key(x) for x in (col.name, *col.synonyms)))
-        by_key[col.key] = labels
+        pairs[col.key] = tuple(_pairs(label) for label in labels)
         for label in labels:
             exact.setdefault(label, col.key)
-    return _Labels(exact, {c.key: header_key(c.name) for c in columns}, by_key)
+    return _Labels(exact, {c.key: header_key(c.name) for c in columns}, pairs,
+                   {k: frozenset().union(*p) for k, p in pairs.items()})
 
 
 def core_text(text: str) -> str:
@@ -149,10 +162,13 @@ def _one_header_cached(text: str, index: _Labels, words: tuple) -> tuple:
         size, key = max(contained)
         out[key] = (45.0 + 30.0 * size / len(core), CONTAINED)  # 金额 in 已兑现金额 says less than in 涉及金额数
     pairs = _pairs(core)
-    for key, labels in index.by_key.items():
-        similarity = max((_dice(pairs, _pairs(label)) for label in labels), default=0.0)
+    for key, key_words in words:
         # a word at the end counts twice: the last word of a Chinese compound says what it is (牵头领导 is a person)
-        weight = sum(w * (2 if core.endswith(word) else 1) for word, w in dict(words).get(key, ()) if word in core)
+        weight = sum(w * (2 if core.endswith(word) else 1) for word, w in key_words if word in core)
+        shared = pairs & index.any_pair.get(key, frozenset())
+        if not weight and not shared:
+            continue
+        similarity = max((_dice(pairs, label) for label in index.pairs.get(key, ())), default=0.0) if shared else 0.0
         score = min(70.0, 18.0 * weight) + 30.0 * similarity  # the words, then how alike (breaks ties)
         if score > out.get(key, (0, ""))[0]:
             out[key] = (score, WORDS)
@@ -283,7 +299,11 @@ def header_keys(texts: dict[int, str], config: Config, skip: frozenset = frozens
     index = _labels(config.columns)
     out = {}
     for col, text in texts.items():
-        if header_key(text) in skip:
+        keyed = header_key(text)
+        if keyed in index.exact:
+            out[col] = index.exact[keyed]
+            continue
+        if keyed in skip or len(keyed) > 20:
             continue
         found = _one_header(text, index, opts)
         if found:

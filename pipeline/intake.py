@@ -377,8 +377,11 @@ def _data_sheets(grids: list[Grid], config: Config, opts: dict) -> tuple[list, l
 def _find_header(grid: Grid, config: Config, opts: dict) -> _Header | None:
     """The header row: the row of the first rows whose cells name the most standard keys."""
     labels = _department_label_keys(tuple(opts["department_labels"]))
-    scan = grid.rows[: int(opts["header_scan_rows"])]
-    scores = [len(set(columns.header_keys(_texts(row), config, labels).values())) for row in scan]
+    scores: list[int] = []
+    for row in grid.rows[: int(opts["header_scan_rows"])]:
+        scores.append(len(set(columns.header_keys(_texts(row), config, labels).values())))
+        if len(scores) > 2 and max(scores[-2:]) < max(scores) // 2:
+            break  # two rows well below the best: the data has begun (the scan is the costly part of intake)
     if not scores or max(scores) < int(opts["min_header_keys"]):
         return None
     best = scores.index(max(scores))
@@ -590,13 +593,15 @@ def _keep_rows(done: _Read, sheets: list[list], config: Config) -> None:
         src.disposition, src.reason = "zero_report", ""
         return
     keys = config.column_keys
+    headers = {id(h): h for _, h, _, _, _ in data}
+    tails = {k: [*_units(h), _absent(h, config)] for k, h in headers.items()}
     for grid, header, i, row, _ in data:
         values = dict.fromkeys(keys)
         for col, key in header.keys.items():
             if col < len(row):
                 values[key] = _value(row[col])
         done.records.append([src.name, grid.name, grid.numbers[i], src.department, src.mtime,
-                             *values.values(), *_units(header), _absent(header, config)])
+                             *values.values(), *tails[id(header)]])
     for rows in sheets:
         if rows:
             src.columns |= {rows[0][1].texts[c]: k for c, k in rows[0][1].keys.items()}
@@ -616,7 +621,8 @@ def _header_row_texts(header: _Header) -> dict[int, str]:
 def _repeats_header(row: list, heads: dict[int, str]) -> bool:
     """A header repeated further down (a table pasted from a printout, one header per page)."""
     first = next((c for c in heads), None)
-    if first is None or first >= len(row) or header_key(cell_text(row[first])) != heads[first]:
+    if first is None or first >= len(row) or not isinstance(row[first], str) or \
+            header_key(cell_text(row[first])) != heads[first]:
         return False
     same = sum(1 for c, t in heads.items() if c < len(row) and header_key(cell_text(row[c])) == t)
     return same >= max(2, len(heads) * 0.6)

@@ -41,7 +41,9 @@ _FAR_CELL = re.compile(rb'<c r="[A-Z]{3}[0-9]+"[^>]*?(?:/>|>.*?</c>)', re.DOTALL
 _FAR_CELL_PROBE = re.compile(rb'<c r="[A-Z]{3}[0-9]+"')
 _DIMENSION = re.compile(rb"<dimension [^>]*/>")
 # A reference that may make the grid large: a row of 5+ digits or a column of 2+ letters.
-_BIG_REF = re.compile(rb'\br="(?:[A-Za-z]{2,3}[0-9]+|[A-Za-z]{0,3}[0-9]{5,})"')
+# (no word boundary before r=: a literal start is fast to search, and a stray match only costs the exact count)
+_BIG_REF = re.compile(rb'r="(?:[A-Za-z]{2,3}[0-9]+|[A-Za-z]{0,3}[0-9]{5,})"')
+_ROW_WITH_REF = re.compile(rb'<(?:\w+:)?row\b[^>]*?\br="')
 _REF = re.compile(rb'\br="([A-Za-z]{0,3})([0-9]{1,8})"')
 _RELATIONSHIP = re.compile(rb"<(?:\w+:)?Relationship\b[^>]*>")
 _ATTR = re.compile(rb'\b(Target|Type|TargetMode)\s*=\s*"([^"]*)"')
@@ -150,6 +152,7 @@ class _Package:
         self.workbook = ""
         self.sheets: dict[str, str] = {}      # part name → sheet name
         self.changed: dict[str, bytes] = {}   # part name → rewritten body (far cells dropped)
+        self.bodies: dict[str, bytes] = {}    # part name → inflated body, read once
 
     def kind(self) -> str:
         if self._read_small("mimetype").strip() == ODS_MIME:
@@ -224,9 +227,19 @@ class _Package:
             raise ReadProblem("file_too_large", _mb(limit))
         total = 0
         for part in self.reachable() + [p for p in ("content.xml", "styles.xml") if p in self.infos]:
-            total += self._inflated_size(part, limit - total)
+            if part in self.sheets and self.infos[part].file_size <= limit - total:
+                self.bodies[part] = body = self._read_checked(part, limit - total)  # kept: check_sheets needs it
+                total += len(body)
+            else:
+                total += self._inflated_size(part, limit - total)
             if total > limit:
                 raise ReadProblem("file_too_large", _mb(limit))
+
+    def _read_checked(self, part: str, budget: int) -> bytes:
+        with self.zf.open(self.infos[part]) as stream:
+            body = stream.read(budget + 1)
+        _refuse_entities(body[:1024], part)
+        return body
 
     def _inflated_size(self, part: str, budget: int) -> int:
         """Bytes the part inflates to (reading stops past the budget); XML parts are checked for entities."""
@@ -246,7 +259,7 @@ class _Package:
         for part, name in self.sheets.items():
             if not part.endswith(".xml"):
                 continue
-            xml = self.zf.read(self.infos[part])
+            xml = self.bodies.get(part) or self.zf.read(self.infos[part])
             if _FAR_CELL_PROBE.search(xml):
                 xml = _DIMENSION.sub(b"", _FAR_CELL.sub(b"", xml))
                 self.changed[part] = xml
@@ -279,9 +292,10 @@ class _Package:
 def sheet_extent(xml: bytes) -> tuple[int, int, str]:
     """(rows, columns, farthest reference) of the grid calamine would build from a worksheet's XML: from
     A1 to the largest row and column any cell or row names. Cheap when no reference is large."""
-    rows_without_ref = xml.count(b"<row>") + xml.count(b":row>")
+    rows = xml.count(b"<row") + xml.count(b":row")  # a row without r= is the one after the previous row
     if not _BIG_REF.search(xml):
-        return max(9_999, rows_without_ref), 26, ""
+        return 9_999 + rows, 26, ""
+    rows_without_ref = rows - len(_ROW_WITH_REF.findall(xml))
     max_row = max_col = 0
     far = (0, 0)
     for letters, digits in set(_REF.findall(xml)):
@@ -289,7 +303,7 @@ def sheet_extent(xml: bytes) -> tuple[int, int, str]:
         max_row, max_col = max(max_row, row), max(max_col, col)
         if letters and (row, col) > far:
             far = (row, col)
-    rows, cols = max(max_row, rows_without_ref), max(max_col, 1)
+    rows, cols = max_row + rows_without_ref, max(max_col, 1)
     return rows, cols, f"{_column_letters(far[1])}{far[0]}" if far[0] else f"{_column_letters(cols)}{rows}"
 
 

@@ -154,6 +154,10 @@ def test_the_extent_counts_cell_references_and_rows(tmp_path):
            b'<row r="70000"><c r="AB70000" t="s"><v>0</v></c></row></sheetData></worksheet>')
     assert sheet_extent(xml) == (70000, 28, "AB70000")
     assert sheet_extent(xml.replace(b'r="B3"', b'r="AD3"')) == (70000, 30, "AB70000")
+    tabbed = b'<worksheet><sheetData><row r="1"><c\tr="ZZ1048576"><v>1</v></c></row></sheetData></worksheet>'
+    assert sheet_extent(tabbed)[:2] == (1048576, 702)
+    unnumbered = b"<worksheet><sheetData>" + b'<row spans="1:1"><c><v>1</v></c></row>' * 3 + b"</sheetData></worksheet>"
+    assert sheet_extent(unnumbered)[0] >= 3
     small = b'<worksheet><sheetData><row r="3"><c r="B3"><v>1</v></c></row></sheetData></worksheet>'
     rows, cols, _ = sheet_extent(small)
     assert rows * cols < 300_000
