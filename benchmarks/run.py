@@ -1,7 +1,7 @@
 """Performance benchmark of the pipeline (issue 6).
 
     python benchmarks/run.py [--scales county,city] [--province] [--merge-sizes 10000,100000,1000000]
-                             [--profile city] [--data bench-data] [--fresh]
+                             [--profile city] [--data bench-data] [--fresh] [--hostile]
 
 For each scale a synthetic inbox is generated once (pipeline.synth; kept in bench-data/<scale>/ and
 reused while the parameters match) and measured in this one process run:
@@ -10,6 +10,9 @@ reused while the parameters match) and measured in this one process run:
   stages       the functions pipeline/run.py calls, called here one by one in its order.
 Then merge_rows alone on clean, classified rows built in memory, at growing sizes, to show how its
 cost grows. Targets are printed beside the figures. A scale may also be written FILESxROWS (3x5).
+--hostile reads each file of a hostile set (one far cell, a zip bomb outside xl/worksheets, a sheet
+just under the cell limit, an ODS asking for billions of cells) in its own child process and prints
+its disposition, seconds and peak RSS (issue 13: < 500 MB for any single file).
 """
 from __future__ import annotations
 
@@ -573,6 +576,67 @@ def target_lines(measures: list[Measure], merges: list[MergeMeasure]) -> list[st
     return lines
 
 
+# --- hostile files, one child process each --------------------------------------------------------------
+
+HOSTILE_PEAK_MB = 500.0
+_READ_ONE = ("import sys; from pathlib import Path; from pipeline.config import load_config; "
+             "from pipeline.intake import read_file; f = read_file(Path(sys.argv[1]), load_config(sys.argv[2])).files[0]; "
+             "hwm = [l for l in open('/proc/self/status') if l.startswith('VmHWM')]; "
+             "print(int(hwm[0].split()[1]) // 1024 if hwm else -1, f.disposition, f.rows_read, f.reason[:60])")
+
+
+def hostile_files(folder: Path) -> list[Path]:
+    import zipfile
+
+    import openpyxl
+
+    fresh_dir(folder)
+    out = []
+    for ref in ("ZZ1048576", "ZZ100000", "A1048576"):
+        wb = openpyxl.Workbook()
+        ws = wb.active
+        ws.append(["填报单位：县住建局"])
+        ws.append(["序号", "企业名称", "问题描述", "整改状态"])
+        ws.append([1, "甲公司", "拖欠", "整改中"])
+        ws[ref] = "x"
+        out.append(folder / f"far-{ref}.xlsx")
+        wb.save(out[-1])
+    near = folder / "near-limit-1900000-cells.xlsx"  # 100,000 rows x 19 columns, read in full
+    wb = openpyxl.Workbook(write_only=True)
+    ws = wb.create_sheet("台账")
+    ws.append(["填报单位：县住建局"])
+    ws.append(["序号", "企业名称", "问题描述", "整改状态", *[f"备注{i}" for i in range(15)]])
+    for i in range(100_000):
+        ws.append([i, f"甲{i}公司", "拖欠工程款", "整改中"] + [None] * 14 + ["x"])
+    wb.save(near)
+    out.append(near)
+    bomb = folder / "bomb-outside-worksheets.xlsx"
+    with zipfile.ZipFile(out[0]) as zin, zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            body = zin.read(info).replace(b"worksheets/sheet1.xml", b"bomb/sheet1.xml")
+            if info.filename == "xl/worksheets/sheet1.xml":
+                body = body.replace(b"</worksheet>", b" " * (400 * 1024 * 1024) + b"</worksheet>")
+            zout.writestr(info.filename.replace("worksheets/sheet1.xml", "bomb/sheet1.xml"), body)
+    out.append(bomb)
+    ods = ROOT / "tests" / "data" / "real" / "issue_594_dos.ods"
+    if ods.is_file():
+        out.append(folder / "ods-17-billion-cells.ods")
+        out[-1].write_bytes(ods.read_bytes())
+    return out
+
+
+def hostile_lines(folder: Path, config: Path) -> list[str]:
+    lines = [f"{'file':38} {'KB':>7} {'seconds':>8} {'peak RSS MB':>12}  disposition"]
+    for path in hostile_files(folder):
+        # the child's own high-water mark (VmHWM): its rusage would include this parent's memory at fork
+        seconds, _, _ = run_child([sys.executable, "-c", _READ_ONE, str(path), str(config)], folder / "child.log")
+        said = ((folder / "child.log").read_text(encoding="utf-8").strip().splitlines() or ["-1 (failed)"])[-1]
+        peak, _, rest = said.partition(" ")
+        mark = "✓" if 0 < float(peak) < HOSTILE_PEAK_MB else "✗"
+        lines.append(f"{path.name:38} {path.stat().st_size // 1024:>7} {seconds:>8.2f} {peak:>12}{mark} {rest}")
+    return lines
+
+
 # --- command line -----------------------------------------------------------------------------------------
 
 def _sizes(text: str) -> list[int]:
@@ -599,6 +663,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--data", type=Path, default=ROOT / "bench-data", help="where inboxes and outputs go")
     p.add_argument("--config", type=Path, default=ROOT / "config.yaml", help="the standard to generate from")
     p.add_argument("--fresh", action="store_true", help="regenerate the inboxes even if present")
+    p.add_argument("--hostile", action="store_true", help="only: peak memory of reading each hostile file")
     return p
 
 
@@ -607,6 +672,9 @@ def main(argv: list[str] | None = None) -> int:
     scales = args.scales + ([SCALES["province"]] if args.province and SCALES["province"] not in args.scales else [])
     log = lambda text: print(text, file=sys.stderr, flush=True)  # noqa: E731 - progress, not results
     base = load_config(args.config)
+    if args.hostile:
+        print("\n".join(hostile_lines(args.data / "hostile", args.config)))
+        return 0
     measures: list[Measure] = []
     for scale in scales:
         log(f"[{scale.name}] inbox: {scale.files} files x {scale.rows_per_file} rows")
