@@ -344,7 +344,7 @@ def _reject(done: _Read, code: str, disposition: str = "rejected", value: str = 
 def _not_ledger_detail(header: _Header, config: Config) -> str:
     seen = [header.texts[c] for c in sorted(header.keys)]
     shown = "“" + "”“".join(seen) + "”" if seen else "无"
-    need = "、".join(f"“{c.name}”" for c in config.columns if c.key in ("company", "description"))
+    need = "".join(f"“{c.name}”" for c in config.columns if c.key in ("company", "description"))
     return f"只识别出{shown}{len(seen)}列，缺少{need}等必填列"
 
 
