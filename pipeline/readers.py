@@ -8,7 +8,8 @@ an OLE2 file is a BIFF .xls (also WPS .et/.ett) or an encrypted OOXML package, a
 through the relationships counts towards the zip-bomb limit by the bytes it really inflates to,
 XML entity declarations are refused, far-right cells (columns AAA+) are dropped, and a sheet whose
 cells span more than `max_cells` (rows × columns, the dense grid calamine would allocate) is
-refused before it is built. Problems are raised as `ReadProblem(code, detail)` with a finding code;
+refused before it is built (.xlsx from the XML's references, .xlsb from its BIFF12 records; an .ods
+is left to calamine's own cell limit, a BIFF .xls is at most 65,536 × 256). Problems are raised as `ReadProblem(code, detail)` with a finding code;
 intake turns them into findings.
 """
 from __future__ import annotations
@@ -163,6 +164,8 @@ class _Package:
             self.sheets = self._sheet_parts()
             return "xlsx"
         if self.workbook.endswith(".bin"):
+            self.sheets = {t: posixpath.basename(t) for t, typ in self.relations(self.workbook)
+                           if typ.endswith("/worksheet") and t in self.infos}
             return "xlsb"
         raise ReadProblem("file_unreadable", self._not_workbook_reason(target))
 
@@ -257,6 +260,11 @@ class _Package:
     def check_sheets(self) -> None:
         """Each worksheet's extent, before calamine allocates it; far-right cells are dropped."""
         for part, name in self.sheets.items():
+            if part.endswith(".bin"):
+                rows, cols, ref = binary_sheet_extent(self.bodies.get(part) or self.zf.read(self.infos[part]))
+                if rows * cols > self.limits.max_cells:
+                    raise ReadProblem("sheet_too_large", _extent_text(name, rows, cols, ref, self.limits.max_cells))
+                continue
             if not part.endswith(".xml"):
                 continue
             xml = self.bodies.get(part) or self.zf.read(self.infos[part])
@@ -313,6 +321,38 @@ def _column_letters(n: int) -> str:
         n, r = divmod(n - 1, 26)
         out = chr(65 + r) + out
     return out
+
+
+_BIN_CELLS = frozenset([*range(2, 12), *range(13, 19)])  # BIFF12 cells with a value (not the blank ones, 1 and 12)
+
+
+def binary_sheet_extent(data: bytes) -> tuple[int, int, str]:
+    """The same for an .xlsb worksheet part: BIFF12 records, BrtRowHdr (0) naming the row, cell records
+    their column. A pure-Python walk over the records; .xlsb ledgers are rare and small."""
+    pos, end, row, max_row, max_col = 0, len(data), 0, 0, 0
+    while pos < end:
+        kind, pos = _varint(data, pos, 2)
+        size, pos = _varint(data, pos, 4)
+        if kind == 0 and size >= 4:
+            row = int.from_bytes(data[pos:pos + 4], "little")
+        elif kind in _BIN_CELLS and size >= 4:
+            max_row, max_col = max(max_row, row + 1), max(max_col, int.from_bytes(data[pos:pos + 4], "little") + 1)
+        pos += size
+    return max_row, max(max_col, 1), f"{_column_letters(max(max_col, 1))}{max_row}"
+
+
+def _varint(data: bytes, pos: int, most: int) -> tuple[int, int]:
+    value = shift = 0
+    for _ in range(most):
+        if pos >= len(data):
+            break
+        byte = data[pos]
+        pos += 1
+        value |= (byte & 0x7F) << shift if most == 4 else byte << shift
+        shift += 7 if most == 4 else 8
+        if not byte & 0x80:
+            break
+    return value, pos
 
 
 def _column_number(letters: bytes) -> int:

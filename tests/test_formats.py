@@ -15,7 +15,7 @@ import pytest
 from pipeline.cli import main
 from pipeline.config import load_config
 from pipeline.intake import read_file
-from pipeline.readers import ReadProblem, read_grids, sheet_extent
+from pipeline.readers import ReadProblem, _varint, read_grids, sheet_extent
 from tests.test_intake import HEADER, LINE, rows_of, word_document, write_xlsx
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -161,6 +161,36 @@ def test_the_extent_counts_cell_references_and_rows(tmp_path):
     small = b'<worksheet><sheetData><row r="3"><c r="B3"><v>1</v></c></row></sheetData></worksheet>'
     rows, cols, _ = sheet_extent(small)
     assert rows * cols < 300_000
+
+
+def far_row_xlsb(source: Path, target: Path) -> Path:
+    """An Excel .xlsb whose last row header (BrtRowHdr) is moved to row 1,048,576 and one cell to column 700."""
+    def change(name, body):
+        if not (name.startswith("xl/worksheets/sheet") and name.endswith(".bin")):
+            return body
+        data, pos, last_row, last_cell = bytearray(body), 0, None, None
+        while pos < len(data):
+            kind, pos = _varint(data, pos, 2)
+            size, pos = _varint(data, pos, 4)
+            if kind == 0:
+                last_row = pos
+            elif 2 <= kind <= 11:
+                last_cell = pos
+            pos += size
+        data[last_row:last_row + 4] = (1_048_575).to_bytes(4, "little")
+        data[last_cell:last_cell + 4] = (700).to_bytes(4, "little")
+        return bytes(data)
+    return repack(source, target, change=change)
+
+
+def test_an_xlsb_sheet_is_bounded_before_it_is_built(config, tmp_path):
+    good = tmp_path / "县水利局.xlsb"
+    shutil.copy(REAL / "date.xlsb", good)
+    assert read_file(good, config).files[0].disposition == "rejected"  # read (no 填报单位), not refused
+    assert "单元格范围" not in read_file(good, config).files[0].reason
+    result = read_file(far_row_xlsb(REAL / "date.xlsb", tmp_path / "县住建局.xlsb"), config)
+    assert (result.files[0].disposition, list(result.findings["code"])) == ("rejected", ["sheet_too_large"])
+    assert "1048576 行 × 701 列" in result.files[0].reason
 
 
 def test_an_ods_that_asks_for_billions_of_cells_is_refused(config, tmp_path):
