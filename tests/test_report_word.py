@@ -1,9 +1,8 @@
-"""The Word 通报: GB/T 9704 structure read back from the generated file, the shared checker, the wording."""
+"""The Word 通报: GB/T 9704 structure read back from the generated file (tests/gongwen.py), the wording."""
 from __future__ import annotations
 
 import os
 import stat
-import subprocess
 import sys
 import warnings
 from datetime import date
@@ -18,9 +17,9 @@ from pipeline.config import load_config
 from pipeline.figures import compute_figures, fmt_amount, fmt_rate
 from pipeline.report_word import (convert_pdf, imprint_lines, signature_indents, title_lines,
                                   write_report)
+from tests.gongwen import assert_gongwen, problems, shared_checker
 from tests.test_figures import ITEMS, ROOT, make_input
 
-CHECKER = ROOT.parent / "shared" / "tools" / "check_gongwen.py"
 TEXT_WIDTH_TWIPS = 156 * 1440 / 25.4
 JAPANESE_FONTS = ("ＭＳ", "MS Mincho", "MS Gothic", "明朝", "ゴシック", "Meiryo", "Yu Mincho", "Yu Gothic", "游")
 
@@ -47,9 +46,11 @@ def body_text(document) -> str:
     return "\n".join(parts)
 
 
-def run_checker(path: Path) -> subprocess.CompletedProcess:
-    assert CHECKER.is_file(), f"the shared checker is missing: {CHECKER}"
-    return subprocess.run([sys.executable, str(CHECKER), str(path)], capture_output=True, text=True, timeout=120)
+def assert_shared_checker_passes(path: Path) -> None:
+    """The shared checker, as an extra, when ../shared is beside the repository."""
+    result = shared_checker(path)
+    if result is not None:
+        assert result.returncode == 0 and "[FAIL]" not in result.stdout, result.stdout
 
 
 # ---------------------------------------------------------------- format
@@ -147,11 +148,9 @@ def test_tables_have_repeating_headers_and_fit_the_type_area(document):
         assert int(table._tbl.tblPr.find(qn("w:tblW")).get(qn("w:w"))) <= TEXT_WIDTH_TWIPS
 
 
-def test_gbt9704_checker_passes(report):
-    result = run_checker(report)
-    assert result.returncode == 0, result.stdout
-    assert "[FAIL]" not in result.stdout
-    assert result.stdout.strip().splitlines()[-1].startswith("gongwen:")
+def test_gbt9704_structure_passes(report):
+    assert_gongwen(report)
+    assert_shared_checker_passes(report)
 
 
 def test_signature_date_and_imprint(document):
@@ -163,6 +162,61 @@ def test_signature_date_and_imprint(document):
     lines = [row.cells[0].text for row in imprint.rows]
     assert lines[0].startswith("抄送：") and lines[0].endswith("。")
     assert lines[-1] == "郏县社会信用体系建设领导小组办公室\t2026年11月26日印发"
+
+
+def _broken(report: Path, tmp_path: Path, change) -> list[str]:
+    """problems() of a copy of the report after `change(document)`."""
+    doc = docx.Document(str(report))
+    change(doc)
+    path = tmp_path / "broken.docx"
+    doc.save(str(path))
+    return problems(path)
+
+
+def _first(doc, style):
+    return next(p for p in doc.paragraphs if p.style.name == style)
+
+
+def _set_colour(doc, text_start: str, colour: str):
+    p = next(p for p in doc.paragraphs if p.text.startswith(text_start))
+    p.runs[0].font.color.rgb = docx.shared.RGBColor.from_string(colour)
+
+
+BREAKAGES = {
+    "page.size": lambda d: setattr(d.sections[0], "page_height", docx.shared.Mm(279)),
+    "page.margins": lambda d: setattr(d.sections[0], "left_margin", docx.shared.Mm(25)),
+    "layout.grid": lambda d: d.sections[0]._sectPr.find(qn("w:docGrid")).set(qn("w:charSpace"), "-849"),
+    "layout.lines": lambda d: setattr(d.styles["Normal"].paragraph_format, "line_spacing", docx.shared.Pt(29)),
+    "masthead.issuer": lambda d: setattr(_first(d, "发文机关标志").style.font.color, "rgb",
+                                         docx.shared.RGBColor(0, 0, 0)),
+    "masthead.docno": lambda d: setattr(_first(d, "发文字号").runs[0], "text", "郏信用办[2026]015号"),
+    "masthead.separator": lambda d: _first(d, "发文字号")._p.pPr.remove(_first(d, "发文字号")._p.pPr.find(qn("w:pBdr"))),
+    "title.format": lambda d: setattr(d.styles["公文标题"].font, "bold", True),
+    "heading.l1": lambda d: _set_font(d.styles["公文一级标题"], "宋体"),
+    "heading.l2": lambda d: _set_font(d.styles["公文二级标题字符"], "黑体"),
+    "body.font": lambda d: setattr(d.styles["Normal"].font, "size", docx.shared.Pt(15)),
+    "text.color": lambda d: _set_colour(d, "截至", "0000FF"),
+    "date": lambda d: setattr(_first(d, "成文日期").runs[0], "text", "二〇二六年十一月二十六日"),
+    "imprint": lambda d: d.styles["版记"].font.__setattr__("size", docx.shared.Pt(16)),
+    "footer.page_field": lambda d: [i.getparent().remove(i) for i in list(d.sections[0].footer._element.iter(qn("w:instrText")))],
+    "footer.odd_even": lambda d: setattr(d.sections[0].even_page_footer.paragraphs[0], "alignment",
+                                         docx.enum.text.WD_ALIGN_PARAGRAPH.RIGHT),
+    "footer.page_font": lambda d: _set_font(d.styles["页码"], "Times New Roman", ascii_=True),
+    "tables.width": lambda d: d.tables[0]._tbl.tblGrid.findall(qn("w:gridCol"))[0].set(qn("w:w"), "6000"),
+    "tables.header": lambda d: d.tables[0]._tbl.findall(qn("w:tr"))[0].trPr.remove(
+        d.tables[0]._tbl.findall(qn("w:tr"))[0].trPr.find(qn("w:tblHeader"))),
+}
+
+
+def _set_font(style, name: str, ascii_: bool = False):
+    rfonts = style.element.rPr.find(qn("w:rFonts"))
+    rfonts.set(qn("w:ascii" if ascii_ else "w:eastAsia"), name)
+
+
+@pytest.mark.parametrize("rule", sorted(BREAKAGES))
+def test_each_gbt9704_check_fails_when_its_rule_breaks(report, tmp_path, rule):
+    found = _broken(report, tmp_path, BREAKAGES[rule])
+    assert any(p.startswith(rule) for p in found), found
 
 
 # ---------------------------------------------------------------- content
@@ -255,7 +309,8 @@ def test_empty_ledger_still_gives_a_complete_report(tmp_path):
     for n, head in enumerate(heads):  # every section says something
         at = [p.text for p in doc.paragraphs].index(head)
         assert doc.paragraphs[at + 1].text.strip() and doc.paragraphs[at + 1].style.name != "公文一级标题"
-    assert run_checker(path).returncode == 0
+    assert_gongwen(path)
+    assert_shared_checker_passes(path)
 
 
 def test_nothing_to_report_sentences(tmp_path):
@@ -302,8 +357,10 @@ def test_charts_draw_chinese_without_missing_glyphs():
 
 
 def test_28_characters_per_line_without_a_character_grid(report):
-    result = run_checker(report)
-    assert result.returncode == 0 and "28 chars per 156mm line" in result.stdout
+    assert not [p for p in problems(report) if p.startswith("layout.")]
+    result = shared_checker(report)
+    if result is not None:
+        assert result.returncode == 0 and "28 chars per 156mm line" in result.stdout
 
 
 def test_pdf_without_libreoffice_is_a_note_not_a_failure(report, monkeypatch, tmp_path):
