@@ -42,9 +42,7 @@ never join an item). set_category and confirm_closed are applied later by the le
 """
 from __future__ import annotations
 
-import random
 import re
-import time
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -687,37 +685,6 @@ def _suspect_row(a: str, b: str, score: float, reason: str, view: dict[str, dict
             "category_a": va.get("category", ""), "category_b": vb.get("category", ""),
             "description_a": va.get("description", ""), "description_b": vb.get("description", ""),
             "departments_a": va.get("departments", ""), "departments_b": vb.get("departments", "")}
-
-
-# --- benchmark -----------------------------------------------------------------------------------
-
-def bench_merge(n: int, config: Config | None = None, seed: int = 0) -> float:
-    """Seconds merge_rows takes on n synthetic rows (about a third re-reported by another department)."""
-    from .config import load_config  # only the benchmark needs a default config
-
-    config = config or load_config("config.yaml")
-    rows = _bench_rows(n, config, random.Random(seed))
-    start = time.perf_counter()
-    merge_rows(rows, pd.DataFrame(), pd.DataFrame(), config)
-    return time.perf_counter() - start
-
-
-def _bench_rows(n: int, config: Config, rng: random.Random) -> pd.DataFrame:
-    departments = config.department_names
-    words = {c.code: [w for w, _ in c.words] for c in config.categories}
-    records, item = [], 0
-    while len(records) < n:
-        code = rng.choice(list(words))
-        company = f"郏县{rng.randint(0, n // 2)}号企业有限公司"
-        text = "".join(rng.sample(words[code], 4)) + f"涉及{rng.randint(1, 999)}万元第{item}项"
-        for copy in range(1 + (rng.random() < 0.35)):
-            records.append({"file": f"f{copy}.xlsx", "sheet": "台账", "row": len(records) + 4,
-                            "department": rng.choice(departments), "file_time": float(copy), "item_id": "",
-                            "category": code, "company": company[2 * copy:], "uscc": "", "case_no": "",
-                            "description": text if not copy else "据反映，" + text, "amount": float(rng.randint(1, 999)),
-                            "status": "整改中", "category_inferred": False, "category_reason": ""})
-        item += 1
-    return pd.DataFrame(records[:n])
 
 
 def merge_new_items(result: MergeResult, decisions: pd.DataFrame | None, config: Config) -> None:

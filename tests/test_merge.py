@@ -2,7 +2,6 @@
 and a labelled synthetic set scored by pairwise precision and recall."""
 from __future__ import annotations
 
-import math
 import random
 from collections import defaultdict
 from itertools import combinations
@@ -12,7 +11,7 @@ import pandas as pd
 import pytest
 
 from pipeline.config import load_config
-from pipeline.merge import (MergeResult, bench_merge, case_key, company_key, description_text, merge_rows,
+from pipeline.merge import (MergeResult, case_key, company_key, description_text, merge_rows,
                             settings_of)
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -475,13 +474,6 @@ def test_labelled_synthetic_set_precision_and_recall(config):
     assert len(rows) > 3000
     assert precision >= 0.98
     assert recall >= 0.95
-
-
-def test_scaling_print_only(config):
-    """SCALING CHECK — prints the time for 10k rows; no assertion on time (bench_merge(100_000) for the big one)."""
-    seconds = bench_merge(10_000, config)
-    print(f"\n[merge scaling, print only] 10k rows: {seconds:.2f} s")
-    assert math.isfinite(seconds)
 
 
 def test_referral_naming_the_responsible_department_merges_at_the_suspect_score():
