@@ -49,7 +49,9 @@ def update_ledger(previous: pd.DataFrame, items: pd.DataFrame, ctx: RunContext, 
     touched = _touched(items, prev, ctx, columns)
     carried = prev.drop(index=[k for k in touched.index if k in prev.index]).reindex(columns=touched.columns)
     not_resub = _not_resubmitted(carried, submitted)
+    carried["touched"], touched["touched"] = False, True
     ledger = pd.concat([carried, touched]) if len(carried) else touched
+    ledger["touched"] = ledger["touched"].astype(bool)  # a bool column, not objects that may be numpy's True
     ledger = _apply_decisions(ledger, decisions, ctx.as_of)
     ledger["overdue"] = [_is_overdue(d, s, ctx.as_of) for d, s in zip(ledger["deadline"], ledger["status"])]
     closed = _closed_this_period(ledger, prev)
@@ -106,7 +108,6 @@ def _combine(old: dict, new: dict, ctx: RunContext) -> dict:
     out["suspect_of"] = new.get("suspect_of", "")
     out["conflict_fields"] = new.get("conflict_fields", "")
     out["corrected"] = new.get("corrected") or ""
-    out["touched"] = True
     return out
 
 
@@ -151,8 +152,8 @@ def _closed_this_period(ledger: pd.DataFrame, prev: pd.DataFrame) -> list[str]:
 
 
 def _flags(rec: dict, not_resubmitted: bool) -> str:
-    if rec.get("touched") is not True:  # carried over: keep the flags of its last period, renew the dynamic ones
-        flags = [f for f in str(rec.get("flags") or "").split("；") if f and not f.startswith(DYNAMIC_FLAGS)]
+    if not rec["touched"]:  # carried over: keep the flags of its last period, renew the dynamic ones
+        flags = [f for f in _split(rec.get("flags"), "；") if not f.startswith(DYNAMIC_FLAGS)]
         return "；".join(flags + _dynamic_flags(rec, not_resubmitted))
     flags = []
     if rec.get("category_inferred"):

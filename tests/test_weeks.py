@@ -7,6 +7,7 @@ import shutil
 from datetime import date
 from pathlib import Path
 
+import openpyxl
 import pytest
 
 from pipeline.cli import main
@@ -115,3 +116,28 @@ def test_week_two_progress_new_dropped_first_time_and_reruns(office):
 
     assert_reports_match(base / "outbox" / "2026-W47")
     assert_reports_match(base / "outbox" / "2026-W48")
+
+
+def test_week_two_flags_of_new_updated_and_carried_items_and_no_nan(office):
+    """Regression: after pd.concat the `touched` marks were numpy objects, so week-2 items lost their
+    flags and showed `nan` (issue 10 item 6)."""
+    base, config = office
+    week1(base, config)
+    assert run(base, W1) == 0
+    week2(base, config)
+    inferred = {"company": "郏县永安物流有限公司", "description": "县政府招商引资时承诺的奖励资金至今未兑现，违背政策承诺",
+                "amount": 20, "status": "整改中", "deadline": date(2027, 1, 31)}
+    write_ledger(base / "inbox" / "商务局.xlsx", config, "县商务局", [inferred], date(2026, 11, 25))
+    assert run(base, W2) == 0
+    rows = {r["company"]: r for r in ledger_rows(base, "2026-W48")}
+    new = rows["郏县永安物流有限公司"]
+    assert new["category_inferred"] == "true" and new["flags"].startswith("类别推断（"), new["flags"]
+    assert rows["郏县宏图置业有限公司"]["flags"] == "逾期"                 # new, overdue, nothing else
+    assert rows["郏县绿源农业开发有限公司"]["flags"] == "本期未报"          # carried over, unit reported
+    assert "疑似重复" not in rows["郏县恒达商贸有限公司"]["flags"]          # updated and closed
+    week_dir = base / "outbox" / "2026-W48"
+    assert "nan" not in (week_dir / "ledger.csv").read_text(encoding="utf-8-sig").lower()
+    for book in [*week_dir.glob("*.xlsx"), *(week_dir / "feedback").glob("*.xlsx")]:
+        wb = openpyxl.load_workbook(book, read_only=True)
+        cells = [str(v) for ws in wb.worksheets for row in ws.iter_rows(values_only=True) for v in row if v is not None]
+        assert not [c for c in cells if c.strip().lower() == "nan" or "nan；" in c or "；nan" in c], book.name
