@@ -17,7 +17,7 @@ from rapidfuzz import fuzz, process
 
 from . import findings as fnd
 from .config import Category, Config
-from .text import clean_text
+from .text import clean_text, map_distinct
 
 _PUNCT = re.compile(r"[\W_]+")
 
@@ -60,9 +60,9 @@ def classify(rows: pd.DataFrame, config: Config) -> tuple[pd.DataFrame, pd.DataF
     texts = _text_column(out, "category")
     descriptions = _text_column(out, "description")
     cases = _text_column(out, "case_no")
-    explicit = _map_distinct(texts, lambda t: read_with(t, rules))
-    by_case = _map_distinct(cases, lambda c: case_evidence(c, rules))
-    by_text = _map_distinct(descriptions, lambda d: description_evidence(d, rules))
+    explicit = map_distinct(texts, lambda t: read_with(t, rules))
+    by_case = map_distinct(cases, lambda c: case_evidence(c, rules))
+    by_text = map_distinct(descriptions, lambda d: description_evidence(d, rules))
     decisions = [_decide(e, c, d, rules) for e, c, d in zip(explicit, by_case, by_text)]
     out["category"] = [d.code for d in decisions]
     out["category_inferred"] = [d.inferred for d in decisions]
@@ -292,9 +292,3 @@ def _text_column(rows: pd.DataFrame, key: str) -> pd.Series:
     if key not in rows:
         return pd.Series([""] * len(rows), index=rows.index, dtype=object)
     return rows[key].map(lambda v: "" if v is None or pd.isna(v) else str(v)).astype(object)
-
-
-def _map_distinct(values: pd.Series, fn) -> list:
-    """fn applied once per distinct value; 200,000 rows usually hold far fewer distinct texts."""
-    answers = {v: fn(v) for v in dict.fromkeys(values)}
-    return [answers[v] for v in values]

@@ -13,7 +13,7 @@ import pandas as pd
 
 from .config import Config
 from .context import RunContext
-from .text import is_empty
+from .text import is_empty, with_tag
 
 CLOSED = "已办结"
 EXTRA_COLUMNS = ["category_inferred", "departments", "sources", "first_reported", "last_reported",
@@ -141,9 +141,7 @@ def _apply_decisions(ledger: pd.DataFrame, decisions: pd.DataFrame, as_of: date)
 
 
 def _tag(ledger: pd.DataFrame, key: str, tag: str) -> None:
-    tags = [t for t in str(ledger.at[key, "corrected"] or "").split("；") if t]
-    if tag not in tags:
-        ledger.at[key, "corrected"] = "；".join(tags + [tag])
+    ledger.at[key, "corrected"] = with_tag(ledger.at[key, "corrected"], tag)
 
 
 def _closed_this_period(ledger: pd.DataFrame, prev: pd.DataFrame) -> list[str]:

@@ -53,7 +53,7 @@ from rapidfuzz import fuzz, process
 
 from .config import Config
 from .normalise import company_key, normalise_case_no
-from .text import clean_text, is_empty
+from .text import clean_text, is_empty, with_tag
 
 SUSPECT_COLUMNS = ["key_a", "key_b", "score", "reason", "company", "category_a", "category_b",
                    "description_a", "description_b", "departments_a", "departments_b"]
@@ -710,7 +710,7 @@ def merge_new_items(result: MergeResult, decisions: pd.DataFrame | None, config:
     result.rows["item_key"] = result.rows["item_key"].map(final)
     result.items, result.conflicts = combine(result.rows, config, settings_of(config))
     targets = {final(k) for k in into}
-    result.items["corrected"] = [_with_tag(tags.get(k, ""), "人工合并") if k in targets else tags.get(k, "")
+    result.items["corrected"] = [with_tag(tags.get(k, ""), "人工合并") if k in targets else tags.get(k, "")
                                  for k in result.items["item_key"]]
     s = result.suspects
     gone = [final(a) == final(b) for a, b in zip(s["key_a"], s["key_b"])] if len(s) else []
@@ -726,8 +726,3 @@ def _drop_kept_apart(result: MergeResult, decisions: pd.DataFrame) -> None:
     if apart and len(s):
         keep = [frozenset((a, b)) not in apart for a, b in zip(s["key_a"], s["key_b"])]
         result.suspects = s[keep].reset_index(drop=True)
-
-
-def _with_tag(tags: str, tag: str) -> str:
-    parts = [t for t in str(tags or "").split("；") if t]
-    return "；".join(parts if tag in parts else parts + [tag])

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import csv
-import json
 import math
 from datetime import date, datetime
 from pathlib import Path
@@ -10,6 +9,7 @@ from pathlib import Path
 import pandas as pd
 
 from .findings import ERROR
+from .text import to_json
 
 FORMULA_START = ("=", "+", "-", "@")
 
@@ -51,13 +51,5 @@ def rejected_table(findings: pd.DataFrame) -> pd.DataFrame:
 
 
 def write_json(data: dict, path: Path) -> Path:
-    path.write_text(json.dumps(data, ensure_ascii=False, indent=2, default=_json_default), encoding="utf-8")
+    path.write_text(to_json(data, indent=2), encoding="utf-8")
     return path
-
-
-def _json_default(value):
-    if isinstance(value, (date, datetime)):
-        return value.isoformat()
-    if hasattr(value, "item"):
-        return value.item()
-    raise TypeError(f"not JSON serialisable: {type(value)}")

@@ -23,6 +23,7 @@ import pandas as pd
 from . import backups
 from .errors import ConfigError, RunError, UsageError
 from .ledger import CLOSED
+from .text import to_json
 
 BUSY_TIMEOUT_MS = 10_000
 
@@ -247,7 +248,7 @@ class Store:
                          "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                          (period, _iso_date(as_of), self._began or _now(), _now(),
                           None if doc_number is None else int(doc_number), len(ledger), closed,
-                          json.dumps(summary, ensure_ascii=False, default=_json_default)))
+                          to_json(summary)))
 
     def _save_snapshot(self, period: str, ledger: pd.DataFrame) -> None:
         columns = [[period] * len(ledger)] + [_to_sql(ledger, name, kind) for name, kind in SNAPSHOT_SCHEMA]
@@ -444,16 +445,6 @@ def _suspect_rows(period: str, suspects: pd.DataFrame) -> list[tuple]:
     reasons = suspects["reason"] if "reason" in suspects else [None] * len(suspects)
     return [(period, _text(x), _text(y), _real(s), _text(r))
             for x, y, s, r in zip(suspects[a], suspects[b], suspects["score"], reasons)]
-
-
-def _json_default(value):
-    if isinstance(value, (date, datetime)):
-        return value.isoformat()
-    if isinstance(value, (set, frozenset)):
-        return sorted(value)
-    if hasattr(value, "item"):  # numpy scalars
-        return value.item()
-    raise TypeError(f"cannot store {type(value).__name__} in a run summary")
 
 
 def _id_pattern(item_id_format: str) -> re.Pattern:

@@ -1,9 +1,12 @@
 """Text normalisation shared by every stage: width, whitespace, variant characters."""
 from __future__ import annotations
 
+import json
 import re
 import unicodedata
+from datetime import date, datetime
 from functools import lru_cache
+from typing import Callable
 
 _SPACES = re.compile(r"\s+")
 _VARIANTS = str.maketrans({"郟": "郏", "\u3000": " ", "\xa0": " ", "〔": "（", "〕": "）", "【": "（", "】": "）",
@@ -92,3 +95,49 @@ def cell_text(value) -> str:
         if value.is_integer():
             return str(int(value))
     return clean_text(str(value))
+
+
+def with_tag(tags: object, tag: str) -> str:
+    """A `；`-separated tag list with `tag` added once (人工合并, 人工改类别…)."""
+    parts = [t for t in str(tags or "").split("；") if t and t != "nan"]
+    return "；".join(parts if tag in parts else parts + [tag])
+
+
+def to_json(data: object, indent: int | None = None) -> str:
+    """JSON for run.json and the store's run summaries: dates as ISO text, sets sorted, numpy scalars as numbers."""
+    return json.dumps(data, ensure_ascii=False, indent=indent, default=_json_default)
+
+
+def _json_default(value):
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    if isinstance(value, (set, frozenset)):
+        return sorted(value)
+    if hasattr(value, "item"):  # numpy scalars
+        return value.item()
+    raise TypeError(f"cannot write {type(value).__name__} as JSON")
+
+
+def map_distinct(values, fn: Callable) -> list:
+    """fn() once per distinct value (200,000 rows usually hold far fewer distinct cells); 1, 1.0 and True
+    are kept apart by their type, every NaN counts as one value."""
+    cache: dict = {}
+    out = []
+    for value in values:
+        key = _cache_key(value)
+        if key not in cache:
+            cache[key] = fn(value)
+        out.append(cache[key])
+    return out
+
+
+def _cache_key(value) -> tuple:
+    if isinstance(value, tuple):
+        return tuple(_cache_key(v) for v in value)
+    if isinstance(value, float) and value != value:
+        return (float, "nan")  # every NaN is a new object, and NaN != NaN
+    try:
+        hash(value)
+    except TypeError:
+        return (id(value),)
+    return (value.__class__, value)

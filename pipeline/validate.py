@@ -17,7 +17,7 @@ import pandas as pd
 from . import findings as fnd
 from .config import Column, Config
 from .normalise import check_uscc, normalise_case_no, parse_amount, parse_date, parse_enum
-from .text import cell_display, cell_text
+from .text import cell_display, cell_text, map_distinct
 
 AMOUNT_KEY, PAID_KEY = "amount", "paid"
 STATUS_KEY, CLOSED_ON_KEY = "status", "closed_on"
@@ -74,7 +74,7 @@ def _check_column(rows: pd.DataFrame, column: Column, config: Config) -> Checked
 # --- one checker per column type ---------------------------------------------------------------
 
 def _text(raw: list, column: Column, config: Config) -> Checked:
-    values = _map_distinct(raw, cell_display)
+    values = map_distinct(raw, cell_display)
     if column.required != "yes":
         return values, []
     code = f"{column.key}_missing" if f"{column.key}_missing" in fnd.CATALOGUE else "required_missing"
@@ -82,7 +82,7 @@ def _text(raw: list, column: Column, config: Config) -> Checked:
 
 
 def _dates(raw: list, column: Column, config: Config) -> Checked:
-    parsed = _map_distinct(raw, parse_date)
+    parsed = map_distinct(raw, parse_date)
     issues = [Issue(i, "date_invalid", column, _raw_text(raw[i])) for i, (_, p) in enumerate(parsed) if p]
     return [d for d, _ in parsed], issues
 
@@ -90,7 +90,7 @@ def _dates(raw: list, column: Column, config: Config) -> Checked:
 def _amounts(raw: list, units: list, column: Column, config: Config) -> Checked:
     limit = float(config.section("ledger").get("amount_yuan_limit", DEFAULT_YUAN_LIMIT))
     units = [u if u == "元" else DEFAULT_UNIT for u in units]
-    parsed = _map_distinct(list(zip(raw, units)), lambda pair: parse_amount(*pair))
+    parsed = map_distinct(list(zip(raw, units)), lambda pair: parse_amount(*pair))
     values, issues = [], []
     for i, (amount, problem) in enumerate(parsed):
         code = _amount_code(amount, problem, limit)
@@ -109,8 +109,8 @@ def _amount_code(amount: float | None, problem: str | None, limit: float) -> str
 
 def _enums(raw: list, column: Column, config: Config) -> Checked:
     enum = config.enums[column.enum]
-    parsed = _map_distinct(raw, lambda v: parse_enum(v, enum))
-    blank = _map_distinct(raw, lambda v: not cell_text(v))
+    parsed = map_distinct(raw, lambda v: parse_enum(v, enum))
+    blank = map_distinct(raw, lambda v: not cell_text(v))
     code = "enum_unknown" if enum.default else "approach_unknown"
     extra = {"detail": "、".join(enum.values), "default": enum.default}
     issues = [Issue(i, code, column, _raw_text(raw[i]), extra)
@@ -120,22 +120,22 @@ def _enums(raw: list, column: Column, config: Config) -> Checked:
 
 def _status(raw: list, column: Column, config: Config) -> Checked:
     enum = config.enums[STATUS_KEY]
-    parsed = _map_distinct(raw, lambda v: parse_enum(v, enum))
-    blank = _map_distinct(raw, lambda v: not cell_text(v))
+    parsed = map_distinct(raw, lambda v: parse_enum(v, enum))
+    blank = map_distinct(raw, lambda v: not cell_text(v))
     issues = [Issue(i, "status_blank" if blank[i] else "status_invalid", column, _raw_text(raw[i]))
               for i, (_, known) in enumerate(parsed) if not known]
     return [v for v, _ in parsed], issues
 
 
 def _uscc(raw: list, column: Column, config: Config) -> Checked:
-    parsed = _map_distinct(raw, check_uscc)
+    parsed = map_distinct(raw, check_uscc)
     issues = [Issue(i, "uscc_invalid", column, _raw_text(raw[i]), {"detail": p})
               for i, (_, p) in enumerate(parsed) if p]
     return [code for code, _ in parsed], issues
 
 
 def _case_no(raw: list, column: Column, config: Config) -> Checked:
-    parsed = _map_distinct(raw, normalise_case_no)
+    parsed = map_distinct(raw, normalise_case_no)
     issues = [Issue(i, "case_no_unusual", column, _raw_text(raw[i])) for i, (_, p) in enumerate(parsed) if p]
     return [text for text, _ in parsed], issues
 
@@ -183,30 +183,6 @@ def _findings(rows: pd.DataFrame, issues: list[Issue]) -> list[dict]:
 
 def _raw(rows: pd.DataFrame, key: str) -> list:
     return rows[key].tolist() if key in rows.columns else [None] * len(rows)
-
-
-def _map_distinct(values: list, parse: Callable) -> list:
-    """parse() once per distinct value; 1, 1.0 and True are kept apart by their type."""
-    cache: dict = {}
-    out = []
-    for value in values:
-        key = _cache_key(value)
-        if key not in cache:
-            cache[key] = parse(value)
-        out.append(cache[key])
-    return out
-
-
-def _cache_key(value) -> tuple:
-    if isinstance(value, tuple):
-        return tuple(_cache_key(v) for v in value)
-    if isinstance(value, float) and value != value:
-        return (float, "nan")  # every NaN is a new object, and NaN != NaN
-    try:
-        hash(value)
-    except TypeError:
-        return (id(value),)
-    return (value.__class__, value)
 
 
 def _raw_text(value) -> str:
