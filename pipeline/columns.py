@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from .config import Config
+from .config import Config, item_id_pattern
 from .normalise import parse_amount, parse_date, parse_enum
 from .text import cell_text, clean_text, department_key, header_key
 
@@ -224,7 +224,7 @@ def _kinds(values: list, config: Config) -> dict[str, float]:
         counts[kind] = sum(1 for v, t in zip(values, texts) if test(v, t))
 
     count("uscc", lambda v, t: len(t) == 18 and bool(_USCC.match(t.upper())))  # the form, not the check digit
-    count("item_id", lambda v, t: bool(_item_id_pattern(config).match(t)))
+    count("item_id", lambda v, t: bool(item_id_pattern(config).fullmatch(t)))
     shares_seq = 1.0 if _is_sequence(values) else 0.0
     count("case_no", lambda v, t: bool(_CASE_NO.search(t)))
     count("date", lambda v, t: _is_date(v, t))
@@ -244,17 +244,6 @@ def _kinds(values: list, config: Config) -> dict[str, float]:
     if shares["amount"] and _is_sequence(values):
         shares["amount"] = 0.0  # 1, 2, 3 … is 序号
     return shares
-
-
-@lru_cache(maxsize=8)
-def _item_id_format(fmt: str) -> re.Pattern:
-    """`JX-{year}-{seq:04d}` → a pattern for the ids it makes."""
-    parts = re.split(r"\{[^}]*\}", fmt)
-    return re.compile("^" + r"\d+".join(re.escape(p) for p in parts) + "$")
-
-
-def _item_id_pattern(config: Config) -> re.Pattern:
-    return _item_id_format(str(config.section("ledger").get("item_id_format", "JX-{year}-{seq:04d}")))
 
 
 def _is_date(v, t: str) -> bool:

@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import cached_property
+import re
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -357,3 +358,16 @@ def _check_classification(raw: dict, categories: tuple[Category, ...], problems:
         for marker, code in markers.items():
             if str(code) not in codes:
                 problems.append(f"classification 的 case_no_markers 中“{marker}”指向不存在的类别 {code}")
+
+
+@lru_cache(maxsize=8)
+def _id_format_pattern(fmt: str) -> re.Pattern:
+    parts = re.split(r"(\{[^}]*\})", fmt)
+    body = "".join(r"\d{4}" if p.startswith("{year") else r"\d+" if p.startswith("{") else re.escape(p)
+                   for p in parts)
+    return re.compile(body, re.IGNORECASE)
+
+
+def item_id_pattern(config: Config) -> re.Pattern:
+    """The regex of a 问题编号 made by ledger.item_id_format (JX-{year}-{seq:04d} → JX-\\d{4}-\\d+); use fullmatch."""
+    return _id_format_pattern(str(config.section("ledger").get("item_id_format", "JX-{year}-{seq:04d}")))

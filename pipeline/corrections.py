@@ -18,7 +18,7 @@ import xlsxwriter
 
 from . import findings as fnd
 from .classify import read_category
-from .config import Config
+from .config import Config, item_id_pattern
 from .normalise import parse_date
 from .text import cell_text, header_key
 
@@ -55,15 +55,6 @@ def read_corrections(folder: Path, config: Config) -> tuple[pd.DataFrame, pd.Dat
         elif decision:
             decisions.append({**decision, "row": row})
     return _decisions(decisions), fnd.table(found)
-
-
-def item_id_pattern(config: Config) -> re.Pattern:
-    """A regex for 问题编号 built from ledger.item_id_format (JX-{year}-{seq:04d} → JX-\\d{4}-\\d+)."""
-    fmt = str(config.section("ledger").get("item_id_format", "JX-{year}-{seq:04d}"))
-    parts = re.split(r"(\{[^}]*\})", fmt)
-    body = "".join(r"\d{4}" if p.startswith("{year") else r"\d+" if p.startswith("{") else re.escape(p)
-                   for p in parts)
-    return re.compile(body, re.IGNORECASE)
 
 
 def parse_line(cells: dict[str, object], config: Config, id_pattern: re.Pattern) -> tuple[dict | None, str]:

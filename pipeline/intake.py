@@ -60,6 +60,7 @@ class SourceFile:
     raw_department: str = ""
     disposition: str = "processed"
     reason: str = ""
+    reason_code: str = ""  # the finding code behind `reason`; code decides, the message is for people
     sheet: str = ""
     header_row: int = 0
     filled_date: date | None = None
@@ -337,7 +338,7 @@ def _read_grids(done: _Read, grids: list[Grid], config: Config, opts: dict) -> N
 def _reject(done: _Read, code: str, disposition: str = "rejected", value: str = "", **extra) -> None:
     src = done.source
     finding = fnd.make(code, file=src.name, sheet=src.sheet, department=src.department, value=value, **extra)
-    src.disposition, src.reason = disposition, finding["message"]
+    src.disposition, src.reason, src.reason_code = disposition, finding["message"], code
     done.found.append(finding)
 
 

@@ -314,7 +314,7 @@ def _archive_inputs(ctx: RunContext, files: list[SourceFile]) -> list[str]:
     inbox = ctx.path("inbox").resolve()
     moved = {"archive": 0, "quarantine": 0}
     for sf in files:
-        locked = "占用" in sf.reason or sf.name.startswith("~$")  # held by Excel: leave it where it is
+        locked = sf.reason_code == "file_locked" or sf.name.startswith("~$")  # held by Excel: leave it where it is
         if sf.path.parent.resolve() != inbox or locked or not _unchanged(sf):
             continue
         kind = "quarantine" if sf.disposition == "rejected" else "archive"
