@@ -9,7 +9,7 @@ from pathlib import Path
 import pandas as pd
 
 from .findings import ERROR
-from .text import to_json
+from .text import printable, to_json
 
 FORMULA_START = ("=", "+", "-", "@")
 
@@ -26,7 +26,7 @@ def csv_value(value) -> str:
         return value.isoformat()
     if isinstance(value, float):
         return format(round(value, 6), "f").rstrip("0").rstrip(".") if not value.is_integer() else str(int(value))
-    text = str(value)
+    text = printable(str(value))
     return "'" + text if text.startswith(FORMULA_START) else text
 
 

@@ -23,7 +23,7 @@ import pandas as pd
 from . import backups
 from .errors import ConfigError, RunError, UsageError
 from .ledger import CLOSED
-from .text import to_json
+from .text import printable, to_json
 
 BUSY_TIMEOUT_MS = 10_000
 
@@ -367,8 +367,8 @@ def _missing(value) -> bool:
 
 def _text(value) -> str | None:
     if type(value) is str:
-        return value
-    return None if _missing(value) else str(value)
+        return printable(value)
+    return None if _missing(value) else printable(str(value))
 
 
 def _iso_date(value) -> str | None:
@@ -433,7 +433,9 @@ def _file_value(value):
     if isinstance(value, (date, datetime)):
         return value.isoformat()
     if isinstance(value, Path):
-        return str(value)
+        return printable(str(value))
+    if isinstance(value, str):
+        return printable(value)
     return None if _missing(value) else getattr(value, "item", lambda: value)()
 
 

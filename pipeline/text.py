@@ -9,6 +9,8 @@ from functools import lru_cache
 from typing import Callable
 
 _SPACES = re.compile(r"\s+")
+# Control characters other than tab and newline (and DEL): never written to any output.
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f]")
 _VARIANTS = str.maketrans({"郟": "郏", "\u3000": " ", "\xa0": " ", "〔": "（", "〕": "）", "【": "（", "】": "）",
                            "［": "（", "］": "）", "[": "（", "]": "）", "(": "（", ")": "）"})
 
@@ -141,3 +143,11 @@ def _cache_key(value) -> tuple:
     except TypeError:
         return (id(value),)
     return (value.__class__, value)
+
+
+def printable(value: str) -> str:
+    """Text safe for every output (ledger.csv, the database, workbooks): CR LF and lone CR become a
+    newline, every other control character except tab and newline is removed."""
+    if value.isprintable():
+        return value
+    return _CONTROL.sub("", value.replace("\r\n", "\n").replace("\r", "\n"))
