@@ -6,7 +6,7 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from .errors import PipelineError, UsageError
+from .errors import PipelineError, UsageError, explain
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -25,6 +25,20 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("已中断。", file=sys.stderr)
         return 1
+    except Exception as exc:  # noqa: BLE001 — the last guard: a person reads one Chinese line, the log keeps the traceback
+        _log_traceback(exc)
+        print(explain(exc), file=sys.stderr)
+        return 1
+
+
+def _log_traceback(exc: BaseException) -> None:
+    import logging
+
+    logger = logging.getLogger("pipeline")
+    record = logger.makeRecord(logger.name, logging.ERROR, __file__, 0, "未预料的错误", (), (type(exc), exc, exc.__traceback__))
+    for handler in logger.handlers:
+        if isinstance(handler, logging.FileHandler):
+            handler.handle(record)
 
 
 def _console_safe() -> None:
