@@ -34,6 +34,7 @@ CATALOGUE: dict[str, Rule] = {
     "amount_negative": Rule(ERROR, "第{row}行“{column}”：“{value}”为负数，金额不能小于 0"),
     "status_invalid": Rule(ERROR, "第{row}行“{column}”：“{value}”不是有效状态，请填写 未启动、整改中 或 已办结"),
     # --- row warnings: the row is kept ---
+    "formula_like": Rule(WARNING, "第{row}行“{column}”：“{value}”以 = + - @ 开头，疑似公式，已按文字收录；如不是有意为之请改正"),
     "uscc_invalid": Rule(WARNING, "第{row}行“{column}”：“{value}”不是有效的18位统一社会信用代码（{detail}），请核对"),
     "case_no_unusual": Rule(WARNING, "第{row}行“{column}”：“{value}”格式不常见，请核对，规范写法如（2021）豫0425执123号"),
     "category_inferred": Rule(WARNING, "第{row}行“{column}”未填或无法识别，已按{detail}推断为 {category}，请核对后在下次报送时填写"),

@@ -9,9 +9,8 @@ from pathlib import Path
 import pandas as pd
 
 from .findings import ERROR
-from .text import printable, to_json
+from .text import FORMULA_START, printable, to_json
 
-FORMULA_START = ("=", "+", "-", "@")
 
 
 def csv_value(value) -> str:

@@ -9,6 +9,7 @@ from functools import lru_cache
 from typing import Callable
 
 _SPACES = re.compile(r"\s+")
+FORMULA_START = ("=", "+", "-", "@")  # a spreadsheet would take text starting so for a formula
 # Control characters other than tab and newline (and DEL): never written to any output.
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f]")
 _VARIANTS = str.maketrans({"郟": "郏", "\u3000": " ", "\xa0": " ", "〔": "（", "〕": "）", "【": "（", "】": "）",
@@ -151,3 +152,14 @@ def printable(value: str) -> str:
     if value.isprintable():
         return value
     return _CONTROL.sub("", value.replace("\r\n", "\n").replace("\r", "\n"))
+
+
+def looks_like_formula(text: str) -> bool:
+    """Text a spreadsheet would run as a formula (=SUM(…), +86…, @…); a lone dash or a signed number is not."""
+    if len(text) < 2 or not text.startswith(FORMULA_START):
+        return False
+    try:
+        float(text)
+    except ValueError:
+        return True
+    return False

@@ -17,7 +17,7 @@ import pandas as pd
 from . import findings as fnd
 from .config import Column, Config
 from .normalise import check_uscc, normalise_case_no, parse_amount, parse_date, parse_enum
-from .text import cell_display, cell_text, map_distinct
+from .text import cell_display, cell_text, looks_like_formula, map_distinct
 
 AMOUNT_KEY, PAID_KEY = "amount", "paid"
 STATUS_KEY, CLOSED_ON_KEY = "status", "closed_on"
@@ -75,10 +75,11 @@ def _check_column(rows: pd.DataFrame, column: Column, config: Config) -> Checked
 
 def _text(raw: list, column: Column, config: Config) -> Checked:
     values = map_distinct(raw, cell_display)
+    formulas = [Issue(i, "formula_like", column, v) for i, v in enumerate(values) if looks_like_formula(v)]
     if column.required != "yes":
-        return values, []
+        return values, formulas
     code = f"{column.key}_missing" if f"{column.key}_missing" in fnd.CATALOGUE else "required_missing"
-    return values, [Issue(i, code, column, "") for i, v in enumerate(values) if not v]
+    return values, formulas + [Issue(i, code, column, "") for i, v in enumerate(values) if not v]
 
 
 def _dates(raw: list, column: Column, config: Config) -> Checked:

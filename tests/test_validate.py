@@ -72,7 +72,7 @@ def test_workbook_values_come_out_normalised(tmp_path, config):
     assert (row["status"], row["deadline"], row["occurred_on"]) == ("整改中", date(2021, 12, 31), date(2021, 3, 5))
     assert (row["amount"], row["paid"]) == (12.5, 5.0)
     assert (row["case_no"], row["uscc"], row["company_type"]) == ("（2021）豫0425执123号", VALID_USCC, "非公有制企业")
-    assert codes(found) == []
+    assert codes(found) == ["formula_like"]  # “=拖欠工程款” is kept as text, with a 提醒
 
 
 def test_yuan_header_divides_amounts(tmp_path, config):
@@ -112,6 +112,15 @@ def test_text_width_whitespace_variant_and_formula_like_text(config):
     assert row["company"] == "ABC郏县建筑有限公司"
     assert (row["note"], row["court"], row["owner_person"]) == ("+86 137", "-执行局", "@张三")
     assert row["category"] == "B3"
+
+
+def test_text_a_spreadsheet_would_run_as_a_formula_is_a_reminder_and_stays_text(config):
+    clean, found = run(config, raw_row(config, note="=SUM(A1:A9)", court="-执行局", owner_person="@张三",
+                                       measures="-", owner_unit="-12.5", company="+86宏达建筑有限公司"))
+    formula = found[found["code"] == "formula_like"]
+    assert sorted(formula["value"]) == ["+86宏达建筑有限公司", "-执行局", "=SUM(A1:A9)", "@张三"]
+    assert set(formula["severity"]) == {fnd.WARNING} and all("疑似公式" in m for m in formula["message"])
+    assert clean.loc[0, "note"] == "=SUM(A1:A9)" and not fnd.error_rows(found)
 
 
 def test_empty_text_is_empty_string(config):
