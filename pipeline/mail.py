@@ -296,8 +296,20 @@ def _raw_message(conn: imaplib.IMAP4, uid: bytes) -> bytes | None:
     return next((item[1] for item in data if isinstance(item, tuple) and len(item) > 1), None)
 
 
+def _size(conn: imaplib.IMAP4, uid: bytes) -> int | None:
+    typ, data = conn.uid("FETCH", uid, "(RFC822.SIZE)")
+    found = re.search(rb"RFC822\.SIZE (\d+)", b" ".join(d if isinstance(d, bytes) else d[0] for d in data or [] if d))
+    return int(found.group(1)) if typ == "OK" and found else None
+
+
 def _take_message(conn: imaplib.IMAP4, uid: bytes, config: Config, mail: dict, index: "MailIndex",
                   result: FetchResult) -> None:
+    limit_mb = float(mail.get("max_message_mb", 20))
+    size = _size(conn, uid)
+    if size is not None and size > limit_mb * 1024 * 1024:  # judged before the body is fetched into memory
+        result.skipped.append((f"邮件 UID {uid.decode()}（{size / 1024 / 1024:.1f} MB）",
+                               f"超过单封邮件 {limit_mb:g} MB 的上限，未收取，保持未读；请联系发件单位压缩或分开发送"))
+        return
     raw = _raw_message(conn, uid)
     if raw is None:
         result.skipped.append((f"邮件 UID {uid.decode()}", "无法读取邮件内容，保持未读"))
@@ -305,7 +317,7 @@ def _take_message(conn: imaplib.IMAP4, uid: bytes, config: Config, mail: dict, i
     msg = email.message_from_bytes(raw, policy=email.policy.default)
     env = _envelope(msg, raw, config)
     label = f"{env.sender or '未知发件人'}《{env.subject}》"
-    parts = _spreadsheets(msg, config)
+    parts = _spreadsheets(msg, config, int(mail.get("max_attachments", 20)), result)
     hold = env.department is None and not mail.get("accept_unknown_senders", False)
     folder = held_folder(config) if hold else index.folder
     if not parts:
@@ -338,16 +350,21 @@ def _sent(text: str) -> datetime | None:
     return when if when.tzinfo else when.astimezone()
 
 
-def _spreadsheets(msg: EmailMessage, config: Config) -> list[tuple[str, bytes]]:
+def _spreadsheets(msg: EmailMessage, config: Config, limit: int, result: FetchResult) -> list[tuple[str, bytes]]:
+    """The spreadsheet attachments, at most `limit`; every other attachment is listed in `result.skipped`."""
     from .intake import settings
 
     types = {t.lower() for t in settings(config)["file_types"]}
     out = []
     for part in msg.walk():
-        if part.is_multipart():
+        name = None if part.is_multipart() else attachment_name(part)
+        if not name:
             continue
-        name = attachment_name(part)
-        if name and Path(safe_name(name)).suffix.lower() in types:
+        if Path(safe_name(name)).suffix.lower() not in types:
+            result.skipped.append((name, "不是表格文件，未收取"))
+        elif len(out) >= limit:
+            result.skipped.append((name, f"一封邮件最多收取 {limit} 个表格附件，其余未收取"))
+        else:
             out.append((name, part.get_payload(decode=True) or b""))
     return out
 

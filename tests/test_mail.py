@@ -314,7 +314,7 @@ def test_messages_without_spreadsheets_stay_unread(tmp_path, imap_port, password
     result = mail.fetch_mail(config, inbox)
 
     assert result.messages == 1 and result.saved == [] and result.held == []
-    assert result.skipped == [("zjj@example.test《台账》", "没有表格附件，保持未读")]
+    assert result.skipped == [("通知.pdf", "不是表格文件，未收取"), ("zjj@example.test《台账》", "没有表格附件，保持未读")]
     assert _flags(config, imap_port) == {"<pdf@example.test>": False}
 
 
@@ -593,3 +593,28 @@ def test_the_shipped_config_has_a_valid_mail_section_with_sending_off():
     assert settings["replies"] is False and settings["reminders"] is False
     assert settings["accept_unknown_senders"] is False  # strangers' files wait for the office
     assert "password" not in settings["imap"] and settings["imap"]["password_env"]
+
+
+def test_mail_limits_every_skipped_attachment_listed(tmp_path, imap_port, password):
+    """Size judged before the body is fetched; at most max_attachments spreadsheets; a .jpg beside an .xlsx listed."""
+    config = _config(tmp_path, imap_port, max_message_mb=0.05, max_attachments=2)
+    inbox = config.paths["inbox"]
+    when = datetime(2026, 11, 24, tzinfo=CST)
+    big = os.urandom(80_000)
+    _deliver(config, imap_port,
+             _message("zjj@example.test", "<many@example.test>", when,
+                      [_part(f'attachment; filename="台账{i}.xlsx"', _xlsx(str(i))) for i in range(3)]
+                      + [_part('attachment; filename="现场照片.jpg"', b"\xff\xd8\xff", "image/jpeg")]),
+             _message("zjj@example.test", "<big@example.test>", when, [_part('attachment; filename="大.xlsx"', big)]))
+
+    result = mail.fetch_mail(config, inbox)
+
+    assert sorted(p.name for p in result.saved) == ["台账0.xlsx", "台账1.xlsx"]
+    reasons = dict(result.skipped)
+    assert reasons["台账2.xlsx"] == "一封邮件最多收取 2 个表格附件，其余未收取"
+    assert reasons["现场照片.jpg"] == "不是表格文件，未收取"
+    big_line = [why for what, why in result.skipped if what.startswith("邮件 UID")]
+    assert len(big_line) == 1 and "0.05 MB 的上限" in big_line[0]
+    assert not (inbox / "大.xlsx").exists()
+    assert _flags(config, imap_port)["<big@example.test>"] is False
+    assert any("跳过：现场照片.jpg" in line for line in result.lines())
