@@ -48,6 +48,13 @@ class _Settings:
     sample_rows: int
     words: tuple      # ((key, ((word, weight), …)), …)
     content: dict
+    roles: tuple = ()          # ((endings, keys), …): a header ending in one of a role's words names that role
+    checked: frozenset = frozenset()  # keys whose header guess the content can contradict
+    contradicted_below: float = 0.2
+    enum_share: float = 0.8
+    enum_bonus: float = 25.0
+    yes_no: frozenset = frozenset()
+    text_keys: frozenset = frozenset()  # free-text keys: content of enumeration values is none of them
 
 
 _SETTINGS: dict[int, tuple[Config, _Settings]] = {}
@@ -65,28 +72,67 @@ def _read_settings(config: Config) -> _Settings:
     raw = config.section("mapping")
     words = tuple((str(k), tuple((str(w), float(v)) for w, v in (ws or {}).items()))
                   for k, ws in (raw.get("words") or {}).items())
+    roles = tuple((tuple(str(w) for w in r.get("ends") or ()), frozenset(str(k) for k in r.get("keys") or ()))
+                  for r in (raw.get("roles") or {}).values())
+    enums = raw.get("enumeration") or {}
     return _Settings(float(raw.get("min_score", 40)), float(raw.get("weak_below", 60)),
-                     int(raw.get("sample_rows", 30)), words, dict(raw.get("content") or {}))
+                     int(raw.get("sample_rows", 30)), words, dict(raw.get("content") or {}), roles,
+                     frozenset(str(k) for k in raw.get("contradicted_by_content") or ()),
+                     float(raw.get("contradicted_below", 0.2)), float(enums.get("share", 0.8)),
+                     float(enums.get("bonus", 25)), frozenset(clean_text(str(w)) for w in raw.get("yes_no") or ()),
+                     frozenset(c.key for c in config.columns if c.type == "text"))
 
 
 def map_columns(headers: dict[int, list[str]], samples: dict[int, list], config: Config) -> dict[int, Mapped]:
     """headers: column → header texts to try (the child's, then parent + child); samples: column → cells."""
     opts = settings(config)
     index = _labels(config.columns)
-    scores: list[tuple[float, int, str, str]] = []
-    strong: set[int] = set()
-    for col, texts in headers.items():
-        for key, (score, how) in _header_scores(texts, index, opts).items():
-            scores.append((score, col, key, how))
-            if how in (EXACT, SYNONYM, CONTAINED):
-                strong.add(col)
-    exact_keys = {k for s, c, k, h in scores if h in (EXACT, SYNONYM)}
+    by_col = {col: _header_scores(texts, index, opts) for col, texts in headers.items()}
+    exact_keys = {k for found in by_col.values() for k, (s, h) in found.items() if h in (EXACT, SYNONYM)}
     open_keys = [c.key for c in config.columns if c.key not in exact_keys]
-    for col in (c for c in samples if c not in strong and open_keys):
-        header = {k: s for s, c, k, h in scores if c == col}
-        for key, score in _content_scores(samples[col], open_keys, config, opts).items():
-            scores.append((header.get(key, 0) + score, col, key, CONTENT if header.get(key, 0) < score else WORDS))
+    scores: list[tuple[float, int, str, str]] = []
+    for col, found in by_col.items():
+        if col in samples and _content_may_decide(found, opts):
+            found = _with_content(found, samples[col], open_keys, config, opts)
+        scores.extend((score, col, key, how) for key, (score, how) in found.items())
     return _assign(headers, scores, opts)
+
+
+_LOOSE = {"seq": "number_like"}  # a 序号 column is not always a clean 1, 2, 3 … (merged rows, 1-1)
+
+
+def _content_may_decide(found: dict[str, tuple[float, str]], opts: _Settings) -> bool:
+    """The standard name is never second-guessed (a standard ledger costs no content analysis), nor a
+    synonym of a typed key; a synonym of a free-text key is (推进情况 over 已办结/整改中 is a status)."""
+    if any(h == EXACT for _, h in found.values()):
+        return False
+    return not any(h == SYNONYM and k not in opts.text_keys for k, (_, h) in found.items())
+
+
+def _with_content(found: dict[str, tuple[float, str]], cells: list, open_keys: list[str], config: Config,
+                  opts: _Settings) -> dict[str, tuple[float, str]]:
+    """The header's scores weighed with the content: content of another kind voids a guess from header
+    words for a typed key (工单编号 over 2024031500123 is no 序号); content of a configured enumeration
+    outweighs a free-text key's header (推进情况 over status words); then each kind of content adds its score."""
+    values = [v for v in cells if cell_text(v)]
+    if len(values) < 2:
+        return found
+    kinds = _kinds(values, config, opts)
+    kind_of = _kinds_of_keys(config.columns)
+    out = {k: v for k, v in found.items()
+           if not (v[1] in (CONTAINED, WORDS) and k in opts.checked and
+                   kinds.get(_LOOSE.get(kind_of[k], kind_of[k]), 0.0) < opts.contradicted_below)}
+    enumerated = {k for k in open_keys if kind_of[k].startswith(("enum:", "status")) and kinds.get(kind_of[k], 0.0) >= opts.enum_share}
+    bonus = 0.0
+    if enumerated:
+        text = {k for k in out if k in opts.text_keys}
+        bonus = opts.enum_bonus if text else 0.0
+        out = {k: v for k, v in out.items() if k not in text}
+    for key, score in _content_scores(kinds, open_keys, config, opts).items():
+        header = out.get(key, (0.0, ""))[0]
+        extra = bonus if key in enumerated else 0.0
+        out[key] = (header + score + extra, CONTENT if header < score + extra else WORDS)
+    return out
 
 
 def _assign(headers: dict[int, list[str]], scores: list, opts: _Settings) -> dict[int, Mapped]:
@@ -147,7 +193,7 @@ def _header_scores(texts: list[str], index: _Labels, opts: _Settings) -> dict[st
 
 
 @lru_cache(maxsize=20_000)
-def _one_header_cached(text: str, index: _Labels, words: tuple) -> tuple:
+def _one_header_cached(text: str, index: _Labels, words: tuple, roles: tuple = ()) -> tuple:
     keyed = header_key(text)
     core = core_text(text)
     for candidate in (keyed, core):
@@ -162,9 +208,12 @@ def _one_header_cached(text: str, index: _Labels, words: tuple) -> tuple:
         size, key = max(contained)
         out[key] = (45.0 + 30.0 * size / len(core), CONTAINED)  # 金额 in 已兑现金额 says less than in 涉及金额数
     pairs = _pairs(core)
+    seen = {word for _, key_words in words for word, _ in key_words if word in core}
+    hidden = {w for w in seen if any(w != o and w in o for o in seen)}  # 申请人 inside 被申请人 says nothing
+    ending = {key: any(core.endswith(w) for w, _ in key_words if w in seen and w not in hidden) for key, key_words in words}
     for key, key_words in words:
         # a word at the end counts twice: the last word of a Chinese compound says what it is (牵头领导 is a person)
-        weight = sum(w * (2 if core.endswith(word) else 1) for word, w in key_words if word in core)
+        weight = sum(w * (2 if core.endswith(word) else 1) for word, w in key_words if word in seen and word not in hidden)
         shared = pairs & index.any_pair.get(key, frozenset())
         if not weight and not shared:
             continue
@@ -172,11 +221,16 @@ def _one_header_cached(text: str, index: _Labels, words: tuple) -> tuple:
         score = min(70.0, 18.0 * weight) + 30.0 * similarity  # the words, then how alike (breaks ties)
         if score > out.get(key, (0, ""))[0]:
             out[key] = (score, WORDS)
+    for ends, keys in roles:  # 承办法官 ends in a person: no unit, whatever 承办 says (unless its own word ends it)
+        if core.endswith(ends):
+            for key in [k for k in out if k not in keys and not ending.get(k)]:
+                del out[key]
+            break
     return tuple((k, s, h) for k, (s, h) in out.items() if s > 0)
 
 
 def _one_header(text: str, index: _Labels, opts: _Settings) -> dict[str, tuple[float, str]]:
-    return {k: (s, h) for k, s, h in _one_header_cached(text, index, opts.words)}
+    return {k: (s, h) for k, s, h in _one_header_cached(text, index, opts.words, opts.roles)}
 
 
 def _pairs(text: str) -> frozenset[str]:
@@ -189,21 +243,21 @@ def _dice(a: frozenset, b: frozenset) -> float:
 
 # --- content evidence ------------------------------------------------------------------------------
 
-def _content_scores(cells: list, keys: list[str], config: Config, opts: _Settings) -> dict[str, float]:
-    values = [v for v in cells if cell_text(v)]
-    if len(values) < 2:
-        return {}
-    kinds = _kinds(values, config)
+def _content_scores(kinds: dict[str, float], keys: list[str], config: Config, opts: _Settings) -> dict[str, float]:
     weights = opts.content
+    kind_of = _kinds_of_keys(config.columns)
     out: dict[str, float] = {}
-    for column in config.columns:
-        if column.key not in keys:
-            continue
-        kind = _kind_of(column)
+    for key in keys:
+        kind = kind_of[key]
         share = kinds.get(kind, 0.0)
         if share >= 0.6:
-            out[column.key] = float(weights.get(kind, 20)) * share
+            out[key] = float(weights.get(kind, 20)) * share
     return out
+
+
+@lru_cache(maxsize=8)
+def _kinds_of_keys(columns: tuple) -> dict[str, str]:
+    return {c.key: _kind_of(c) for c in columns}
 
 
 def _kind_of(column) -> str:
@@ -214,7 +268,7 @@ def _kind_of(column) -> str:
     return column.type
 
 
-def _kinds(values: list, config: Config) -> dict[str, float]:
+def _kinds(values: list, config: Config, opts: _Settings) -> dict[str, float]:
     """For each kind of content, the share of the sampled cells that look like it."""
     n = len(values)
     texts = [cell_text(v) for v in values]
@@ -226,10 +280,12 @@ def _kinds(values: list, config: Config) -> dict[str, float]:
     count("uscc", lambda v, t: len(t) == 18 and bool(_USCC.match(t.upper())))  # the form, not the check digit
     count("item_id", lambda v, t: bool(item_id_pattern(config).fullmatch(t)))
     shares_seq = 1.0 if _is_sequence(values) else 0.0
+    count("number_like", _is_number_like)
     count("case_no", lambda v, t: bool(_CASE_NO.search(t)))
     count("date", lambda v, t: _is_date(v, t))
     count("amount", lambda v, t: _is_amount(v, t))
-    count("status", lambda v, t: parse_enum(t, config.enums["status"])[1])
+    # yes/no is no status (是否逾期); a header naming the status (是否办结) still decides by itself
+    count("status", lambda v, t: t not in opts.yes_no and parse_enum(t, config.enums["status"])[1])
     for name, enum in config.enums.items():
         if name != "status":
             count(f"enum:{name}", lambda v, t, e=enum: parse_enum(t, e)[1])
@@ -262,6 +318,16 @@ def _is_amount(v, t: str) -> bool:
         return 0 <= v < 1e9
     amount, problem = parse_amount(t)
     return amount is not None and problem is None and not re.fullmatch(r"1\d{10}|0\d{2,3}-?\d{7,8}", t)
+
+
+_NUMBER_LIKE = re.compile(r"^[（(]?[0-9一二三四五六七八九十]{1,5}[)）、.]?(?:[-—.]\d{1,3})?$")
+
+
+def _is_number_like(v, t: str) -> bool:
+    """What a 序号 cell holds when it is no clean 1, 2, 3 … (merged rows, 1-1, （一）): a short number."""
+    if isinstance(v, (int, float)) and not isinstance(v, bool):
+        return 0 <= v < 100_000
+    return bool(_NUMBER_LIKE.match(t))
 
 
 def _is_sequence(values: list) -> bool:

@@ -294,7 +294,7 @@ KNOWN_KEYS = {
     "office": "name issuer_mark doc_prefix doc_number_start report_title recipients cc printer",
     "report": "key_item_amount key_items_max worst_overdue appendix appendix_max_rows show_persons slow_rule pdf next_steps",
     "ledger": "title sheet_name item_id_format amount_yuan_limit",
-    "mapping": "min_score weak_below sample_rows words content group_words company_suffixes",
+    "mapping": "min_score weak_below sample_rows words content group_words company_suffixes roles contradicted_by_content contradicted_below enumeration yes_no",
     "merge": "strip_prefixes same_item_score suspect_score intake_departments court_department",
 }
 # (section, key, smallest allowed value, whole number?)
