@@ -12,6 +12,7 @@ import pytest
 
 from pipeline.config import load_config
 from pipeline.merge import merge_rows
+from tests.workspace import config_path
 
 ROOT = Path(__file__).resolve().parents[1]
 NUMBER = r"[\d,]+(?:\.\d+)?"
@@ -30,7 +31,7 @@ bench = _load_bench()
 
 @pytest.fixture(scope="module")
 def config():
-    return load_config(ROOT / "config.yaml")
+    return load_config(config_path())
 
 
 @pytest.fixture(scope="module")

@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from pipeline import classify as clf
 from pipeline.classify import classify, infer_category, read_category
 from pipeline.config import load_config
+from tests.workspace import config_path
 
 ROOT = Path(__file__).resolve().parents[1]
 LABELLED = ROOT / "tests" / "data" / "labelled_descriptions.csv"
@@ -21,13 +22,13 @@ LABELLED = ROOT / "tests" / "data" / "labelled_descriptions.csv"
 
 @pytest.fixture(scope="module")
 def config():
-    return load_config(ROOT / "config.yaml")
+    return load_config(config_path())
 
 
 @pytest.fixture
 def small_config(tmp_path):
     """The shipped config with a few controlled words, so the scoring rules are tested apart from tuning."""
-    raw = yaml.safe_load((ROOT / "config.yaml").read_text(encoding="utf-8"))
+    raw = yaml.safe_load((config_path()).read_text(encoding="utf-8"))
     words = {"A1": {"强制执行": 4}, "A2": {"起诉": 4}, "B1": {"拖欠": 2, "违约": 3},
              "B2": {"乱承诺": 5}, "B3": {"规划调整": 5, "红线": 3}, "B4": {"税收返还": 5},
              "B5": {"资金紧张": 5, "财政": 1}}
@@ -115,7 +116,7 @@ def test_below_min_score_or_margin_nothing_is_inferred(small_config):
 
 
 def test_a_longer_word_hides_the_words_inside_it(tmp_path):
-    raw = yaml.safe_load((ROOT / "config.yaml").read_text(encoding="utf-8"))
+    raw = yaml.safe_load((config_path()).read_text(encoding="utf-8"))
     for cat in raw["categories"]:
         cat["words"] = {"B5": {"资金紧张": 5}, "B3": {"紧张": 4}}.get(cat["code"], {"某词": 1})
     path = tmp_path / "config.yaml"
@@ -256,7 +257,7 @@ def test_inference_accuracy_on_the_labelled_set(config, capsys):
 
 def test_broken_classification_section_is_reported_when_the_config_loads(tmp_path):
     from pipeline.errors import ConfigError
-    raw = yaml.safe_load((ROOT / "config.yaml").read_text(encoding="utf-8"))
+    raw = yaml.safe_load((config_path()).read_text(encoding="utf-8"))
     del raw["classification"]["min_score"]
     raw["classification"]["case_no_markers"] = {"执": "A9"}
     path = tmp_path / "config.yaml"

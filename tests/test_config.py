@@ -7,12 +7,13 @@ import yaml
 from pipeline.cli import main
 from pipeline.config import load_config
 from pipeline.errors import ConfigError
+from tests.workspace import config_path
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
 def write_config(tmp_path: Path, mutate) -> Path:
-    raw = yaml.safe_load((ROOT / "config.yaml").read_text(encoding="utf-8"))
+    raw = yaml.safe_load((config_path()).read_text(encoding="utf-8"))
     mutate(raw)
     path = tmp_path / "config.yaml"
     path.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
@@ -26,7 +27,7 @@ def problems(tmp_path, mutate) -> list[str]:
 
 
 def test_shipped_config_loads_with_the_standard():
-    config = load_config(ROOT / "config.yaml")
+    config = load_config(config_path())
     assert [c.code for c in config.categories] == ["A1", "A2", "B1", "B2", "B3", "B4", "B5"]
     assert len(config.departments) == 35
     assert config.column_keys[:3] == ["seq", "item_id", "category"]
@@ -34,7 +35,7 @@ def test_shipped_config_loads_with_the_standard():
 
 
 def test_department_lookup_by_name_alias_and_prefix():
-    config = load_config(ROOT / "config.yaml")
+    config = load_config(config_path())
     for text in ("郏县住房和城乡建设局", "县住建局", "住建局", "郟县住房和城乡建设局", "住房和城乡建设局"):
         assert config.department(text) == "县住房和城乡建设局"
     assert config.department("县气象局") is None
@@ -94,7 +95,7 @@ def test_cli_missing_config_exits_2(tmp_path, capsys):
 
 def test_missing_inbox_folder_is_a_configuration_error_before_anything_is_touched(tmp_path, capsys):
     outbox = tmp_path / "outbox"
-    code = main(["run", "--config", str(ROOT / "config.yaml"), "--inbox", str(tmp_path / "nope"),
+    code = main(["run", "--config", str(config_path()), "--inbox", str(tmp_path / "nope"),
                  "--outbox", str(outbox), "--db", str(tmp_path / "db.sqlite")])
     assert code == 2 and "收件箱文件夹不存在" in capsys.readouterr().err
     assert not outbox.exists() and not (tmp_path / "db.sqlite").exists()

@@ -13,6 +13,7 @@ from pipeline.config import load_config
 from pipeline.corrections import (ACTIONS, DECISION_COLUMNS, FILE_NAME, SHEET_NAME, read_corrections,
                                   write_corrections_template)
 from pipeline.merge import merge_rows
+from tests.workspace import config_path
 
 ROOT = Path(__file__).resolve().parents[1]
 HEADER = ["操作", "问题编号", "另一问题编号或单位", "新值", "说明"]
@@ -20,7 +21,7 @@ HEADER = ["操作", "问题编号", "另一问题编号或单位", "新值", "�
 
 @pytest.fixture(scope="module")
 def config():
-    return load_config(ROOT / "config.yaml")
+    return load_config(config_path())
 
 
 def workbook(folder: Path, lines: list[list], above: list[list] | None = None, sheet: str = SHEET_NAME) -> Path:

@@ -10,6 +10,7 @@ import openpyxl
 import pytest
 
 from pipeline.cli import main
+from tests.workspace import config_path
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples"
@@ -32,7 +33,7 @@ def digest(folder: Path) -> dict[str, str]:
 def demo(tmp_path_factory):
     out = tmp_path_factory.mktemp("demo")
     before = digest(EXAMPLES)
-    code = main(["run", "--config", str(ROOT / "config.yaml"), "--inbox", str(EXAMPLES), "--outbox", str(out),
+    code = main(["run", "--config", str(config_path()), "--inbox", str(EXAMPLES), "--outbox", str(out),
                  "--db", str(out / "ledger.sqlite"), "--as-of", "2026-11-26"])
     assert code == 0
     assert digest(EXAMPLES) == before, "the demo must not move or change the committed samples"

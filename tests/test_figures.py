@@ -14,6 +14,7 @@ from pipeline.context import RunContext
 from pipeline.figures import (NO_OWNER, ReportInput, cn_date, compute_figures, fmt_amount, fmt_rate,
                               responsible_unit)
 from pipeline.ledger import ledger_columns
+from tests.workspace import config_path
 
 ROOT = Path(__file__).resolve().parents[1]
 AS_OF = date(2026, 11, 26)
@@ -96,7 +97,7 @@ def make_history(periods: int = 3) -> pd.DataFrame:
 
 
 def make_input(config=None, *, rows=ITEMS, history_periods: int = 3, **totals) -> ReportInput:
-    config = config or load_config(ROOT / "config.yaml")
+    config = config or load_config(config_path())
     ledger = make_ledger(config, rows)
     return ReportInput(ctx=RunContext(config, AS_OF), summary=make_summary(ledger, config, **totals), ledger=ledger,
                        findings=make_findings(), history=make_history(history_periods), doc_number=15, issue_no=3)
@@ -182,7 +183,7 @@ def test_slow_departments_follow_the_configured_rule(figures, inp):
     slow = {u["unit"] for u in figures["slow_departments"]}
     # 农业农村局: 2 items, none closed; 交通运输局: 2 items, 1 closed (50% is not below 30%)
     assert "县农业农村局" in slow and "县交通运输局" not in slow
-    strict = load_config(ROOT / "config.yaml")
+    strict = load_config(config_path())
     strict.raw["report"] = {**strict.raw["report"], "slow_rule": {"min_items": 1, "max_rate": 0.6}}
     f = compute_figures(make_input(strict))
     assert {u["unit"] for u in f["slow_departments"]} >= {"县交通运输局", "县水利局"}
@@ -194,7 +195,7 @@ def test_key_items_are_open_and_large(figures, inp):
     assert keys and all(k["amount"] >= limit and k["status"] != "已办结" for k in keys)
     assert [k["amount"] for k in keys] == sorted((k["amount"] for k in keys), reverse=True)
     assert "JX-2026-0004" not in {k["item_id"] for k in keys}      # 1260 万元 but closed
-    capped = load_config(ROOT / "config.yaml")
+    capped = load_config(config_path())
     capped.raw["report"] = {**capped.raw["report"], "key_items_max": 2}
     assert len(compute_figures(make_input(capped))["key_items"]) == 2
 

@@ -17,6 +17,7 @@ from pipeline.config import load_config
 from pipeline.intake import read_file
 from pipeline.readers import ReadProblem, _varint, read_grids, sheet_extent
 from tests.test_intake import HEADER, LINE, rows_of, word_document, write_xlsx
+from tests.workspace import config_path
 
 ROOT = Path(__file__).resolve().parents[1]
 REAL = Path(__file__).resolve().parent / "data" / "real"
@@ -25,7 +26,7 @@ SAMPLE_XLS = Path(__file__).resolve().parent / "data" / "intake_sample.xls"
 
 @pytest.fixture(scope="module")
 def config():
-    return load_config(ROOT / "config.yaml")
+    return load_config(config_path())
 
 
 def ledger(path: Path, n: int = 2, department: str = "县住建局") -> Path:
@@ -255,7 +256,7 @@ def test_an_inbox_of_every_format_gives_every_file_a_disposition_and_a_reason(tm
     base = tmp_path / "office"
     expected = mixed_inbox(base / "inbox")
     out = base / "outbox"
-    code = main(["run", "--config", str(ROOT / "config.yaml"), "--inbox", str(base / "inbox"), "--outbox", str(out),
+    code = main(["run", "--config", str(config_path()), "--inbox", str(base / "inbox"), "--outbox", str(out),
                  "--db", str(base / "ledger.sqlite"), "--as-of", "2026-11-26"])
     assert code == 0
     files = {f["name"]: f for f in json.loads((out / "2026-W48" / "run.json").read_text(encoding="utf-8"))["files"]}

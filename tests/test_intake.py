@@ -21,6 +21,7 @@ from pipeline.config import Config, load_config
 from pipeline.intake import (Intake, SourceFile, list_inputs, match_department, read_file, read_inputs,
                              resolve_submissions)
 from pipeline.readers import read_grids
+from tests.workspace import config_path
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = Path(__file__).resolve().parent / "data"
@@ -30,7 +31,7 @@ LINE = "填报单位：县住建局  填报人：张三  联系电话：0375-123
 
 @pytest.fixture(scope="module")
 def intake_config() -> Config:
-    return load_config(ROOT / "config.yaml")
+    return load_config(config_path())
 
 
 def with_intake(config: Config, **options) -> Config:

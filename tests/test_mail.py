@@ -27,6 +27,7 @@ from aiosmtpd.controller import Controller
 from pipeline import mail
 from pipeline.config import load_config
 from pipeline.errors import ConfigError, RunError, UsageError
+from tests.workspace import config_path
 
 ROOT = Path(__file__).resolve().parents[1]
 USER, PASSWORD = "xyb", "secret-pass"
@@ -97,7 +98,7 @@ def smtp_server():
 # --- config, mailbox, messages ----------------------------------------------------------------
 
 def _config(tmp_path: Path, imap_port: int = 1, smtp_port: int = 1, **mail_overrides):
-    raw = yaml.safe_load((ROOT / "config.yaml").read_text(encoding="utf-8"))
+    raw = yaml.safe_load((config_path()).read_text(encoding="utf-8"))
     folder = "T" + uuid.uuid4().hex[:8]
     raw["mail"] = {
         "imap": {"host": "127.0.0.1", "port": imap_port, "tls": "none", "user": USER, "folder": folder,
@@ -588,7 +589,7 @@ def test_missing_departments(tmp_path):
 
 
 def test_the_shipped_config_has_a_valid_mail_section_with_sending_off():
-    config = load_config(ROOT / "config.yaml")
+    config = load_config(config_path())
     settings = mail.mail_settings(config)
     assert settings["replies"] is False and settings["reminders"] is False
     assert settings["accept_unknown_senders"] is False  # strangers' files wait for the office

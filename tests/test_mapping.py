@@ -20,6 +20,7 @@ from pipeline.config import load_config
 from pipeline.intake import read_file
 from pipeline.validate import validate
 from tests.ledgerfiles import write_book
+from tests.workspace import config_path
 
 ROOT = Path(__file__).resolve().parents[1]
 LINE = "填报单位：县住建局  填报人：张三  填报日期：2026年11月24日"
@@ -27,7 +28,7 @@ LINE = "填报单位：县住建局  填报人：张三  填报日期：2026年1
 
 @pytest.fixture(scope="module")
 def config():
-    return load_config(ROOT / "config.yaml")
+    return load_config(config_path())
 
 
 TUNING = {  # header → key, none of them in config.yaml
@@ -113,7 +114,7 @@ def test_all_unfamiliar_but_meaningful_headers_are_mapped_and_rows_accepted(tmp_
     assert result.rows.iloc[0]["amount_unit"] == "元"
     _, found = validate(result.rows, config)
     assert not (found["severity"] == fnd.ERROR).any()
-    assert main(["check", str(path), "--config", str(ROOT / "config.yaml")]) == 0
+    assert main(["check", str(path), "--config", str(config_path())]) == 0
     out = capsys.readouterr().out
     assert "[说明] 第4列“问题简要描述” → 问题描述（按表头用词）" in out
     assert "“为空”" not in out
@@ -203,7 +204,7 @@ def test_a_workbook_that_is_no_ledger_is_rejected_whole_and_its_department_is_re
     rows = [[i, "A", datetime(2020, 1, 1), "正常", i * 1.5, ""] for i in range(1, 2559)]
     write_book(inbox / "县水利局台账.xlsx", {"Sheet1": [GENERIC, *rows]})
     out = tmp_path / "out"
-    assert main(["run", "--config", str(ROOT / "config.yaml"), "--inbox", str(inbox), "--outbox", str(out),
+    assert main(["run", "--config", str(config_path()), "--inbox", str(inbox), "--outbox", str(out),
                  "--db", str(tmp_path / "l.sqlite"), "--as-of", "2026-11-26"]) == 0
     manifest = json.loads((out / "2026-W48" / "run.json").read_text(encoding="utf-8"))
     entry = manifest["files"][0]
@@ -212,7 +213,7 @@ def test_a_workbook_that_is_no_ledger_is_rejected_whole_and_its_department_is_re
     deps = manifest["departments"]
     assert "县水利局" in deps["missing"] and "县水利局" in deps["returned"] and "县水利局" not in deps["reported"]
     from pipeline.mail import missing_departments
-    cfg = load_config(ROOT / "config.yaml", {"outbox": str(out)})
+    cfg = load_config(config_path(), {"outbox": str(out)})
     assert "县水利局" in missing_departments(cfg, "2026-W48")  # remind reminds it
     import openpyxl as xl
     summary = xl.load_workbook(out / "2026-W48" / manifest["outputs"]["summary_xlsx"])["报送情况"]
@@ -225,7 +226,7 @@ def test_run_json_lists_the_sheets_read_and_the_mapping(tmp_path):
     inbox.mkdir()
     write_book(inbox / "县住建局台账.xlsx", {"台账": [[LINE], UNFAMILIAR, ROW]})
     out = tmp_path / "out"
-    main(["run", "--config", str(ROOT / "config.yaml"), "--inbox", str(inbox), "--outbox", str(out),
+    main(["run", "--config", str(config_path()), "--inbox", str(inbox), "--outbox", str(out),
           "--db", str(tmp_path / "l.sqlite"), "--as-of", "2026-11-26"])
     entry = json.loads((out / "2026-W48" / "run.json").read_text(encoding="utf-8"))["files"][0]
     assert entry["sheets"] == ["台账"] and entry["columns"]["问题简要描述"] == "description"

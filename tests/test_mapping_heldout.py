@@ -18,6 +18,7 @@ from pipeline.config import load_config
 from pipeline.intake import read_file
 from pipeline.text import header_key
 from tests.ledgerfiles import write_book as write
+from tests.workspace import config_path
 
 ROOT = Path(__file__).resolve().parents[1]
 LINE = "填报单位：县住建局  填报人：张三  联系电话：0375-5000000  填报日期：2026年11月24日"
@@ -76,7 +77,7 @@ ROWS = [  # what clerks write under the standard columns
 
 @pytest.fixture(scope="module")
 def config():
-    return load_config(ROOT / "config.yaml")
+    return load_config(config_path())
 
 
 def standard_names(config) -> dict[str, str]:

@@ -13,6 +13,7 @@ import pytest
 from pipeline.config import load_config
 from pipeline.merge import (MergeResult, case_key, company_key, description_text, merge_rows,
                             settings_of)
+from tests.workspace import config_path
 
 ROOT = Path(__file__).resolve().parents[1]
 COURT, PETITION, HOTLINE = "县人民法院", "县信访局", "县政务服务和大数据管理局"
@@ -21,7 +22,7 @@ HOUSING, FINANCE, WATER = "县住房和城乡建设局", "县财政局", "县水
 
 @pytest.fixture(scope="module")
 def config():
-    return load_config(ROOT / "config.yaml")
+    return load_config(config_path())
 
 
 def row(config, department: str, file_time: float = 1.0, row_no: int = 4, **values) -> dict:
@@ -480,7 +481,7 @@ def test_referral_naming_the_responsible_department_merges_at_the_suspect_score(
     from pipeline.config import load_config
     from pipeline.merge import merge_rows
     import pandas as pd
-    config = load_config("config.yaml")
+    config = load_config(config_path())
     base = {"sheet": "", "file_time": 0.0, "category": "B4", "category_inferred": False, "category_reason": "",
             "uscc": "", "case_no": "", "item_id": "", "amount": float("nan"), "paid": float("nan"), "status": "整改中"}
     dept = {**base, "file": "商务局.xlsx", "row": 5, "department": "县商务局", "owner_unit": "",

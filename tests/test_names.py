@@ -16,6 +16,7 @@ from pipeline.config import load_config
 from pipeline.intake import list_inputs, read_inputs
 from tests.ledgerfiles import write_ledger
 from tests.test_resilience import GOOD_ROWS, P48, W48, ledger_bytes, make_office, manifest, run, tree
+from tests.workspace import config_path
 
 posix_only = pytest.mark.skipif(os.name == "nt", reason="names that are not UTF-8 and symlinks need a POSIX file system")
 APPLE_DOUBLE = b"\x00\x05\x16\x07\x00\x02\x00\x00Mac OS X        " + b"\x00" * 64
@@ -176,7 +177,7 @@ def test_a_rerun_of_the_odd_inbox_is_identical(odd):
 
 @posix_only
 def test_read_inputs_names_are_unique(tmp_path):
-    config = load_config(Path(__file__).resolve().parents[1] / "config.yaml")
+    config = load_config(config_path())
     a, b = tmp_path / "a", tmp_path / "b"
     a.mkdir()
     b.mkdir()

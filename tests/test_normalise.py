@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from pipeline.config import load_config
 from pipeline.normalise import (case_kind, check_uscc, company_key, normalise_case_no, parse_amount, parse_date,
                                 parse_enum)
+from tests.workspace import config_path
 
 ROOT = Path(__file__).resolve().parents[1]
 VALID_USCC = "91350100M000100Y43"  # the worked example of GB 32100-2015 check digits
@@ -19,7 +20,7 @@ VALID_USCC = "91350100M000100Y43"  # the worked example of GB 32100-2015 check d
 
 @pytest.fixture(scope="module")
 def config():
-    return load_config(ROOT / "config.yaml")
+    return load_config(config_path())
 
 
 # --- dates ---------------------------------------------------------------------------------------

@@ -14,6 +14,7 @@ from pipeline.config import load_config
 from pipeline.corrections import write_corrections_template
 from pipeline.intake import read_file
 from tests.ledgerfiles import write_ledger
+from tests.workspace import config_path
 
 ROOT = Path(__file__).resolve().parents[1]
 ROWS = [
@@ -28,7 +29,7 @@ ROWS = [
 
 @pytest.fixture()
 def office(tmp_path):
-    raw = yaml.safe_load((ROOT / "config.yaml").read_text(encoding="utf-8"))
+    raw = yaml.safe_load((config_path()).read_text(encoding="utf-8"))
     for key in ("inbox", "outbox", "corrections", "logs"):
         raw["paths"][key] = str(tmp_path / key)
     raw["paths"]["database"] = str(tmp_path / "ledger.sqlite")

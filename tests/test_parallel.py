@@ -9,6 +9,7 @@ import yaml
 from pipeline.cli import main
 from pipeline.config import load_config
 from pipeline.synth import generate_inbox, write_synth_config
+from tests.workspace import config_path
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -19,7 +20,7 @@ def cells(path: Path) -> list[list]:
 
 
 def test_parallel_feedback_equals_serial_feedback(tmp_path):
-    config = load_config(ROOT / "config.yaml")
+    config = load_config(config_path())
     truth = generate_inbox(tmp_path / "inbox", config, departments=52, rows_per_file=2, seed=3)
     outputs = {}
     for workers in (1, 2):

@@ -19,13 +19,14 @@ from pipeline.report_word import (convert_pdf, imprint_lines, signature_indents,
                                   write_report)
 from tests.gongwen import assert_gongwen, problems, shared_checker
 from tests.test_figures import ITEMS, ROOT, make_input
+from tests.workspace import config_path
 
 TEXT_WIDTH_TWIPS = 156 * 1440 / 25.4
 JAPANESE_FONTS = ("ＭＳ", "MS Mincho", "MS Gothic", "明朝", "ゴシック", "Meiryo", "Yu Mincho", "Yu Gothic", "游")
 
 
 def config_with(**report):
-    config = load_config(ROOT / "config.yaml")
+    config = load_config(config_path())
     config.raw["report"] = {**config.raw["report"], **report}
     return config
 

@@ -35,6 +35,7 @@ from pipeline.synth import generate_inbox
 from pipeline.workspace import RunFolder, previous_folders
 from tests.ledgerfiles import write_ledger
 from tests.test_intake import HEADER, encrypted_package, rewrite_part, rows_of, word_document, write_csv
+from tests.workspace import config_path
 
 ROOT = Path(__file__).resolve().parents[1]
 W47, W48 = "2026-11-19", "2026-11-26"
@@ -47,7 +48,7 @@ MARK = "测试暂停点"
 
 def make_office(base: Path, archive: bool = False, **intake) -> Path:
     """A config copy whose every path lies under `base` (archive, quarantine and logs too)."""
-    raw = yaml.safe_load((ROOT / "config.yaml").read_text(encoding="utf-8"))
+    raw = yaml.safe_load((config_path()).read_text(encoding="utf-8"))
     raw["paths"] = {"inbox": "inbox", "outbox": "outbox", "database": "ledger.sqlite", "archive": "archive",
                     "quarantine": "quarantine", "corrections": "corrections", "logs": "logs"}
     raw["run"] = {**raw["run"], "archive_inbox": archive}
@@ -137,7 +138,7 @@ def weeks(tmp_path_factory):
     Returns the office state right after week 47, and the reference week-48 results of an
     uninterrupted run."""
     root = tmp_path_factory.mktemp("weeks")
-    config = load_config(ROOT / "config.yaml")
+    config = load_config(config_path())
     synth = root / "synth"
     generate_inbox(synth, config, departments=8, rows_per_file=30, seed=7)
     files = sorted(synth.iterdir())

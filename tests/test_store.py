@@ -15,6 +15,7 @@ from pipeline.config import load_config
 from pipeline.errors import ConfigError, RunError, UsageError
 from pipeline.ledger import ledger_columns
 from pipeline.store import MIGRATIONS, SNAPSHOT_COLUMNS, Store, connect, migrate
+from tests.workspace import config_path
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -64,7 +65,7 @@ def st(tmp_path):
 # --- schema ---
 
 def test_snapshot_columns_are_the_ledger_columns_plus_corrected():
-    config = load_config(ROOT / "config.yaml")
+    config = load_config(config_path())
     assert SNAPSHOT_COLUMNS == ledger_columns(config) + ["corrected"]
 
 

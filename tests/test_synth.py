@@ -16,13 +16,14 @@ from pipeline.intake import list_inputs, read_inputs
 from pipeline.synth import (USCC_CHARS, USCC_WEIGHTS, case_no_variant, company_variant, generate_inbox,
                             make_uscc, org_check_digit, spoil_uscc, synth_config, write_synth_config)
 from pipeline.text import header_key
+from tests.workspace import config_path
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture(scope="module")
 def config():
-    return load_config(ROOT / "config.yaml")
+    return load_config(config_path())
 
 
 @pytest.fixture(scope="module")

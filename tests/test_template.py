@@ -14,6 +14,7 @@ from pipeline.config import load_config
 from pipeline.intake import read_file
 from pipeline.template import (DATE_MAX, DATE_MIN, GUIDE_SHEET, LISTS_SHEET, VALIDATION_ROWS, default_name,
                                write_template)
+from tests.workspace import config_path
 
 ROOT = Path(__file__).resolve().parents[1]
 RANGE = re.compile(r"^=?'?(?P<sheet>[^'!]+)'?!\$?(?P<c1>[A-Z]+)\$?(?P<r1>\d+):\$?(?P<c2>[A-Z]+)\$?(?P<r2>\d+)$")
@@ -21,7 +22,7 @@ RANGE = re.compile(r"^=?'?(?P<sheet>[^'!]+)'?!\$?(?P<c1>[A-Z]+)\$?(?P<r1>\d+):\$
 
 @pytest.fixture(scope="module")
 def config():
-    return load_config(ROOT / "config.yaml")
+    return load_config(config_path())
 
 
 @pytest.fixture(scope="module")
@@ -284,7 +285,7 @@ def test_prefilled_template_reads_back_through_intake(config, tmp_path):
 # --- driven by config ---------------------------------------------------------------------------
 
 def edited_config(tmp_path, mutate):
-    raw = yaml.safe_load((ROOT / "config.yaml").read_text(encoding="utf-8"))
+    raw = yaml.safe_load((config_path()).read_text(encoding="utf-8"))
     mutate(raw)
     path = tmp_path / "config.yaml"
     path.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")

@@ -11,12 +11,13 @@ import openpyxl
 
 from pipeline.config import load_config
 from pipeline.template import GUIDE_SHEET, LISTS_SHEET, write_template
+from tests.workspace import config_path
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
 def test_template_opens_in_libreoffice_or_at_least_in_openpyxl(tmp_path):
-    config = load_config(ROOT / "config.yaml")
+    config = load_config(config_path())
     path = write_template(tmp_path / "模板.xlsx", config, "县财政局")
     wb = openpyxl.load_workbook(path)
     assert wb.sheetnames == [config.section("ledger")["sheet_name"], GUIDE_SHEET, LISTS_SHEET]

@@ -20,6 +20,7 @@ from pipeline.config import load_config
 from pipeline.intake import read_file
 from pipeline.validate import validate
 from tests.ledgerfiles import write_ledger
+from tests.workspace import config_path
 
 ROOT = Path(__file__).resolve().parents[1]
 VALID_USCC = "91350100M000100Y43"
@@ -28,7 +29,7 @@ DEPARTMENT = "县住房和城乡建设局"
 
 @pytest.fixture(scope="module")
 def config():
-    return load_config(ROOT / "config.yaml")
+    return load_config(config_path())
 
 
 def raw_row(config, row: int = 4, **values) -> dict:

@@ -13,6 +13,7 @@ import pytest
 from pipeline.cli import main
 from pipeline.config import load_config
 from tests.ledgerfiles import write_ledger
+from tests.workspace import config_path
 
 ROOT = Path(__file__).resolve().parents[1]
 W1, W2 = "2026-11-19", "2026-11-26"
@@ -32,14 +33,14 @@ def court_row(case_no: str) -> dict:
 
 @pytest.fixture()
 def office(tmp_path):
-    config = load_config(ROOT / "config.yaml")
+    config = load_config(config_path())
     base = tmp_path / "office"
     (base / "inbox").mkdir(parents=True)
     return base, config
 
 
 def run(base: Path, as_of: str) -> int:
-    return main(["run", "--config", str(ROOT / "config.yaml"), "--inbox", str(base / "inbox"),
+    return main(["run", "--config", str(config_path()), "--inbox", str(base / "inbox"),
                  "--outbox", str(base / "outbox"), "--db", str(base / "ledger.sqlite"), "--as-of", as_of])
 
 
