@@ -84,12 +84,13 @@ def run_period(ctx: RunContext, doc_number: int | None = None) -> RunResult:
     with run_locks([lock_path(db), outbox_lock(outbox)], float(settings.get("lock_wait_seconds", 0))):
         clean_leftovers(outbox)
         check_before_run(db, finished_periods(outbox))
+        checked = _read_period_inputs(ctx)
         store = Store(db, ctx.config.section("ledger").get("item_id_format", "JX-{year}-{seq:04d}"))
         try:
             _refuse_earlier_period(store, ctx)
             if not is_current(db):
                 store.backup(backup_folder(db), keep=keep)
-            result = _run(store, ctx, doc_number)
+            result = _run(store, ctx, doc_number, checked)
             result.notes += _backup_after_commit(store, keep)
             return result
         finally:
@@ -111,12 +112,27 @@ def _refuse_earlier_period(store: Store, ctx: RunContext) -> None:
         raise UsageError(f"只能重新运行最近一期（{latest}），不能重跑更早的 {ctx.period}；请检查 --as-of 日期")
 
 
-def _run(store: Store, ctx: RunContext, doc_number: int | None) -> RunResult:
+READABLE = ("processed", "zero_report")
+
+
+def _read_period_inputs(ctx: RunContext) -> tuple[Intake, pd.DataFrame, pd.DataFrame]:
+    """The period's files read and checked, before the database is opened: with no readable ledger the run
+    stops here (exit 1), so an empty inbox neither touches the database nor uses up a period."""
     # a rerun reads what the first run archived or quarantined, so it sees the same files again
     folders = [ctx.path("inbox"), ctx.path("archive") / ctx.period, ctx.path("quarantine") / ctx.period]
     paths = in_name_order(list_inputs([f for f in folders if f.is_dir()]))
     log.info("期次 %s：读取 %d 个来件", ctx.period, len(paths))
     intake, clean, found = checked_rows(paths, ctx)
+    if not any(f.disposition in READABLE for f in intake.files):
+        inbox = ctx.path("inbox")
+        why = (f"{inbox} 中没有来件" if not intake.files
+               else f"{inbox} 中的 {len(intake.files)} 个文件都不是可读取的台账")
+        raise RunError(f"收件箱为空（{why}），本期未生成通报")
+    return intake, clean, found
+
+
+def _run(store: Store, ctx: RunContext, doc_number: int | None, checked) -> RunResult:
+    intake, clean, found = checked
     _stall("intake")
     accepted, returned_keys = _split_accepted(clean, found)
     decisions, correction_findings = _corrections(ctx)
