@@ -100,6 +100,11 @@ def _parser() -> argparse.ArgumentParser:
     rst.add_argument("--db", help="数据库文件（默认取 config.yaml）")
     rst.add_argument("--list", action="store_true", help="只列出备份及其状态，不做任何改动")
     rst.set_defaults(handler=_restore)
+    rbk = sub.add_parser("rollback", help="撤销最近一期：数据库回到该期运行之前，结果文件夹改名保留，已归档的来件放回收件箱")
+    _common(rbk)
+    rbk.add_argument("--db", help="数据库文件（默认取 config.yaml）")
+    rbk.add_argument("--outbox", help="结果文件夹（默认取 config.yaml）")
+    rbk.set_defaults(handler=_rollback)
     mail = sub.add_parser("fetch-mail", help="从信用办邮箱收取各单位发来的台账附件，存入收件箱")
     _common(mail)
     mail.add_argument("--inbox", help="收件箱文件夹（默认取 config.yaml）")
@@ -295,6 +300,22 @@ def _restore(args) -> int:
     for path in done.kept_aside:
         print(f"  原来的文件已改名保留：{path}")
     print("请重新运行 python -m pipeline run。")
+    return 0
+
+
+def _rollback(args) -> int:
+    config = _load(args, outbox=args.outbox, database=args.db)
+    _start_log(config.paths["logs"])
+    from .run import rollback_latest
+
+    done = rollback_latest(config)
+    print(f"已撤销 {done.period}：数据库已回到该期运行之前的状态。")
+    if done.backup:
+        print(f"  撤销前的数据库已备份：{done.backup}（如需恢复可用 python -m pipeline restore）")
+    if done.set_aside:
+        print(f"  该期结果文件夹已改名保留：{done.set_aside}")
+    if done.returned:
+        print(f"  已将该期归档的 {len(done.returned)} 个来件放回收件箱 {config.paths['inbox']}")
     return 0
 
 

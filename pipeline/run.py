@@ -8,6 +8,7 @@ import shutil
 import sys
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from datetime import datetime
 from itertools import repeat
 from pathlib import Path
 
@@ -109,7 +110,8 @@ def _backup_after_commit(store: Store, keep: int) -> list[str]:
 def _refuse_earlier_period(store: Store, ctx: RunContext) -> None:
     latest = store.latest_period()
     if latest and ctx.period < latest:
-        raise UsageError(f"只能重新运行最近一期（{latest}），不能重跑更早的 {ctx.period}；请检查 --as-of 日期")
+        raise UsageError(f"只能重新运行最近一期（{latest}），不能重跑更早的 {ctx.period}；请检查 --as-of 日期。"
+                         f"确需重跑更早的期次，先用 python -m pipeline rollback 逐期撤销（每次撤销最近一期）")
 
 
 READABLE = ("processed", "zero_report")
@@ -371,3 +373,47 @@ def _free_name(path: Path) -> Path:
         candidate = path.with_name(numbered(path.name, n))
         n += 1
     return candidate
+
+
+@dataclass
+class RolledBack:
+    period: str
+    set_aside: Path | None
+    returned: list[Path]
+    backup: Path | None
+
+
+def rollback_latest(config) -> RolledBack:
+    """Undo the latest period: a checked backup of the database first (so the rollback itself can be undone
+    with `restore`), then that period's rows removed in one transaction; its run folder is renamed aside
+    (outbox/.<period>.rolled-back-<time>), and the inputs it archived go back to the inbox. Nothing is deleted."""
+    db, outbox = Path(config.paths["database"]), Path(config.paths["outbox"])
+    if not db.exists():
+        raise UsageError(f"数据库 {db} 不存在，没有可撤销的期次")
+    settings = config.section("run")
+    keep = int(settings.get("keep_db_backups", 5))
+    with run_locks([lock_path(db), outbox_lock(outbox)], float(settings.get("lock_wait_seconds", 0))):
+        store = Store(db, config.section("ledger").get("item_id_format", "JX-{year}-{seq:04d}"))
+        try:
+            period = store.latest_period()
+            if not period:
+                raise UsageError(f"数据库 {db} 中还没有任何期次，没有可撤销的")
+            backup = store.backup(backup_folder(db), keep=keep) if not is_current(db) else None
+            store.roll_back_latest()
+        finally:
+            store.close()
+    folder = outbox / period
+    aside = None
+    if folder.is_dir():
+        aside = _free_name(outbox / f".{period}.rolled-back-{datetime.now():%Y%m%d-%H%M%S}")
+        os.replace(folder, aside)
+    returned = []
+    archived = Path(config.paths["archive"]) / period
+    if settings.get("archive_inbox") and archived.is_dir():
+        inbox = Path(config.paths["inbox"])
+        for f in sorted(archived.iterdir()):
+            if f.is_file():
+                target = _free_name(inbox / f.name)
+                shutil.move(str(f), str(target))
+                returned.append(target)
+    return RolledBack(period, aside, returned, backup)

@@ -222,6 +222,18 @@ class Store:
             self._db.execute("DELETE FROM absorbed WHERE period = ?", (period,))
             self._db.execute("DELETE FROM items WHERE created_period = ?", (period,))
 
+    def roll_back_latest(self) -> str | None:
+        """Remove every row the latest period wrote (its run, snapshot, files, suspects, the items it created,
+        its merges and the corrections first recorded in it); the database is as it was before that run.
+        Returns the period, or None when there is none."""
+        period = self.latest_period()
+        if not period:
+            return None
+        with self.transaction():
+            self.discard_period(period)
+            self._db.execute("DELETE FROM corrections WHERE period = ?", (period,))
+        return period
+
     # --- saving a period ---
 
     def save_period(self, period: str, as_of: date, ledger: pd.DataFrame, files: list[dict],
