@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from datetime import date
 from pathlib import Path
@@ -64,8 +65,35 @@ class _Parser(argparse.ArgumentParser):
 
     def error(self, message: str):
         self.print_usage(sys.stderr)
-        print(f"命令行参数有误：{message}", file=sys.stderr)
+        print(f"命令行参数有误：{_chinese(message)}", file=sys.stderr)
         sys.exit(2)
+
+
+# argparse's own messages (English, from the standard library) → Chinese; the named parts are kept
+_ARGPARSE = [
+    (re.compile(r"the following arguments are required: (.+)"), lambda m: f"缺少必填参数：{_names(m[1])}"),
+    (re.compile(r"argument (.+?): invalid choice: '?(.*?)'? \(choose from (.+)\)"),
+     lambda m: f"{'命令' if m[1].startswith('{') else m[1]}“{m[2]}”无效，可选：{_names(m[3])}"),
+    (re.compile(r"unrecognized arguments: (.+)"), lambda m: f"无法识别的参数：{m[1]}"),
+    (re.compile(r"argument (.+?): expected one argument"), lambda m: f"{m[1]} 后面需要填一个值"),
+    (re.compile(r"argument (.+?): expected at least one argument"), lambda m: f"{m[1]} 后面至少需要填一个值"),
+    (re.compile(r"argument (.+?): invalid (\w+) value: '(.*)'"),
+     lambda m: f"{m[1]} 的值“{m[3]}”无效，应为{'整数' if m[2] == 'int' else '数字' if m[2] == 'float' else m[2]}"),
+    (re.compile(r"argument (.+?): not allowed with argument (.+)"), lambda m: f"{m[1]} 不能与 {m[2]} 同时使用"),
+    (re.compile(r"ambiguous option: (.+?) could match (.+)"), lambda m: f"选项 {m[1]} 不明确，可能是：{_names(m[2])}"),
+]
+
+
+def _names(text: str) -> str:
+    return "、".join(part.strip().strip("'") for part in text.split(","))
+
+
+def _chinese(message: str) -> str:
+    for pattern, say in _ARGPARSE:
+        m = pattern.fullmatch(message.strip())
+        if m:
+            return say(m)
+    return message
 
 
 def _parser() -> argparse.ArgumentParser:

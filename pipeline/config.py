@@ -125,15 +125,39 @@ def load_config(path: str | Path = "config.yaml", overrides: dict[str, str] | No
     return Config(path, raw, columns, categories, enums, departments, paths)
 
 
+def _yaml_problem(exc: yaml.YAMLError) -> str:
+    """The parser's complaint said in Chinese, at the line a person would look at (never its English text)."""
+    problem = str(getattr(exc, "problem", "") or "")
+    context = str(getattr(exc, "context", "") or "")
+    mark, start = getattr(exc, "problem_mark", None), getattr(exc, "context_mark", None)
+
+    def at(m) -> str:
+        return f"第{m.line + 1}行" if m else ""
+    if "'\\t'" in problem or "\t" in problem:
+        return f"{at(mark)}含有制表符（Tab）：YAML 只能用空格缩进，请把 Tab 换成空格"
+    if "expected ':'" in problem:
+        return f"{at(start or mark)}缺少冒号：每一项应写成“键: 值”（冒号后留一个空格）"
+    if "expected ',' or ']'" in problem or "expected ',' or '}'" in problem or "flow" in context:
+        kind = "方括号 [ ]" if "]" in problem else "花括号 { }"
+        return f"{at(start or mark)}开始的{kind}没有配对闭合（或其中缺少逗号），请检查到{at(mark)}为止的括号"
+    if "mapping values are not allowed" in problem:
+        return f"{at(mark)}不能在此处出现冒号：多为缩进不对齐，或值中含“: ”时未加引号"
+    if "did not find expected key" in problem or "expected <block end>" in problem:
+        return f"{at(mark)}缩进与上一级不对齐（同一级的项应左对齐）"
+    if "found undefined alias" in problem or "found unknown escape" in problem:
+        return f"{at(mark)}含有无法识别的特殊字符（* 或 \\ 开头的值请加引号）"
+    return f"{at(mark)}格式错误（多为缩进、冒号或引号问题）"
+
+
 def _read_yaml(path: Path) -> dict:
     if not path.is_file():
-        raise ConfigError([f"找不到配置文件：{path}"])
+        hint = ("；当前文件夹不是项目文件夹，请到项目文件夹中运行，或用 --config 指定配置文件（如 --config D:/信用办/config.yaml）"
+                if path.name == "config.yaml" and not path.parent.joinpath("pipeline").is_dir() else "")
+        raise ConfigError([f"找不到配置文件：{path}{hint}"])
     try:
         raw = yaml.safe_load(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"第{mark.line + 1}行第{mark.column + 1}列" if mark else ""
-        raise ConfigError([f"配置文件 {path.name} {where}格式错误（多为缩进或冒号问题）：{getattr(exc, 'problem', exc)}"])
+        raise ConfigError([f"配置文件 {path.name} {_yaml_problem(exc)}"])
     except UnicodeDecodeError:
         raise ConfigError([f"配置文件 {path.name} 不是 UTF-8 编码，请另存为 UTF-8"])
     if not isinstance(raw, dict):
@@ -306,6 +330,23 @@ NUMBERS = [("office", "doc_number_start", 1, True), ("report", "key_item_amount"
            ("intake", "header_scan_rows", 1, True), ("intake", "max_workers", 1, True),
            ("intake", "parallel_min_files", 1, True), ("run", "feedback_workers", 1, True)]
 
+# (section, key, lowest, highest): scores are similarities or points on a 0–100 scale; counts are never negative
+RANGES = [("mapping", "min_score", 0, 100), ("mapping", "weak_below", 0, 100), ("mapping", "sample_rows", 1, None),
+          ("merge", "same_item_score", 0, 100), ("merge", "suspect_score", 0, 100),
+          ("classification", "fuzzy_threshold", 0, 100), ("classification", "min_score", 0, None),
+          ("classification", "min_margin", 0, None), ("classification", "contradict_score", 0, None),
+          ("classification", "case_no_score", 0, None)]
+
+
+def _check_ranges(raw: dict, problems: list[str]) -> None:
+    for section, key, low, high in RANGES:
+        value = (raw.get(section) or {}).get(key)
+        if not isinstance(value, (int, float)) or isinstance(value, bool):
+            continue  # a missing or non-numeric value is reported where the section is checked
+        if value < low or (high is not None and value > high):
+            want = f"{low} 到 {high} 之间" if high is not None else f"不小于 {low}"
+            problems.append(f"配置项 {section}.{key} 的值“{value}”超出范围，应为{want}的数")
+
 
 def _check_known_keys(raw: dict, problems: list[str]) -> None:
     for section, names in KNOWN_KEYS.items():
@@ -335,6 +376,7 @@ def _check_numbers(raw: dict, problems: list[str]) -> None:
 def _check_sections(raw: dict, problems: list[str]) -> None:
     _check_known_keys(raw, problems)
     _check_numbers(raw, problems)
+    _check_ranges(raw, problems)
     office = raw.get("office") or {}
     for key in ("name", "issuer_mark", "doc_prefix", "report_title", "recipients"):
         if not office.get(key):
