@@ -257,6 +257,7 @@ def _check(args) -> int:
     config = _load(args)
     from .context import RunContext
     from .findings import ERROR, NOTE
+    from .intake import skip_reason
     from .run import checked_rows
 
     missing = [f for f in args.files if not Path(f).is_file()]
@@ -270,6 +271,8 @@ def _check(args) -> int:
         for rec in mine.to_dict("records"):
             where = f"工作表“{rec['sheet']}”" if len(sf.sheets) > 1 and rec["sheet"] else ""
             print(f"  [{rec['severity']}] {where}{rec['message']}")
+        if skip_reason(sf.path):  # an editor's lock file or a link: never opened, nothing wrong with the ledger
+            continue
         if sf.disposition in ("rejected", "ignored") or (mine["severity"] == ERROR).any():
             worst = 1
         elif not (mine["severity"] != NOTE).any():
@@ -309,8 +312,21 @@ def _history(args) -> int:
     if len(row):
         print(f"事项 {item_id}：{row.iloc[0]['company']}（{row.iloc[0]['category']}），报送单位：{row.iloc[0]['departments']}")
     for rec in frame.to_dict("records"):
-        print("  " + "　".join(f"{HISTORY_LABELS.get(k, k)}：{csv_value(v) or '—'}" for k, v in rec.items()))
+        print(f"  【{rec.get('period')}】" + "　".join(
+            f"{HISTORY_LABELS.get(k, k)}：{_history_value(k, v, csv_value)}" for k, v in rec.items() if k != "period"))
     return 0
+
+
+def _history_value(key: str, value, csv_value) -> str:
+    """是/否 for yes-no columns; the source rows one per line under the period, not one long run-on string."""
+    if key == "overdue" or isinstance(value, bool):
+        if value is None or value == "":
+            return "—"
+        return "是" if str(value).strip().lower() in ("1", "true", "是", "1.0") else "否"
+    if key == "sources" and value:
+        parts = [p.strip() for p in str(value).split("|") if p.strip()]
+        return "\n      " + "\n      ".join(parts) if len(parts) > 1 else (parts[0] if parts else "—")
+    return csv_value(value) or "—"
 
 
 def _restore(args) -> int:

@@ -73,3 +73,28 @@ def test_config_values_out_of_range_exit_2_at_start(tmp_path, capsys, section, k
     assert main(["run", "--config", str(path), "--inbox", str(tmp_path)]) == 2
     err = capsys.readouterr().err
     assert f"{section}.{key}" in err and str(value) in err
+
+
+def test_check_on_an_editor_lock_file_exits_0(tmp_path, capsys):
+    lock = tmp_path / "~$财政局.xlsx"
+    lock.write_bytes(b"\x00" * 162)
+    assert main(["check", str(lock), "--config", str(config_path())]) == 0
+    assert "~$财政局.xlsx" in capsys.readouterr().out
+
+
+def test_history_prints_yes_no_and_one_source_row_per_line(tmp_path, capsys):
+    from pipeline.config import load_config as load
+    from tests.ledgerfiles import write_ledger
+    from tests.test_resilience import GOOD_ROWS, W47, cli_args, make_office
+
+    base = make_office(tmp_path)
+    write_ledger(base / "inbox" / "财政局.xlsx", load(base / "config.yaml"), "县财政局", GOOD_ROWS)
+    write_ledger(base / "inbox" / "住建局.xlsx", load(base / "config.yaml"), "县住建局", GOOD_ROWS[:1])
+    assert main(cli_args(base, W47)) == 0
+    capsys.readouterr()
+    assert main(["history", "JX-2026-0001", "--config", str(base / "config.yaml"),
+                 "--db", str(base / "ledger.sqlite")]) == 0
+    out = capsys.readouterr().out
+    assert "逾期：否" in out or "逾期：是" in out
+    assert "True" not in out and "False" not in out
+    assert not any(len(line) > 160 for line in out.splitlines()), out
