@@ -42,6 +42,7 @@ CATALOGUE: dict[str, Rule] = {
     "closed_without_date": Rule(WARNING, "第{row}行状态为已办结，但“{column}”为空，请补填办结日期"),
     "paid_exceeds_amount": Rule(WARNING, "第{row}行“{column}”：{value} 万元大于涉及金额 {detail} 万元，请核对"),
     "status_blank": Rule(WARNING, "第{row}行“{column}”为空，已按“未启动”计，请填写 未启动、整改中 或 已办结"),
+    "amount_approximate": Rule(WARNING, "第{row}行“{column}”：“{value}”金额为约数，已按所写数字计入，请核实后填写准确金额"),
     "amount_probably_yuan": Rule(WARNING, "第{row}行“{column}”：{value} 万元过大，可能是按元填写的，请核对（单位为万元）"),
     "enum_unknown": Rule(WARNING, "第{row}行“{column}”：“{value}”不在可选范围（{detail}），已按“{default}”计，请从下拉列表选择"),
     "approach_unknown": Rule(WARNING, "第{row}行“{column}”：“{value}”不在可选范围（{detail}），已留空，请从下拉列表选择"),

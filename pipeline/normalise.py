@@ -99,10 +99,12 @@ def _month_end(year: int, month: int) -> tuple[date | None, str | None]:
 _WAN = 10_000.0
 _NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)")
 _GROUPED = re.compile(r"[+-]?\d{1,3}(?:,\d{3})+(?:\.\d*)?")
-_AMOUNT = re.compile(r"(?:约|[¥￥])?(?P<num>[^万元]+?)(?P<unit>万元|万|元)?(?:人民币)?")
+_AMOUNT = re.compile(r"(?P<about>大约|约合|约|近|逾)?[¥￥]?(?P<num>[^万元余多左右上下]+?)(?P<more>余|多)?"
+                     r"(?P<unit>万元|万|元)?(?P<more2>余元|多元)?(?:人民币)?(?P<around>左右|上下)?")
 
 AMOUNT_INVALID = "不是有效金额"
 AMOUNT_NEGATIVE = "金额不能为负数"
+AMOUNT_APPROXIMATE = "金额为约数"  # 约30万, 30万左右, 30余万: read, with a reminder that the figure is not exact
 
 
 def parse_amount(value, unit: str = "万元") -> tuple[float | None, str | None]:
@@ -129,8 +131,11 @@ def _amount_from_text(value: str, unit: str) -> tuple[float | None, str | None]:
     number = m["num"]
     if not _NUMBER.fullmatch(number) and not _GROUPED.fullmatch(number):
         return None, AMOUNT_INVALID
-    written = m["unit"] or unit
-    return _checked_amount(float(number.replace(",", "")) / (_WAN if written == "元" else 1.0))
+    written = m["unit"] or ("元" if m["more2"] else unit)
+    amount, problem = _checked_amount(float(number.replace(",", "")) / (_WAN if written == "元" else 1.0))
+    if problem is None and (m["about"] or m["more"] or m["more2"] or m["around"]):
+        return amount, AMOUNT_APPROXIMATE
+    return amount, problem
 
 
 def _checked_amount(amount: float) -> tuple[float | None, str | None]:

@@ -16,7 +16,7 @@ import pandas as pd
 
 from . import findings as fnd
 from .config import Column, Config
-from .normalise import check_uscc, normalise_case_no, parse_amount, parse_date, parse_enum
+from .normalise import AMOUNT_APPROXIMATE, check_uscc, normalise_case_no, parse_amount, parse_date, parse_enum
 from .text import cell_display, cell_text, looks_like_formula, map_distinct
 
 AMOUNT_KEY, PAID_KEY = "amount", "paid"
@@ -98,11 +98,13 @@ def _amounts(raw: list, units: list, column: Column, config: Config) -> Checked:
         if code:
             shown = _number_text(amount) if code == "amount_probably_yuan" else _raw_text(raw[i])
             issues.append(Issue(i, code, column, shown))
-        values.append(math.nan if amount is None or problem else amount)
+        values.append(math.nan if amount is None or (problem and code != "amount_approximate") else amount)
     return values, issues
 
 
 def _amount_code(amount: float | None, problem: str | None, limit: float) -> str | None:
+    if problem == AMOUNT_APPROXIMATE:
+        return "amount_approximate"
     if problem:
         return "amount_invalid" if amount is None else "amount_negative"
     return "amount_probably_yuan" if amount is not None and amount > limit else None

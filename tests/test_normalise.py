@@ -58,10 +58,18 @@ def test_parse_date_unreadable_or_impossible_is_a_problem(value):
 # --- amounts -------------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("value", [12.5, "12.5", "12.5万元", "12.5万", "125000元", "125,000元", " 12.5 ",
-                                   "１２.５", "１２．５万元", "约12.5万元"])
+                                   "１２.５", "１２．５万元"])
 def test_parse_amount_reads_wan_yuan_and_widths(value):
     amount, problem = parse_amount(value)
     assert problem is None and amount == pytest.approx(12.5)
+
+
+@pytest.mark.parametrize("value, amount", [("约30万", 30), ("约12.5万元", 12.5), ("30万左右", 30), ("30余万", 30),
+                                           ("大约30万元", 30), ("30多万", 30), ("近30万", 30), ("300000多元", 30)])
+def test_parse_amount_reads_approximate_amounts_with_a_reminder(value, amount):
+    from pipeline.normalise import AMOUNT_APPROXIMATE
+
+    assert parse_amount(value) == (pytest.approx(amount), AMOUNT_APPROXIMATE)
 
 
 def test_parse_amount_thousands_separators():

@@ -18,7 +18,7 @@ from pipeline.figures import compute_figures, fmt_amount, fmt_rate
 from pipeline.report_word import (convert_pdf, imprint_lines, signature_indents, title_lines,
                                   write_report)
 from tests.gongwen import assert_gongwen, problems, shared_checker
-from tests.test_figures import ITEMS, ROOT, make_input
+from tests.test_figures import ITEMS, make_input
 from tests.workspace import config_path
 
 TEXT_WIDTH_TWIPS = 156 * 1440 / 25.4

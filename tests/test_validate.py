@@ -184,6 +184,13 @@ def test_amount_forms_in_wan(config):
     assert codes(found) == []
 
 
+def test_approximate_amount_is_read_with_a_reminder(config):
+    clean, found = run(config, raw_row(config, row=4, amount="约30万"), raw_row(config, row=5, amount="30万左右"))
+    assert list(clean["amount"]) == pytest.approx([30, 30])
+    assert codes(found) == ["amount_approximate", "amount_approximate"]
+    assert set(found["severity"]) == {fnd.WARNING} and all("金额为约数" in m for m in found["message"])
+
+
 def test_yuan_unit_column_divides_by_ten_thousand(config):
     clean, _ = run(config, raw_row(config, amount=125000, paid="50000", amount_unit="元", paid_unit="元"))
     assert (clean.loc[0, "amount"], clean.loc[0, "paid"]) == pytest.approx((12.5, 5.0))
