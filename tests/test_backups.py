@@ -227,6 +227,8 @@ def test_restore_list_shows_each_backup_and_changes_nothing(office, capsys):
 
 def test_a_first_run_on_a_new_database_needs_no_history(tmp_path):
     base = make_office(tmp_path / "office")
+    config = load_config(base / "config.yaml")
+    write_ledger(base / "inbox" / "住建局.xlsx", config, "县住房和城乡建设局", GOOD_ROWS, date(2026, 11, 25))
     (base / "ledger.sqlite").write_bytes(b"")  # an empty file, and nothing ever ran: a new ledger
     assert main(cli_args(base, W48)) == 0
 

@@ -11,6 +11,7 @@ import pytest
 
 from pipeline.cli import main
 from pipeline.errors import explain
+from tests.workspace import config_path
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -24,7 +25,7 @@ def test_a_damaged_database_is_one_chinese_line_and_left_as_it_was(tmp_path, cap
     db = tmp_path / "ledger.sqlite"
     db.write_bytes(b"not a database at all " * 400)
     before = _digest(db)
-    args = [*command, "--config", str(ROOT / "config.yaml"), "--db", str(db)]
+    args = [*command, "--config", str(config_path()), "--db", str(db)]
     if command[0] == "template":
         args += ["-o", str(tmp_path / "t.xlsx")]
     assert main(args) == 1
@@ -40,7 +41,7 @@ def test_an_outbox_that_is_a_file_is_explained_and_the_database_not_written(tmp_
         (inbox / sample.name).write_bytes(sample.read_bytes())
     outbox = tmp_path / "outbox"
     outbox.write_text("a file where the outbox folder should be", encoding="utf-8")
-    code = main(["run", "--config", str(ROOT / "config.yaml"), "--inbox", str(inbox), "--outbox", str(outbox),
+    code = main(["run", "--config", str(config_path()), "--inbox", str(inbox), "--outbox", str(outbox),
                  "--db", str(tmp_path / "ledger.sqlite"), "--as-of", "2026-11-26"])
     err = capsys.readouterr().err
     assert code == 1
