@@ -37,37 +37,59 @@ def _font_path() -> Path | None:
     return path if path.is_file() else None
 
 
-def category_chart(labels: list[str], values: list[int], title: str) -> bytes | None:
-    """Horizontal bars: open items per category (labels read left to right, longest at the top)."""
+SIZE_IN = (6.4, 2.7)  # 150 x 63 mm in the 通报: two charts, their captions and the 版记 fit one page
+
+
+def category_chart(labels: list[str], values: list[int]) -> bytes | None:
+    fig = category_figure(labels, values)
+    return None if fig is None else _png(fig)
+
+
+def trend_chart(periods: list[str], open_items: list[int], closed_items: list[int]) -> bytes | None:
+    fig = trend_figure(periods, open_items, closed_items)
+    return None if fig is None else _png(fig)
+
+
+def category_figure(labels: list[str], values: list[int]) -> Figure | None:
+    """Horizontal bars: open items per category, each labelled with its number. No title: the
+    caption under the picture in the 通报 says what it shows."""
     font = chinese_font()
     if font is None:
         return None
-    fig, ax = _figure(6.4, 3.6)
+    fig, ax = _figure(*SIZE_IN)
     positions = list(range(len(labels)))[::-1]
     bars = ax.barh(positions, values, color=BAR_COLOUR, height=0.6)
     ax.set_yticks(positions, labels, fontproperties=font, fontsize=10)
     ax.bar_label(bars, labels=[str(v) for v in values], padding=3, fontproperties=font, fontsize=9)
     ax.set_xlim(0, max(values + [1]) * 1.15)
     ax.xaxis.get_major_locator().set_params(integer=True)
-    _finish(ax, title, font, xlabel="事项数（项）")
-    return _png(fig)
+    _finish(ax, font, xlabel="事项数（项）")
+    return fig
 
 
-def trend_chart(periods: list[str], open_items: list[int], closed_items: list[int], title: str) -> bytes | None:
-    """Lines: open and closed items week by week."""
+def trend_figure(periods: list[str], open_items: list[int], closed_items: list[int]) -> Figure | None:
+    """Lines: open and closed items week by week, each point labelled with its number; the legend
+    sits above the plot area, clear of the lines. No title (the caption says it)."""
     font = chinese_font()
     if font is None:
         return None
-    fig, ax = _figure(6.4, 3.4)
+    fig, ax = _figure(*SIZE_IN)
     x = list(range(len(periods)))
-    ax.plot(x, open_items, marker="o", color=OPEN_COLOUR, label="未办结")
-    ax.plot(x, closed_items, marker="s", color=CLOSED_COLOUR, label="已办结")
+    top = max(open_items + closed_items + [1])
+    for values, marker, colour, label, below in ((open_items, "o", OPEN_COLOUR, "未办结", False),
+                                                 (closed_items, "s", CLOSED_COLOUR, "已办结", True)):
+        ax.plot(x, values, marker=marker, color=colour, label=label)
+        for xi, v, other in zip(x, values, closed_items if not below else open_items):
+            under = v < other or (v == other and below)  # the lower line's labels go under its points
+            ax.annotate(str(v), (xi, v), textcoords="offset points", xytext=(0, -12 if under else 6),
+                        ha="center", fontproperties=font, fontsize=9, color=colour)
     ax.set_xticks(x, periods, fontproperties=font, fontsize=9, rotation=30 if len(x) > 6 else 0)
-    ax.set_ylim(0, max(open_items + closed_items + [1]) * 1.15)
+    ax.set_xlim(-0.4, len(x) - 0.6)
+    ax.set_ylim(-top * 0.08, top * 1.15)
     ax.yaxis.get_major_locator().set_params(integer=True)
-    ax.legend(prop=font, frameon=False, loc="upper left")
-    _finish(ax, title, font, ylabel="事项数（项）")
-    return _png(fig)
+    ax.legend(prop=font, frameon=False, loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=2)
+    _finish(ax, font, ylabel="事项数（项）")
+    return fig
 
 
 def _figure(width: float, height: float):
@@ -79,8 +101,7 @@ def _figure(width: float, height: float):
     return fig, ax
 
 
-def _finish(ax, title: str, font: FontProperties, xlabel: str = "", ylabel: str = "") -> None:
-    ax.set_title(title, fontproperties=font, fontsize=12)
+def _finish(ax, font: FontProperties, xlabel: str = "", ylabel: str = "") -> None:
     if xlabel:
         ax.set_xlabel(xlabel, fontproperties=font, fontsize=10)
     if ylabel:

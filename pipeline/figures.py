@@ -38,19 +38,18 @@ class ReportInput:
 # --- number formatting as Chinese official documents write it ---
 
 def fmt_amount(value: float | None) -> str:
-    """1234.5 -> '1,234.5'; at most two decimals, no trailing zeros."""
+    """12949 -> '12,949.0': one decimal and thousands separators, everywhere in the 通报."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "—"
-    text = f"{round(float(value), 2):,.2f}".rstrip("0").rstrip(".")
-    return "0" if text in ("-0", "") else text
+    text = f"{float(value):,.1f}"
+    return "0.0" if text == "-0.0" else text
 
 
 def fmt_rate(value: float | None) -> str:
-    """0.6667 -> '66.7%'; None (nothing to divide by) -> '—'."""
+    """0.5 -> '50.0%' (one decimal); None (nothing to divide by) -> '—'."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "—"
-    text = f"{value * 100:.1f}".removesuffix(".0")
-    return f"{text}%"
+    return f"{value * 100:.1f}%"
 
 
 def cn_date(day: date) -> str:
@@ -68,7 +67,9 @@ def compute_figures(inp: ReportInput) -> dict:
     """Every number both reports show, as plain Python values (lists of dicts for tables)."""
     config, ledger = inp.ctx.config, _owned(inp)
     totals = _totals(inp, ledger)
-    categories, units = category_rows(inp, ledger), department_rows(ledger, config)
+    categories = category_rows(inp, ledger)
+    stale = set(ledger.loc[ledger["last_reported"].astype(str) != str(inp.ctx.period), "unit"])
+    units = department_rows(ledger, config, carried=set(inp.summary["departments"]["missing"]) & stale)
     return {
         "period": inp.ctx.period, "as_of": inp.ctx.as_of, "as_of_text": cn_date(inp.ctx.as_of),
         "issue_no": inp.issue_no, "doc_number": inp.doc_number,
@@ -80,9 +81,11 @@ def compute_figures(inp: ReportInput) -> dict:
         "department_table": department_table(units),
         "slow_departments": slow_departments(units, config),
         "breakdowns": {key: breakdown(ledger, key, config) for key in ("source", "company_type", "sector")},
-        "key_items": key_items(ledger, config),
-        "key_total": key_total(ledger, config),
+        "key_items": key_items(ledger, inp.ctx.as_of, config),
         "worst_overdue": worst_overdue(ledger, inp.ctx.as_of, config),
+        "open_by_unit": open_by_unit(ledger, inp.ctx.as_of, config),
+        "overdue_units": overdue_units(units),
+        "carried_units": [u["unit"] for u in units if u.get("carried")],
         "returned_rows": returned_rows(inp.findings),
         "rejected_files": [f for f in inp.summary.get("files", []) if f.get("disposition") == "rejected"],
         "rejected_departments": _rejected_departments(inp.summary),
@@ -160,12 +163,23 @@ def category_table(rows: list[dict]) -> list[dict]:
              "逾期": r["overdue"]} for r in rows]
 
 
-def department_rows(ledger: pd.DataFrame, config: Config) -> list[dict]:
-    """One row per 责任单位 with items, ranked by closing rate, then items, then registry order."""
+def department_rows(ledger: pd.DataFrame, config: Config, carried=frozenset()) -> list[dict]:
+    """One row per 责任单位 with items, ranked by closing rate (equal rates share a rank: 并列), listed
+    by rate, then items, then registry order. `carried`: units that did not report this period and
+    have items from an earlier report, so their figures are those of their last report (数据沿用上期)."""
     order = {name: i for i, name in enumerate(config.department_names)}
     rows = [{"unit": unit, **_counts(len(part), part)} for unit, part in ledger.groupby("unit", sort=False)]
-    rows.sort(key=lambda r: (-(r["rate"] or 0), -r["items"], order.get(r["unit"], len(order)), r["unit"]))
-    return [{"rank": rank, **row} for rank, row in enumerate(rows, 1)]
+    rows.sort(key=lambda r: (-_rate_key(r), -r["items"], order.get(r["unit"], len(order)), r["unit"]))
+    rates = [_rate_key(r) for r in rows]
+    out = []
+    for n, row in enumerate(rows):
+        rank = rates.index(rates[n]) + 1
+        out.append({"rank": rank, "tied": rates.count(rates[n]) > 1, "carried": row["unit"] in carried, **row})
+    return out
+
+
+def _rate_key(row: dict) -> float:
+    return round(row["rate"] or 0, 3)  # the rate as shown (one decimal of a percentage) decides ties
 
 
 def department_table(rows: list[dict]) -> list[dict]:
@@ -208,22 +222,44 @@ def _item(row, config: Config) -> dict:
             "status": row.status, "deadline": row.deadline, "description": row.description}
 
 
-def _big_open(ledger: pd.DataFrame, config: Config) -> pd.DataFrame:
-    limit = float(config.section("report").get("key_item_amount", 100))
-    return ledger[(~ledger["closed"]) & (ledger["amount"] >= limit)]
+def key_items(ledger: pd.DataFrame, as_of: date, config: Config) -> list[dict]:
+    """The report.key_items open items with the largest amounts, largest first (each says if overdue)."""
+    most = int(config.section("report").get("key_items", 5))
+    open_ = ledger[(~ledger["closed"]) & ledger["amount"].notna()]
+    big = open_.sort_values(["amount", "item_id"], ascending=[False, True], kind="stable")
+    return [{**_item(r, config), "overdue": bool(r.overdue), "days": _days_late(r, as_of)}
+            for r in big.head(most).itertuples(index=False)]
 
 
-def key_items(ledger: pd.DataFrame, config: Config) -> list[dict]:
-    """Open items with amount >= report.key_item_amount, largest first, at most report.key_items_max."""
-    most = int(config.section("report").get("key_items_max", 10))
-    big = _big_open(ledger, config).sort_values(["amount", "item_id"], ascending=[False, True], kind="stable")
-    return [_item(r, config) for r in big.head(most).itertuples(index=False)]
+def _days_late(row, as_of: date) -> int:
+    if not row.overdue or row.deadline is None or pd.isna(row.deadline):
+        return 0
+    return (as_of - _day(row.deadline)).days
 
 
-def key_total(ledger: pd.DataFrame, config: Config) -> dict:
-    """All the key items, not only those listed: their number and amount."""
-    big = _big_open(ledger, config)
-    return {"items": int(len(big)), "amount": float(big["amount"].sum())}
+def open_by_unit(ledger: pd.DataFrame, as_of: date, config: Config) -> list[dict]:
+    """Every open item, grouped by 责任单位 in registry order (others after, 未明确 last): per unit the
+    number of items and of overdue ones, and the items, longest overdue first, then by deadline."""
+    order = {name: i for i, name in enumerate(config.department_names)}
+    open_ = ledger[~ledger["closed"]].copy()
+    open_["days"] = [_days_late(r, as_of) for r in open_.itertuples(index=False)]
+    open_["_deadline"] = pd.to_datetime(open_["deadline"], errors="coerce")
+    groups = []
+    for unit, part in open_.groupby("unit", sort=False):
+        part = part.sort_values(["days", "_deadline", "item_id"], ascending=[False, True, True],
+                                kind="stable", na_position="last")
+        groups.append({"unit": unit, "items": int(len(part)), "overdue": int(part["overdue"].sum()),
+                       "rows": [{**_item(r, config), "overdue": bool(r.overdue), "days": int(r.days),
+                                 "owner_person": getattr(r, "owner_person", "")}
+                                for r in part.itertuples(index=False)]})
+    groups.sort(key=lambda g: (g["unit"] == NO_OWNER, order.get(g["unit"], len(order)), g["unit"]))
+    return groups
+
+
+def overdue_units(units: list[dict]) -> list[dict]:
+    """Units with overdue items, most first (registry order as the rank already breaks ties)."""
+    late = [u for u in units if u["overdue"] and u["unit"] != NO_OWNER]
+    return sorted(late, key=lambda u: -u["overdue"])
 
 
 def _rejected_departments(summary: dict) -> list[str]:

@@ -14,13 +14,15 @@ import re
 import shutil
 import subprocess
 import tempfile
+from datetime import timedelta
 from pathlib import Path
 from xml.sax.saxutils import escape
 
+import docx.text.paragraph
 import jinja2
 from docx import Document
 from docx.document import Document as DocxDocument
-from docx.enum.section import WD_ORIENT
+from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
 from docx.oxml import OxmlElement, parse_xml
@@ -29,12 +31,14 @@ from docx.shared import Mm, Pt, RGBColor
 
 from . import charts
 from .config import Config
-from .figures import (CLOSED, ReportInput, cn_date, compute_figures, fmt_amount, fmt_rate, rate, responsible_unit,
-                      slow_rule)
+from .figures import (CLOSED, ReportInput, cn_date, compute_figures, fmt_amount, fmt_rate, rate, slow_rule)
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates" / "report"
 LINE = 28.95            # pt: 22 lines in the 225 mm 版心 (579 twips)
 BODY_PT, TITLE_PT, SMALL_PT = 16, 22, 14
+TITLE_LINE = 35         # pt: the exact line of 2号 titles
+IMPRINT_LINE_PT = LINE  # a 版记 line keeps the body's line pitch
+PICTURE_EXTRA_PT = 1.5  # a picture's paragraph: its line is the picture plus the 2 pt paragraph mark's descent
 TEXT_WIDTH_MM = 156
 TWIPS_PER_MM = 1440 / 25.4
 RED = "FF0000"
@@ -48,10 +52,7 @@ PPR_ORDER = ("pStyle keepNext keepLines pageBreakBefore framePr widowControl num
              "textDirection textAlignment textboxTightWrap outlineLvl divId cnfStyle rPr sectPr pPrChange").split()
 CHAR_SPACING_TWIPS = -5  # -0.25 pt: 16 pt characters at a 15.75 pt pitch, 28 to the 156 mm line
 RPR_AFTER_SPACING = "w kern position sz szCs highlight u effect bdr shd fitText vertAlign rtl cs em lang eastAsianLayout".split()
-# Appendix columns: ledger key -> width in mm; the description takes what is left of 156 mm.
-LIST_WIDTHS = {"item_id": 25, "category": 9, "company": 20, "description": 0, "amount": 14, "unit": 19,
-               "deadline": 21, "status": 14, "owner_person": 14}  # mm; 问题编号 and dates fit on one line
-DESCRIPTION_CHARS = 60  # longer descriptions are cut in the appendix; the summary workbook has them whole
+
 
 
 # ---------------------------------------------------------------- entry points
@@ -64,9 +65,9 @@ def write_report(path: Path, inp: ReportInput, figures: dict | None = None) -> P
     _masthead(doc, inp)
     _body(doc, wording.body_lines(), figures, wording)
     _closing(doc, inp, wording)
-    _attachment_list(doc, inp, wording)
-    _attachment_charts(doc, figures, wording)
-    _imprint(doc, inp)
+    _attachment_list(doc, inp, figures, wording)
+    used = _attachment_charts(doc, figures, wording)
+    _imprint(doc, inp, used)
     path.parent.mkdir(parents=True, exist_ok=True)
     doc.save(str(path))
     return path
@@ -95,20 +96,25 @@ class Wording:
 
     def __init__(self, inp: ReportInput, figures: dict, folder: Path = TEMPLATES):
         self.inp, self.figures = inp, figures
+        self.named = int(inp.ctx.config.section("report").get("named_units", 5))
         self.env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(folder)), undefined=jinja2.StrictUndefined,
                                       lstrip_blocks=True, autoescape=False)  # lines left empty by tags are dropped
-        self.env.filters.update(wan=fmt_amount, pct=fmt_rate, delta=_delta, cndate=cn_date)
+        self.env.filters.update(wan=fmt_amount, pct=fmt_rate, delta=_delta, cndate=cn_date, units=self.units)
+
+    def units(self, names, all: bool = False) -> str:  # noqa: A002 - the template's word
+        """Unit names joined with 、: at most report.named_units of them, then 等N个单位."""
+        names = list(names)
+        if len(names) <= 1:
+            return "".join(names)
+        shown = names if all else names[:self.named]
+        return "、".join(shown) + f"等{len(names)}个单位"
 
     def body_lines(self) -> list[str]:
         text = self.env.get_template("report.j2").render(**self._context())
         return [line.strip() for line in text.splitlines() if line.strip()]
 
-    def labels(self, shown: int = 0, rest: int = 0):
-        report = self.inp.ctx.config.section("report")
-        workbook = (self.inp.summary.get("outputs") or {}).get("summary_xlsx") or ""
-        return self.env.get_template("labels.j2").make_module(
-            {"appendix": report.get("appendix", "all"), "shown": shown, "rest": rest, "workbook": workbook,
-             "description_chars": DESCRIPTION_CHARS})
+    def labels(self):
+        return self.env.get_template("labels.j2").make_module({})
 
     def _context(self) -> dict:
         f, config = self.figures, self.inp.ctx.config
@@ -122,10 +128,10 @@ class Wording:
             "open_status": [{"status": s, "items": n} for s, n in t["by_status"].items() if s != CLOSED and n],
             "all_done": [u["unit"] for u in units if u["open"] == 0],
             "none_done": [u["unit"] for u in units if u["closed"] == 0],
-            "key_limit": float(report.get("key_item_amount", 100)),
-            "slow_min": slow_min, "slow_rate": slow_rate,
+            "tied": any(u["tied"] for u in units),
+            "slow_min": slow_min, "slow_rate": slow_rate, "named": self.named,
             "returned_total": sum(r["rows"] for r in f["returned_rows"]),
-            "next_steps": list(report.get("next_steps") or []),
+            "reply_date": self.inp.ctx.as_of + timedelta(days=int(report.get("reply_days", 7))),
         }
 
 
@@ -235,11 +241,11 @@ STYLES: dict[str, tuple] = {
     "GWAttachMark": ("附件标识", HEITI, HEITI, BODY_PT, {"flush": True}),
     "GWAttachTitle": ("附件标题", XBS, XBS, TITLE_PT, {"flush": True, "align": "center", "line": 35, "free": True}),
     "GWNote": ("表注", FANGSONG, LATIN, 12, {"flush": True, "line": 20, "free": True}),
-    "GWFigure": ("图片", FANGSONG, LATIN, BODY_PT, {"flush": True, "align": "center", "line": 0, "free": True}),
+    "GWFigure": ("图片", FANGSONG, LATIN, 2, {"flush": True, "align": "center", "line": 0, "free": True}),
     "GWTable": ("表格文字", FANGSONG, LATIN, 12, {"flush": True, "line": 15, "free": True}),
     "GWTableHead": ("表格标题行", HEITI, HEITI, 12, {"flush": True, "line": 15, "free": True, "align": "center"}),
-    "GWTableSmall": ("表格文字（小）", FANGSONG, LATIN, 9, {"flush": True, "line": 11.5, "free": True}),
-    "GWTableHeadSmall": ("表格标题行（小）", HEITI, HEITI, 9, {"flush": True, "line": 11.5, "free": True, "align": "center"}),
+    "GWTableSmall": ("表格文字（小）", FANGSONG, LATIN, 10.5, {"flush": True, "line": 13.5, "free": True}),
+    "GWTableHeadSmall": ("表格标题行（小）", HEITI, HEITI, 10.5, {"flush": True, "line": 13.5, "free": True, "align": "center"}),
     "GWImprint": ("版记", FANGSONG, LATIN, SMALL_PT, {"flush": True, "free": True}),
     "GWPageNumber": ("页码", SONG, SONG, SMALL_PT, {"flush": True, "line": 0, "free": True}),
 }
@@ -293,17 +299,76 @@ def _paragraph_style(doc: DocxDocument, sid: str, name: str, east: str, latin: s
 
 
 def _footers(doc: DocxDocument) -> None:
+    _section_footers(doc, doc.sections[0])
+
+
+def _section_footers(doc: DocxDocument, section) -> None:
     """Page numbers "— 1 —": odd pages right, even pages left, one 4号 character in (GB/T 9704 7.5)."""
-    section = doc.sections[0]
     for footer, side in ((section.footer, "right"), (section.even_page_footer, "left")):
         footer.is_linked_to_previous = False
         p = footer.paragraphs[0]
+        for child in list(p._p):
+            if child.tag != qn("w:pPr"):
+                p._p.remove(child)
         p.style = doc.styles["页码"]
         p.alignment = ALIGN[side]
         setattr(p.paragraph_format, f"{side}_indent", Pt(SMALL_PT))
-        p.add_run("— ")
-        _field(p, "PAGE", "1")
-        p.add_run(" —")
+        _page_number_runs(p)
+
+
+def _page_number_runs(p) -> None:
+    p.add_run("— ")
+    _field(p, "PAGE", "1")
+    p.add_run(" —")
+
+
+# Where a portrait page has its number, seen on a landscape page turned with its top to the left
+# (GB/T 9704 ch. 8: the table head at the 订口 of odd pages and at the 切口 of even pages, the page
+# number where the other pages have it): mm from the landscape page's left edge to the upper edge of
+# the figures (7 mm below the 版心), and along the page from its top edge.
+LANDSCAPE_NUMBER_X_MM = 35 - 7
+NUMBER_BOX_MM = (6, 40)  # across, along
+ODD_END_MM = 210 - 26 - SMALL_PT * 25.4 / 72   # odd pages: ends one character inside the 版心's right edge
+EVEN_START_MM = 28 + SMALL_PT * 25.4 / 72      # even pages: starts one character inside its left edge
+
+
+WPS_NS = ('xmlns:wp="http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing" '
+          'xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main" '
+          'xmlns:wps="http://schemas.microsoft.com/office/word/2010/wordprocessingShape"')
+EMU_PER_MM = 36000
+
+
+def _landscape_footers(doc: DocxDocument, section) -> None:
+    """The page numbers of a landscape section, turned a quarter right (vert) in a text box placed on
+    the page where the portrait pages have their numbers, so the printed sheet shows them there. A
+    shape floats: the footer keeps its height (a table there would grow it and shrink the 版心)."""
+    across, along = (round(v * EMU_PER_MM) for v in NUMBER_BOX_MM)
+    x = round((LANDSCAPE_NUMBER_X_MM - NUMBER_BOX_MM[0]) * EMU_PER_MM)
+    for n, (footer, odd) in enumerate(((section.footer, True), (section.even_page_footer, False))):
+        footer.is_linked_to_previous = False
+        el = footer._element
+        for child in list(el):
+            el.remove(child)
+        y = round(((ODD_END_MM - NUMBER_BOX_MM[1]) if odd else EVEN_START_MM) * EMU_PER_MM)
+        box = parse_xml(
+            f'<w:p {nsdecls("w")} {WPS_NS}><w:pPr><w:pStyle w:val="GWPageNumber"/></w:pPr><w:r><w:drawing>'
+            '<wp:anchor distT="0" distB="0" distL="0" distR="0" simplePos="0" relativeHeight="2" behindDoc="0" '
+            'locked="0" layoutInCell="1" allowOverlap="1"><wp:simplePos x="0" y="0"/>'
+            f'<wp:positionH relativeFrom="page"><wp:posOffset>{x}</wp:posOffset></wp:positionH>'
+            f'<wp:positionV relativeFrom="page"><wp:posOffset>{y}</wp:posOffset></wp:positionV>'
+            f'<wp:extent cx="{across}" cy="{along}"/><wp:effectExtent l="0" t="0" r="0" b="0"/><wp:wrapNone/>'
+            f'<wp:docPr id="{900 + n}" name="页码{n + 1}"/><wp:cNvGraphicFramePr/>'
+            '<a:graphic><a:graphicData uri="http://schemas.microsoft.com/office/word/2010/wordprocessingShape">'
+            '<wps:wsp><wps:cNvSpPr txBox="1"/><wps:spPr><a:xfrm><a:off x="0" y="0"/>'
+            f'<a:ext cx="{across}" cy="{along}"/></a:xfrm><a:prstGeom prst="rect"><a:avLst/></a:prstGeom>'
+            '<a:noFill/><a:ln><a:noFill/></a:ln></wps:spPr><wps:txbx><w:txbxContent>'
+            f'<w:p><w:pPr><w:pStyle w:val="GWPageNumber"/><w:jc w:val="{"right" if odd else "left"}"/></w:pPr></w:p>'
+            '</w:txbxContent></wps:txbx><wps:bodyPr rot="0" vert="vert" wrap="square" lIns="0" tIns="0" rIns="0" '
+            'bIns="0" anchor="ctr" anchorCtr="0"><a:noAutofit/></wps:bodyPr></wps:wsp></a:graphicData></a:graphic>'
+            '</wp:anchor></w:drawing></w:r></w:p>')
+        el.append(box)
+        inner = box.find(".//" + qn("w:txbxContent")).find(qn("w:p"))
+        _page_number_runs(docx.text.paragraph.Paragraph(inner, footer))
 
 
 def _field(paragraph, code: str, shown: str) -> None:
@@ -377,20 +442,48 @@ def title_lines(title: str, per_line: int = 20) -> list[str]:
 
 # ---------------------------------------------------------------- body
 
+CN_DIGITS = "零一二三四五六七八九"
+
+
+def cn_ordinal(n: int) -> str:
+    """1 -> 一, 10 -> 十, 12 -> 十二, 20 -> 二十 (heading ordinals)."""
+    tens, ones = divmod(n, 10)
+    return (("" if tens == 1 else CN_DIGITS[tens]) + "十" if tens else "") + (CN_DIGITS[ones] if ones else "")
+
+
+def number_headings(lines: list[str]) -> list[str]:
+    """Template lines "# 标题" / "## 标题。正文" numbered 一、 / （一）; a "#" heading with nothing
+    under it (every point of the section left out) is left out too."""
+    kept = [line for n, line in enumerate(lines)
+            if not (line.startswith("# ") and (n + 1 == len(lines) or lines[n + 1].startswith("# ")))]
+    out, first, second = [], 0, 0
+    for line in kept:
+        if line.startswith("# "):
+            first, second = first + 1, 0
+            out.append(f"{cn_ordinal(first)}、{line[2:].strip()}")
+        elif line.startswith("## "):
+            second += 1
+            out.append(f"（{cn_ordinal(second)}）{line[3:].strip()}")
+        else:
+            out.append(line)
+    return out
+
+
 def _body(doc: DocxDocument, lines: list[str], figures: dict, wording: Wording) -> None:
-    tables = {"categories": lambda: _category_table(doc, figures), "departments": lambda: _department_table(doc, figures)}
-    for line in lines:
+    labels = wording.labels()
+    tables = {"categories": lambda: _category_table(doc, figures),
+              "departments": lambda: _department_table(doc, figures, labels)}
+    for line in number_headings([x for x in lines if not x.startswith("@table") or _has_rows(x, figures)]):
         if line.startswith("@table"):
             name, _, caption = line.removeprefix("@table").partition("|")
-            if _has_rows(name.strip(), figures):
-                doc.add_paragraph(caption.strip(), style="表图题")
-                tables[name.strip()]()
+            doc.add_paragraph(caption.strip(), style="表图题")
+            tables[name.strip()]()
         else:
             add_text(doc, line)
 
 
-def _has_rows(name: str, figures: dict) -> bool:
-    return name != "departments" or bool(figures["units"])
+def _has_rows(line: str, figures: dict) -> bool:
+    return "departments" not in line.split("|")[0] or bool(figures["units"])
 
 
 def add_text(doc: DocxDocument, line: str) -> None:
@@ -410,49 +503,123 @@ def add_text(doc: DocxDocument, line: str) -> None:
 
 
 def _category_table(doc: DocxDocument, figures: dict) -> None:
-    heads = ["问题类别", "事项数", "涉及金额（万元）", "已兑付（万元）", "已办结", "办结率", "逾期"]
+    heads = ["问题类别", "事项数", "涉及金额|（万元）", "已兑付|（万元）", "已办结", "办结率", "逾期"]
     rows = [[f"{c['code']} {c['short']}".strip(), c["items"], fmt_amount(c["amount"]), fmt_amount(c["paid"]),
              c["closed"], fmt_rate(c["rate"]), c["overdue"]] for c in figures["categories"]]
-    add_table(doc, heads, rows, [38, 14, 27, 27, 16, 19, 15], ["left"] + ["center"] * 6)
+    add_table(doc, heads, rows, ["left"] + ["center"] * 6)
 
 
-def _department_table(doc: DocxDocument, figures: dict) -> None:
+def _department_table(doc: DocxDocument, figures: dict, labels) -> None:
     heads = ["排名", "责任单位", "事项数", "已办结", "未办结", "办结率", "逾期"]
-    rows = [[u["rank"], u["unit"], u["items"], u["closed"], u["open"], fmt_rate(u["rate"]), u["overdue"]]
-            for u in figures["units"]]
+    rows = [[f"{labels.tied}{u['rank']}" if u["tied"] else u["rank"],
+             u["unit"] + (f"\n{labels.carried}" if u["carried"] else ""),
+             u["items"], u["closed"], u["open"], fmt_rate(u["rate"]), u["overdue"]] for u in figures["units"]]
     t = figures["totals"]
-    rows.append(["", "合计", sum(u["items"] for u in figures["units"]), t["closed"], t["open"],
+    rows.append(["", labels.total_row, sum(u["items"] for u in figures["units"]), t["closed"], t["open"],
                  fmt_rate(t["closing_rate"]), t["overdue"]])
-    add_table(doc, heads, rows, [12, 52, 18, 18, 18, 20, 18], ["center", "left"] + ["center"] * 5)
+    add_table(doc, heads, rows, ["center", "left"] + ["center"] * 5)
 
 
 # ---------------------------------------------------------------- tables
 
-def add_table(doc: DocxDocument, heads: list[str], rows: list[list], widths_mm: list[float], aligns: list[str],
-              small: bool = False):
-    """A bordered table fitting the 版心: fixed column widths, header row repeated on every page.
+class Group:
+    """A row spanning the whole table: the heading of a group of rows (a unit in 附件1)."""
+
+    def __init__(self, text: str):
+        self.text = text
+
+
+CELL_PAD_MM = 2.4  # 1 mm cell margin each side, and the rules
+
+
+ASCII_EM = 0.62  # digits and Latin letters: 0.5 em in Times New Roman, up to 0.64 in a renderer's substitute
+
+
+def text_mm(text: str, pt: float) -> float:
+    """Width of one line of table text: Han and full-width characters one em, ASCII ASCII_EM."""
+    return sum(ASCII_EM if ord(ch) < 128 else 1.0 for ch in text) * pt * 25.4 / 72
+
+
+def fit_widths(heads: list[str], rows: list[list], total_mm: float, pt: float, flexible: tuple[int, ...] = ()
+               ) -> tuple[list[float], list[str]]:
+    """Column widths from the content, and the headers with line breaks only between their words.
+
+    A header is written with | between the words it may break at ("涉及金额|（万元）"); its column is at
+    least as wide as its longest word, so no header breaks inside a word. A column that is not
+    flexible is as wide as its widest cell line; the flexible ones (long text) share what is left in
+    proportion to their content. Any width left over is shared so the table fills the 版心.
+    """
+    count = len(heads)
+    words = [h.split("|") for h in heads]
+    head_min = [max(text_mm(w, pt) for w in ws) + CELL_PAD_MM for ws in words]
+    natural = [0.0] * count
+    for row in rows:
+        if isinstance(row, Group):
+            continue
+        for c, value in enumerate(row):
+            natural[c] = max(natural[c], max((text_mm(line, pt) for line in cell_text(value).split("\n")), default=0))
+    natural = [n + CELL_PAD_MM for n in natural]
+    widths = [max(head_min[c], natural[c]) if c not in flexible else 0.0 for c in range(count)]
+    room = total_mm - sum(widths)
+    for n, c in enumerate(flexible):  # each but the last: its content, up to 30 % of the room; the last the rest
+        want = max(head_min[c], natural[c])
+        cap = 0.3 * room if n < len(flexible) - 1 else room - sum(widths[f] for f in flexible[:n])
+        widths[c] = max(head_min[c], min(want, cap))
+    left = total_mm - sum(widths)
+    if left > 0:  # fill the 版心: the last flexible column, else every column alike
+        share = list(flexible[-1:]) or list(range(count))
+        for c in share:
+            widths[c] += left / len(share)
+    shown = ["\n".join(_wrap_words(ws, widths[c] - CELL_PAD_MM, pt)) for c, ws in enumerate(words)]
+    return widths, shown
+
+
+def _wrap_words(words: list[str], width_mm: float, pt: float) -> list[str]:
+    lines = [words[0]]
+    for word in words[1:]:
+        if text_mm(lines[-1] + word, pt) <= width_mm + 0.01:
+            lines[-1] += word
+        else:
+            lines.append(word)
+    return lines
+
+
+TABLE_PT = {False: 12.0, True: 10.5}
+
+
+def add_table(doc: DocxDocument, heads: list[str], rows: list, aligns: list[str], small: bool = False,
+              total_mm: float = TEXT_WIDTH_MM, flexible: tuple[int, ...] = ()):
+    """A bordered table fitting the 版心: column widths from the content, header row repeated on
+    every page, rows that never split; a Group row spans the table and stays with the next row.
 
     Rows are appended as XML (one parse per row), never through table.cell(r, c), which is quadratic.
     """
-    twips = _twips(widths_mm)
+    widths, shown = fit_widths(heads, rows, total_mm, TABLE_PT[small], flexible)
+    twips = _twips(widths, total_mm)
     table = doc.add_table(rows=0, cols=len(heads))
     tbl = table._tbl
     _table_properties(tbl, sum(twips))
     for col, width in zip(tbl.tblGrid.findall(qn("w:gridCol")), twips):
         col.set(qn("w:w"), str(width))
     body, head = ("GWTableSmall", "GWTableHeadSmall") if small else ("GWTable", "GWTableHead")
-    tbl.append(parse_xml(_row_xml(heads, twips, ["center"] * len(heads), head, header=True)))
+    xml = [_row_xml(shown, twips, ["center"] * len(heads), head, header=True)]
     for row in rows:
-        tbl.append(parse_xml(_row_xml(row, twips, aligns, body)))
+        if isinstance(row, Group):
+            xml.append(_group_xml(row.text, sum(twips), len(twips), head))
+        else:
+            xml.append(_row_xml(row, twips, aligns, body))
+    for row_xml in xml:
+        tbl.append(parse_xml(row_xml))
     return table
 
 
-def _twips(widths_mm: list[float]) -> list[int]:
-    """Column widths in twips, trimmed so they never add up to more than the 156 mm 版心."""
+def _twips(widths_mm: list[float], total_mm: float = TEXT_WIDTH_MM) -> list[int]:
+    """Column widths in twips, trimmed so they never add up to more than the 版心."""
     twips = [int(w * TWIPS_PER_MM) for w in widths_mm]
-    limit = int(TEXT_WIDTH_MM * TWIPS_PER_MM)
-    if sum(twips) > limit:
-        twips[-1] -= sum(twips) - limit
+    limit = int(total_mm * TWIPS_PER_MM)
+    while sum(twips) > limit:
+        widest = twips.index(max(twips))
+        twips[widest] -= min(sum(twips) - limit, twips[widest] // 2)
     return twips
 
 
@@ -484,6 +651,12 @@ def _row_xml(values: list, twips: list[int], aligns: list[str], style: str, head
     return f'<w:tr {nsdecls("w")}>{trpr}{cells}</w:tr>'
 
 
+def _group_xml(text: str, width: int, span: int, style: str) -> str:
+    return (f'<w:tr {nsdecls("w")}><w:trPr><w:cantSplit/></w:trPr><w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/>'
+            f'<w:gridSpan w:val="{span}"/></w:tcPr><w:p><w:pPr><w:pStyle w:val="{style}"/>'
+            f'<w:jc w:val="left"/></w:pPr>{_runs_xml(text)}</w:p></w:tc></w:tr>')
+
+
 def _runs_xml(value) -> str:
     """Cell text as runs; line breaks kept; text is only ever text (a leading = is not a formula here)."""
     text = cell_text(value)
@@ -495,7 +668,7 @@ def cell_text(value) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return ""
     if hasattr(value, "year") and hasattr(value, "month"):
-        return f"{value.year}.{value.month}.{value.day}"
+        return f"{value.year:04d}-{value.month:02d}-{value.day:02d}"
     return XML_INVALID.sub("", str(value)).replace("\r\n", "\n").replace("\r", "\n")
 
 
@@ -514,93 +687,138 @@ def _closing(doc: DocxDocument, inp: ReportInput, wording: Wording) -> None:
     day = cn_date(inp.ctx.as_of)
     sig_right, date_right = signature_indents(name, day)
     signature = doc.add_paragraph(name, style="发文机关署名")
-    signature.paragraph_format.space_before = Pt(LINE)  # 空一行 below the 附件说明 (7.3.5.3)
+    signature.paragraph_format.space_before = Pt(2 * LINE)  # 空二行 below the 附件说明 (room for the seal)
     signature.paragraph_format.keep_with_next = True
     _set_ppr(signature._p.get_or_add_pPr(), "ind", firstLine=0, firstLineChars=0, **_chars_indent("right", sig_right))
     date_p = doc.add_paragraph(day, style="成文日期")
     _set_ppr(date_p._p.get_or_add_pPr(), "ind", firstLine=0, firstLineChars=0, **_chars_indent("right", date_right))
 
 
+DATE_RIGHT_CHARS = 4  # 成文日期 右空四字 (7.3.5.1)
+
+
 def signature_indents(name: str, day: str) -> tuple[float, float]:
-    """Right indents (characters) of 署名 and 成文日期 without a seal: 署名 右空二字, the date starting
-    two characters right of the 署名's first character; a date longer than the name goes 右空二字 (7.3.5.3)."""
+    """Right indents (characters) of 署名 and 成文日期 (7.3.5.1): the date 右空四字 and the 署名
+    centred over it; a 署名 too long to be centred so goes flush right and the date is centred under it."""
     n, w = _text_width(name), _text_width(day)
-    date_right = n - w
-    if date_right >= 2:
-        return 2.0, date_right
-    return w + 4 - n, 2.0
+    sig_right = DATE_RIGHT_CHARS + w / 2 - n / 2
+    if sig_right >= 0:
+        return sig_right, float(DATE_RIGHT_CHARS)
+    return 0.0, n / 2 - w / 2
 
 
 # ---------------------------------------------------------------- 附件
 
-def _attachment_head(doc: DocxDocument, number: int, title: str) -> None:
+LANDSCAPE_MARGINS_MM = (28, 26, 35, 37)  # top, bottom, left, right: the portrait 版心 turned on the same sheet
+LANDSCAPE_WIDTH_MM = 225
+LIST_KEYS = ("item_id", "category", "company", "description", "amount", "status", "deadline", "owner_person")
+LIST_HEADS = {"item_id": "问题编号", "category": "问题|类别", "amount": "涉及金额|（万元）", "status": "整改|状态",
+              "deadline": "整改时限", "owner_person": "责任人"}
+CLAUSE_END = "。；！？"
+CLAUSE_MARK = "，、：；。！？"
+
+
+def _attachment_head(doc: DocxDocument, number: int, title: str, new_page: bool = True) -> None:
     mark = doc.add_paragraph(f"附件{number}", style="附件标识")
-    mark.paragraph_format.page_break_before = True
+    mark.paragraph_format.page_break_before = new_page or None
     heading = doc.add_paragraph(title, style="附件标题")
     heading.paragraph_format.space_before = Pt(LINE)
     heading.paragraph_format.space_after = Pt(LINE / 2)
 
 
-def _attachment_list(doc: DocxDocument, inp: ReportInput, wording: Wording) -> None:
+def _attachment_list(doc: DocxDocument, inp: ReportInput, figures: dict, wording: Wording) -> None:
+    """附件1: every open item, grouped by 责任单位, in a landscape section when the table is wide."""
     config, report = inp.ctx.config, inp.ctx.config.section("report")
-    items = list_items(inp)
-    limit = int(report.get("appendix_max_rows", 300))
-    labels = wording.labels(shown=min(limit, len(items)), rest=max(0, len(items) - limit))
-    _attachment_head(doc, 1, labels.attachment_list)
-    if not len(items):
+    labels = wording.labels()
+    groups = figures["open_by_unit"]
+    keys = [k for k in LIST_KEYS if k != "owner_person" or report.get("show_persons")]
+    heads = [LIST_HEADS.get(k) or config.column(k).name for k in keys]
+    chars = int(report.get("description_chars", 60))
+    rows: list = []
+    for g in groups:
+        rows.append(Group(labels.list_unit.format(**g) + (labels.list_unit_overdue.format(**g) if g["overdue"] else "")
+                          + "）"))
+        rows += [[_list_value(item, k, chars, labels) for k in keys] for item in g["rows"]]
+    flexible = (keys.index("company"), keys.index("description"))
+    natural, _ = fit_widths(heads, rows, 0, TABLE_PT[True])
+    wide = bool(groups) and sum(natural) > TEXT_WIDTH_MM  # the content wants more than the portrait 版心
+    if wide:
+        _new_section(doc, landscape=True)
+    _attachment_head(doc, 1, labels.attachment_list, new_page=not wide)
+    if not groups:
         doc.add_paragraph(labels.list_empty)
         return
-    keys = [k for k in LIST_WIDTHS if k != "owner_person" or report.get("show_persons")]
-    heads = ["责任单位" if k == "unit" else config.column(k).name for k in keys]
-    widths = [LIST_WIDTHS[k] for k in keys]
-    widths[keys.index("description")] = TEXT_WIDTH_MM - sum(widths)
     aligns = ["center" if k in ("item_id", "category", "amount", "deadline", "status") else "left" for k in keys]
-    rows = [[_list_value(row, k) for k in keys] for row in items.head(limit).to_dict("records")]
-    add_table(doc, heads, rows, widths, aligns, small=True)
-    doc.add_paragraph(labels.list_note, style="表注")
-    if len(items) > limit:
-        doc.add_paragraph(labels.list_more, style="表注")
+    doc.add_paragraph(labels.list_note, style="表注").paragraph_format.keep_with_next = True
+    add_table(doc, heads, rows, aligns, small=True, total_mm=LANDSCAPE_WIDTH_MM if wide else TEXT_WIDTH_MM,
+              flexible=flexible)
 
 
-def list_items(inp: ReportInput):
-    """The ledger rows the appendix lists (all, or only open ones), with the resolved 责任单位."""
-    ledger = inp.ledger
-    if inp.ctx.config.section("report").get("appendix", "all") == "open":
-        ledger = ledger[ledger["status"] != CLOSED]
-    ledger = ledger.sort_values("item_id", kind="stable").copy()
-    ledger["unit"] = [responsible_unit(o, d, inp.ctx.config) for o, d in zip(ledger["owner_unit"], ledger["departments"])]
-    return ledger
-
-
-def _list_value(row: dict, key: str):
-    value = row.get(key)
+def _list_value(item: dict, key: str, chars: int, labels):
+    value = item.get(key)
     if key == "amount":
-        return "" if value is None or (isinstance(value, float) and math.isnan(value)) else fmt_amount(value)
-    if key == "status" and row.get("overdue"):
-        return f"{value}\n（逾期）"
+        return "" if value is None else fmt_amount(value)
+    if key == "deadline":
+        text = cell_text(value)
+        return f"{text}\n{labels.list_overdue.format(days=item['days'])}" if item.get("overdue") and text else text
     if key == "description":
-        text = str(value or "")
-        return text if len(text) <= DESCRIPTION_CHARS else text[:DESCRIPTION_CHARS] + "…"
+        return shorten(str(value or ""), chars)
     return value
 
 
-def _attachment_charts(doc: DocxDocument, figures: dict, wording: Wording) -> None:
+def shorten(text: str, limit: int) -> str:
+    """At most `limit` characters, cut at the end of a sentence or clause (never inside a word);
+    a text with no such boundary in its first half is cut before a run of ASCII letters or digits."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    head = text[:limit]
+    ends = [i for i, ch in enumerate(head) if ch in CLAUSE_END]
+    marks = [i for i, ch in enumerate(head) if ch in CLAUSE_MARK]
+    if ends and ends[-1] >= limit // 2:
+        return head[:ends[-1] + 1]
+    if marks and marks[-1] >= limit // 2:
+        return head[:marks[-1]] + "……"
+    cut = limit - 1
+    while cut > 0 and head[cut - 1].isascii() and head[cut - 1].isalnum() and text[cut].isascii() and text[cut].isalnum():
+        cut -= 1
+    return text[:cut or limit - 1] + "……"
+
+
+def _new_section(doc: DocxDocument, landscape: bool) -> None:
+    """A new section on a new page: landscape for a wide table (GB/T 9704 ch. 8), portrait after it."""
+    section = doc.add_section(WD_SECTION.NEW_PAGE)
+    if landscape:
+        section.orientation = WD_ORIENT.LANDSCAPE
+        section.page_width, section.page_height = Mm(297), Mm(210)
+        section.top_margin, section.bottom_margin, section.left_margin, section.right_margin = \
+            (Mm(m) for m in LANDSCAPE_MARGINS_MM)
+        _landscape_footers(doc, section)
+    else:
+        section.orientation = WD_ORIENT.PORTRAIT
+        section.page_width, section.page_height = Mm(210), Mm(297)
+        section.top_margin, section.bottom_margin, section.left_margin, section.right_margin = \
+            Mm(37), Mm(35), Mm(28), Mm(26)
+        _section_footers(doc, section)
+
+
+def _attachment_charts(doc: DocxDocument, figures: dict, wording: Wording) -> float:
+    """附件2 on a portrait page of its own section; returns the height (pt) it takes on that page."""
     labels = wording.labels()
-    _attachment_head(doc, 2, labels.attachment_charts)
+    _new_section(doc, landscape=False)
+    _attachment_head(doc, 2, labels.attachment_charts, new_page=False)
+    used = LINE + LINE + TITLE_LINE + LINE / 2  # 附件2 line, the title with its space above and below
     cats = figures["categories"][:-1]
-    png = charts.category_chart([f"{c['code']} {c['short']}" for c in cats], [c["open"] for c in cats],
-                                labels.category_chart_title)
-    _figure(doc, png, labels.caption_category_chart, ["问题类别", "未办结问题数"],
-            [[f"{c['code']} {c['short']}", c["open"]] for c in cats])
+    png = charts.category_chart([f"{c['code']} {c['short']}" for c in cats], [c["open"] for c in cats])
+    used += _figure(doc, png, labels.caption_category_chart, ["问题类别", "未办结问题数"],
+                    [[f"{c['code']} {c['short']}", c["open"]] for c in cats])
     series = figures["trend"]["series"]
-    if len(series) < 2:
-        doc.add_paragraph(labels.trend_first)
-        return
-    names = [_period_label(p) for p in series]
-    png = charts.trend_chart(names, [p.get("open", 0) for p in series], [p.get("closed", 0) for p in series],
-                             labels.trend_chart_title)
-    _figure(doc, png, labels.caption_trend_chart, ["期次", "未办结", "已办结"],
-            [[n, p.get("open", 0), p.get("closed", 0)] for n, p in zip(names, series)])
+    if len(series) >= 2:
+        names = [_period_label(p) for p in series]
+        png = charts.trend_chart(names, [p.get("open", 0) for p in series], [p.get("closed", 0) for p in series])
+        used += _figure(doc, png, labels.caption_trend_chart, ["期次", "未办结", "已办结"],
+                        [[n, p.get("open", 0), p.get("closed", 0)] for n, p in zip(names, series)])
+    return used
 
 
 def _period_label(point: dict) -> str:
@@ -608,19 +826,36 @@ def _period_label(point: dict) -> str:
     return f"{day.month}月{day.day}日" if hasattr(day, "month") else str(point["period"])
 
 
-def _figure(doc: DocxDocument, png: bytes | None, caption: str, heads: list[str], rows: list[list]) -> None:
-    """The chart as a picture; without a Chinese font for the chart, the same numbers as a table."""
+FIGURE_WIDTH_MM = 150
+TABLE_ROW_PT = 15 + 2  # a one-line row of the 12 pt table style: 15 pt line, rules and rounding
+
+
+def _figure(doc: DocxDocument, png: bytes | None, caption: str, heads: list[str], rows: list[list]) -> float:
+    """The chart as a picture; without a Chinese font for the chart, the same numbers as a table.
+    Returns the height (pt) taken, caption included."""
     if png is None:
-        add_table(doc, heads, rows, [TEXT_WIDTH_MM / len(heads)] * len(heads), ["left"] + ["center"] * (len(heads) - 1))
+        add_table(doc, heads, rows, ["left"] + ["center"] * (len(heads) - 1))
+        height = TABLE_ROW_PT * (len(rows) + 1)
     else:
-        doc.add_paragraph(style="图片").add_run().add_picture(io.BytesIO(png), width=Mm(150))
+        shape = doc.add_paragraph(style="图片").add_run().add_picture(io.BytesIO(png), width=Mm(FIGURE_WIDTH_MM))
+        height = shape.height.pt + PICTURE_EXTRA_PT
     doc.add_paragraph(caption, style="表图题").paragraph_format.keep_with_next = False
+    return height + LINE
 
 
 # ---------------------------------------------------------------- 版记
 
-def _imprint(doc: DocxDocument, inp: ReportInput) -> None:
-    """抄送 and 印发 lines between thick-thin-thick rules, floated to the bottom of the last page (7.4)."""
+PAGE_PT = 225 * 72 / 25.4   # the 版心 height
+IMPRINT_SLACK_PT = 5        # the last rule this much above the 版心 bottom: rounding in Word and LibreOffice
+IMPRINT_ROW_PT = IMPRINT_LINE_PT + 1  # a 版记 line with its rule
+
+
+def _imprint(doc: DocxDocument, inp: ReportInput, used: float) -> None:
+    """抄送 and 印发 lines between thick-thin-thick rules, the last rule on the 版心 bottom of the last
+    page (7.4). An empty paragraph of exact height fills the page above it: Word, WPS and LibreOffice
+    all honour exact line heights, where LibreOffice ignores a table floated to the page bottom. The
+    last page is 附件2, whose height `used` is known; when the 版记 does not fit there it gets a page
+    of its own."""
     office = inp.ctx.config.section("office")
     width, one = int(TEXT_WIDTH_MM * TWIPS_PER_MM), SMALL_PT * 20  # 空一字 of 4号 text
     rows, lines = [], 1
@@ -631,10 +866,18 @@ def _imprint(doc: DocxDocument, inp: ReportInput) -> None:
     printed = [office.get("printer") or office["name"], f"{cn_date(inp.ctx.as_of)}印发"]
     rows.append(_imprint_row(printed, width, f'<w:ind w:left="{one}" w:right="{one}"/>',
                              tabs=f'<w:tabs><w:tab w:val="right" w:pos="{width - one}"/></w:tabs>'))
-    top = round((225 * TWIPS_PER_MM) - lines * LINE * 20 - 60)  # LibreOffice ignores tblpYSpec: same place by offset
-    doc.element.body.append(parse_xml(_imprint_table(rows, width, top)))
+    height = lines * IMPRINT_ROW_PT + 1  # and the 1 pt paragraph that ends the document
+    gap = PAGE_PT - used - height - IMPRINT_SLACK_PT
+    spacer = doc.add_paragraph(style="版记")
+    if gap < 1:  # no room on 附件2's page: the 版记 alone at the bottom of the next page
+        spacer.paragraph_format.page_break_before = True
+        gap = PAGE_PT - height - IMPRINT_SLACK_PT
+    spacer.paragraph_format.line_spacing_rule, spacer.paragraph_format.line_spacing = WD_LINE_SPACING.EXACTLY, Pt(gap)
+    doc.element.body.append(parse_xml(_imprint_table(rows, width)))
     doc.element.body.append(doc.element.body.sectPr)  # keep sectPr last
-    doc.add_paragraph(style="版记")  # a table may not end the document body
+    end = doc.add_paragraph(style="版记")  # a table may not end the document body: a hairline paragraph
+    end.paragraph_format.line_spacing_rule, end.paragraph_format.line_spacing = WD_LINE_SPACING.EXACTLY, Pt(1)
+    end.runs or end.add_run().font.__setattr__("size", Pt(1))
 
 
 def imprint_lines(text: str) -> int:
@@ -643,13 +886,11 @@ def imprint_lines(text: str) -> int:
     return 1 if width <= 29 else 1 + math.ceil((width - 29) / 26)
 
 
-def _imprint_table(rows: list[str], width: int, top: int) -> str:
+def _imprint_table(rows: list[str], width: int) -> str:
     rule = '<w:{0} w:val="single" w:sz="{1}" w:space="0" w:color="000000"/>'
     borders = (rule.format("top", 8) + '<w:left w:val="nil"/>' + rule.format("bottom", 8) + '<w:right w:val="nil"/>'
                + rule.format("insideH", 6) + '<w:insideV w:val="nil"/>')
-    return (f'<w:tbl {nsdecls("w")}><w:tblPr>'
-            '<w:tblpPr w:leftFromText="0" w:rightFromText="0" w:topFromText="0" w:bottomFromText="0" '
-            f'w:vertAnchor="margin" w:horzAnchor="margin" w:tblpXSpec="center" w:tblpYSpec="bottom" w:tblpY="{top}"/>'
+    return (f'<w:tbl {nsdecls("w")}><w:tblPr><w:jc w:val="center"/>'
             f'<w:tblW w:w="{width}" w:type="dxa"/><w:tblBorders>{borders}</w:tblBorders>'
             '<w:tblLayout w:type="fixed"/><w:tblCellMar><w:left w:w="0" w:type="dxa"/><w:right w:w="0" w:type="dxa"/>'
             f'</w:tblCellMar></w:tblPr><w:tblGrid><w:gridCol w:w="{width}"/></w:tblGrid>{"".join(rows)}</w:tbl>')
@@ -658,5 +899,5 @@ def _imprint_table(rows: list[str], width: int, top: int) -> str:
 def _imprint_row(parts: list[str], width: int, ind: str, tabs: str = "") -> str:
     """One 版记 line; several parts are separated by a tab (印发机关 left, 印发日期 right)."""
     runs = '<w:r><w:tab/></w:r>'.join(f'<w:r><w:t xml:space="preserve">{escape(p)}</w:t></w:r>' for p in parts)
-    return (f'<w:tr><w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/></w:tcPr>'
-            f'<w:p><w:pPr><w:pStyle w:val="GWImprint"/>{tabs}{ind}</w:pPr>{runs}</w:p></w:tc></w:tr>')
+    return (f'<w:tr><w:trPr><w:cantSplit/></w:trPr><w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/></w:tcPr>'
+            f'<w:p><w:pPr><w:pStyle w:val="GWImprint"/><w:keepNext/>{tabs}{ind}</w:pPr>{runs}</w:p></w:tc></w:tr>')

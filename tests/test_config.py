@@ -104,9 +104,9 @@ def test_missing_inbox_folder_is_a_configuration_error_before_anything_is_touche
 def test_misspelt_key_and_bad_numbers_are_reported(tmp_path):
     def mutate(raw):
         raw["office"]["doc_numbr_start"] = raw["office"].pop("doc_number_start")
-        raw["report"]["key_item_amount"] = "一百"
+        raw["report"]["key_items"] = "五"
         raw["report"]["worst_overdue"] = -3
     lines = problems(tmp_path, mutate)
     assert any("doc_numbr_start" in line and "无法识别" in line for line in lines)
-    assert any("key_item_amount" in line and "一百" in line for line in lines)
+    assert any("key_items" in line and "五" in line for line in lines)
     assert any("worst_overdue" in line for line in lines)

@@ -113,14 +113,21 @@ def test_reports_agree_with_run_json_and_ledger(demo):
     assert_reports_match(demo)
 
 
-def test_key_items_sentence_counts_every_large_open_item_even_when_the_list_is_capped(demo):
+def test_key_items_are_the_largest_open_items_and_the_appendix_lists_every_open_one(demo):
     import docx
 
     ledger = read_csv(demo / "ledger.csv")
-    big = [r for r in ledger if r["status"] != "已办结" and r["amount"] and float(r["amount"]) >= 100]
-    text = "\n".join(p.text for p in docx.Document(next(demo.glob("*.docx"))).paragraphs)
-    assert f"未办结问题{len(big)}项" in text
-    assert len(big) > 10 and "其中金额最大的10项" in text
+    open_ = [r for r in ledger if r["status"] != "已办结"]
+    biggest = sorted((r for r in open_ if r["amount"]), key=lambda r: (-float(r["amount"]), r["item_id"]))[:5]
+    doc = docx.Document(next(demo.glob("*.docx")))
+    text = "\n".join(p.text for p in doc.paragraphs)
+    assert "未办结问题中涉及金额最大的5项" in text
+    listed = [line.split("（")[1].split("，")[0] for line in text.split("\n")
+              if line[:2] in ("1.", "2.", "3.", "4.", "5.") and "涉及金额" in line]
+    assert listed == [r["item_id"] for r in biggest]
+    appendix = [t for t in doc.tables if "问题编号" in t.rows[0].cells[0].text and "问题描述" in t._tbl.xml][0]
+    ids = [r.cells[0].text for r in appendix.rows[1:] if r.cells[0].text.startswith("JX-")]
+    assert sorted(ids) == sorted(r["item_id"] for r in open_)
 
 
 def test_feedback_gives_each_accepted_row_its_item_id_and_lists_overdue_items(demo):

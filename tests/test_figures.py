@@ -169,7 +169,29 @@ def test_departments_are_counted_by_responsible_unit(figures, inp):
 def test_departments_ranked_by_closing_rate_then_items(figures):
     keys = [(-(u["rate"] or 0), -u["items"]) for u in figures["units"]]
     assert keys == sorted(keys)
-    assert [u["rank"] for u in figures["units"]] == list(range(1, len(keys) + 1))
+    ranks = [u["rank"] for u in figures["units"]]
+    assert ranks[0] == 1 and ranks == sorted(ranks)
+
+
+def test_equal_closing_rates_share_a_rank(figures):
+    """Ties are ranked 并列: the same rank, and the next rate ranked after all of them (1, 2, 2, 4)."""
+    units = figures["units"]
+    for n, u in enumerate(units):
+        same = [v for v in units if round(v["rate"] or 0, 3) == round(u["rate"] or 0, 3)]
+        assert u["rank"] == 1 + sum(1 for v in units if round(v["rate"] or 0, 3) > round(u["rate"] or 0, 3))
+        assert u["tied"] == (len(same) > 1)
+    assert any(u["tied"] for u in units)
+
+
+def test_units_that_did_not_report_keep_their_last_figures_marked(inp):
+    """A missing unit whose items come from an earlier report is `carried` (数据沿用上期); in a first
+    period (everything reported now) nobody is."""
+    carried = make_input()
+    carried.summary["departments"]["missing"] = ["县财政局", "县司法局"]
+    assert not any(u["carried"] for u in compute_figures(carried)["units"])
+    carried.ledger.loc[carried.ledger["owner_unit"] == "县财政局", "last_reported"] = "2026-W47"
+    f = compute_figures(carried)
+    assert [u["unit"] for u in f["units"] if u["carried"]] == ["县财政局"] == f["carried_units"]
 
 
 def test_responsible_unit_fallbacks(inp):
@@ -189,15 +211,31 @@ def test_slow_departments_follow_the_configured_rule(figures, inp):
     assert {u["unit"] for u in f["slow_departments"]} >= {"县交通运输局", "县水利局"}
 
 
-def test_key_items_are_open_and_large(figures, inp):
+def test_key_items_are_the_largest_open_items_marked_when_overdue(figures, inp):
     keys = figures["key_items"]
-    limit = inp.ctx.config.section("report")["key_item_amount"]
-    assert keys and all(k["amount"] >= limit and k["status"] != "已办结" for k in keys)
+    assert len(keys) == inp.ctx.config.section("report")["key_items"]
+    assert all(k["status"] != "已办结" for k in keys)
     assert [k["amount"] for k in keys] == sorted((k["amount"] for k in keys), reverse=True)
     assert "JX-2026-0004" not in {k["item_id"] for k in keys}      # 1260 万元 but closed
+    open_amounts = sorted((a for a, s in zip(inp.ledger["amount"], inp.ledger["status"])
+                           if s != "已办结" and a == a), reverse=True)
+    assert [k["amount"] for k in keys] == open_amounts[:len(keys)]
+    late = {k["item_id"]: (k["overdue"], k["days"]) for k in keys}
+    assert late["JX-2026-0010"] == (True, (AS_OF - date(2026, 7, 31)).days) and late["JX-2026-0008"] == (False, 0)
     capped = load_config(config_path())
-    capped.raw["report"] = {**capped.raw["report"], "key_items_max": 2}
+    capped.raw["report"] = {**capped.raw["report"], "key_items": 2}
     assert len(compute_figures(make_input(capped))["key_items"]) == 2
+
+
+def test_open_items_grouped_by_unit_none_left_out(figures, inp):
+    groups = figures["open_by_unit"]
+    listed = [r["item_id"] for g in groups for r in g["rows"]]
+    assert sorted(listed) == sorted(inp.ledger.loc[inp.ledger["status"] != "已办结", "item_id"])
+    for g in groups:
+        assert g["items"] == len(g["rows"]) and g["overdue"] == sum(r["overdue"] for r in g["rows"])
+        days = [r["days"] for r in g["rows"]]
+        assert days == sorted(days, reverse=True)  # longest overdue first
+    assert groups[-1]["unit"] == NO_OWNER
 
 
 def test_worst_overdue_oldest_deadline_first(figures):
@@ -240,13 +278,15 @@ def test_empty_ledger_gives_zeros_not_errors():
     assert f["categories"][-1]["items"] == 0
 
 
-@pytest.mark.parametrize("value, text", [(1234.5, "1,234.5"), (100.0, "100"), (12.345, "12.35"), (0.0, "0"),
-                                         (math.nan, "—"), (None, "—"), (1234567.891, "1,234,567.89")])
+@pytest.mark.parametrize("value, text", [(1234.5, "1,234.5"), (100.0, "100.0"), (12.345, "12.3"), (0.0, "0.0"),
+                                         (12949, "12,949.0"), (-0.01, "0.0"), (math.nan, "—"), (None, "—"),
+                                         (1234567.891, "1,234,567.9")])
 def test_amount_format(value, text):
     assert fmt_amount(value) == text
 
 
-@pytest.mark.parametrize("value, text", [(2 / 3, "66.7%"), (1.0, "100%"), (0.0, "0%"), (0.125, "12.5%"), (None, "—")])
+@pytest.mark.parametrize("value, text", [(2 / 3, "66.7%"), (1.0, "100.0%"), (0.5, "50.0%"), (0.0, "0.0%"),
+                                         (0.125, "12.5%"), (None, "—")])
 def test_rate_format(value, text):
     assert fmt_rate(value) == text
 

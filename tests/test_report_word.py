@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import re
 import stat
 import sys
 import warnings
@@ -10,13 +11,14 @@ from pathlib import Path
 
 import docx
 import pytest
+from docx.enum.section import WD_ORIENT
 from docx.oxml.ns import qn
 
 from pipeline import charts
 from pipeline.config import load_config
 from pipeline.figures import compute_figures, fmt_amount, fmt_rate
-from pipeline.report_word import (convert_pdf, imprint_lines, signature_indents, title_lines,
-                                  write_report)
+from pipeline.report_word import (TWIPS_PER_MM, convert_pdf, fit_widths, imprint_lines, shorten,
+                                  signature_indents, text_mm, title_lines, write_report)
 from tests.gongwen import assert_gongwen, problems, shared_checker
 from tests.test_figures import ITEMS, make_input
 from tests.workspace import config_path
@@ -141,7 +143,7 @@ def data_tables(document):
 def test_tables_have_repeating_headers_and_fit_the_type_area(document):
     tables = data_tables(document)
     assert len(tables) >= 3
-    for table in tables:
+    for table in tables[:2]:
         first = table._tbl.findall(qn("w:tr"))[0]
         assert first.find(qn("w:trPr")).find(qn("w:tblHeader")) is not None
         grid = sum(int(c.get(qn("w:w"))) for c in table._tbl.tblGrid.findall(qn("w:gridCol")))
@@ -156,13 +158,25 @@ def test_gbt9704_structure_passes(report):
 
 def test_signature_date_and_imprint(document):
     texts = [p.text for p in document.paragraphs]
-    assert "附件：1.政务失信问题清单" in texts and "2.政务失信问题统计图" in texts
+    assert "附件：1.未办结政务失信问题清单" in texts and "2.政务失信问题统计图" in texts
     date_at = texts.index("2026年11月26日")
     assert texts[date_at - 1] == "郏县社会信用体系建设领导小组办公室"
     imprint = [t for t in document.tables if "印发" in t._tbl.xml][0]
     lines = [row.cells[0].text for row in imprint.rows]
     assert lines[0].startswith("抄送：") and lines[0].endswith("。")
     assert lines[-1] == "郏县社会信用体系建设领导小组办公室\t2026年11月26日印发"
+
+
+def test_imprint_is_placed_by_an_exact_spacer_not_a_floating_table(document):
+    """LibreOffice ignores a table floated to the page bottom; an exact-height paragraph above the
+    版记 is honoured by Word, WPS and LibreOffice alike (the rendered position: tests/test_render.py)."""
+    body = list(document.element.body.iterchildren())
+    at = next(n for n, el in enumerate(body) if el.tag == qn("w:tbl") and "印发" in el.xml)
+    assert body[at].find(".//" + qn("w:tblpPr")) is None
+    spacer = body[at - 1].find(qn("w:pPr")).find(qn("w:spacing"))
+    assert spacer.get(qn("w:lineRule")) == "exact" and int(spacer.get(qn("w:line"))) > 20
+    assert body[at + 1].tag == qn("w:p") and not "".join(body[at + 1].itertext()).strip()
+    assert body[at + 1].find(qn("w:pPr")).find(qn("w:spacing")).get(qn("w:line")) == "20"  # 1 pt
 
 
 def _broken(report: Path, tmp_path: Path, change) -> list[str]:
@@ -243,8 +257,105 @@ def test_problem_section_names_missing_slow_overdue_and_returned(document):
     text = body_text(document)
     assert "县司法局、白庙乡人民政府、县文化广电和旅游局等3个单位本期未报送有效台账" in text
     assert "共有4项问题已超过整改时限仍未办结" in text and "已逾期118天" in text
-    assert "县农业农村局（2项，办结率0%）" in text and "四不两直" in text
+    assert "县农业农村局（2项，办结率0.0%）" in text
     assert "本期共有3行数据" in text and "县住房和城乡建设局2行、县财政局1行" in text
+
+
+def paragraphs_under(document, heading_start: str) -> list[str]:
+    texts = [p.text for p in document.paragraphs]
+    at = next(n for n, t in enumerate(texts) if HEAD1_RE.match(t) and t[t.index("、") + 1:].startswith(heading_start))
+    out = []
+    for t in texts[at + 1:]:
+        if HEAD1_RE.match(t) or t.startswith("附件："):
+            break
+        out.append(t)
+    return out
+
+
+WPS = "http://schemas.microsoft.com/office/word/2010/wordprocessingShape"
+HEAD1_RE = re.compile(r"^[一二三四五六七八九十]+、")
+NOTHING = ("没有", "均已", "均通过", "均有", "暂无", "无逾期", "不存在")
+META = ("本期为首期", "自下期起", "见汇总表", "汇总表", "见本期台账", "台账汇总", ".xlsx", "ledger", "run.json")
+
+
+def sentences(text: str) -> list[str]:
+    return [s for s in re.split(r"(?<=[。；：])", text) if len(s) > 6]
+
+
+def test_problems_section_lists_problems_only(tmp_path):
+    """A point with nothing to say is left out; with no problem at all the whole section goes and the
+    later headings are renumbered."""
+    inp = make_input()
+    inp.summary["departments"]["missing"] = []
+    inp.findings = inp.findings.iloc[0:0]
+    doc = docx.Document(str(write_report(tmp_path / "clean.docx", inp)))
+    points = paragraphs_under(doc, "存在的问题")
+    assert [p[:3] for p in points if p.startswith("（")] == ["（一）", "（二）"]
+    assert points[0].startswith("（一）逾期问题未办结。")
+    assert [p for p in points if p.startswith("（二）")][0].startswith("（二）部分单位进展缓慢。")
+    assert not any(word in p for p in points for word in NOTHING)
+    none = make_input(rows=[r for r in ITEMS if r[8] == "已办结"])
+    none.summary["departments"]["missing"] = []
+    none.findings = none.findings.iloc[0:0]
+    doc = docx.Document(str(write_report(tmp_path / "none.docx", none)))
+    heads = [p.text for p in doc.paragraphs if p.style.name == "公文一级标题"]
+    assert not any("存在的问题" in h for h in heads)
+    assert heads[-1].startswith("四、下一步工作")
+
+
+def test_no_sentence_twice_no_filler_no_meta_no_internal_pointers(report, document):
+    paragraphs = [p.text for p in document.paragraphs]
+    body = "\n".join(paragraphs[:paragraphs.index("2026年11月26日")])
+    said = sentences(body)
+    assert len(said) == len(set(said)), [s for s in said if said.count(s) > 1]
+    assert body.count("四不两直") == 1
+    assert not any(word in body for word in META + ("各单位均有办结事项",))
+    text = body_text(document)
+    assert not any(word in text for word in META)
+
+
+def test_amounts_and_rates_have_one_decimal(document):
+    text = body_text(document)
+    amounts = re.findall(r"([\d,.]+)万元", text)
+    assert amounts and all(re.fullmatch(r"\d{1,3}(,\d{3})*\.\d", a) for a in amounts), amounts
+    rates = re.findall(r"([\d.]+)%", text)
+    assert rates and all(re.fullmatch(r"\d+\.\d", r) for r in rates), rates
+    cells = [c.text for t in data_tables(document)[:2] for row in t.rows[1:] for c in row.cells]
+    assert "1,260.0" in cells or any(re.fullmatch(r"\d{1,3}(,\d{3})*\.\d", c) for c in cells)
+
+
+def test_next_steps_name_units_and_a_date_from_the_data(document):
+    steps = "".join(paragraphs_under(document, "下一步工作"))
+    f = compute_figures(make_input())
+    assert "于2026年12月3日前" in steps  # as-of + report.reply_days
+    assert all(u["unit"] in steps for u in f["overdue_units"][:5])
+    assert all(u["unit"] in steps for u in f["slow_departments"][:5])
+    assert "县司法局、白庙乡人民政府、县文化广电和旅游局等3个单位要于2026年12月3日前补报台账" in steps
+    assert "四不两直" in steps
+
+
+def test_key_items_are_the_largest_open_ones_marked_when_overdue(document):
+    text = "\n".join(paragraphs_under(document, "各单位进展情况"))
+    f = compute_figures(make_input())
+    assert "（二）重点事项。未办结问题中涉及金额最大的5项" in text
+    listed = [line for line in text.split("\n") if re.match(r"^\d\.", line)]
+    assert [line.split("（")[1].split("，")[0] for line in listed] == [k["item_id"] for k in f["key_items"]]
+    for line, k in zip(listed, f["key_items"]):
+        assert ("已逾期" in line) == k["overdue"]
+
+
+def test_ties_are_ranked_together_and_carried_units_marked(tmp_path):
+    inp = make_input()
+    inp.summary["departments"]["missing"] = ["县财政局"]
+    inp.ledger.loc[inp.ledger["owner_unit"] == "县财政局", "last_reported"] = "2026-W47"
+    doc = docx.Document(str(write_report(tmp_path / "carried.docx", inp)))
+    rows = [[c.text for c in r.cells] for r in data_tables(doc)[1].rows[1:-1]]
+    f = compute_figures(inp)
+    assert [r[0] for r in rows] == [f"并列{u['rank']}" if u["tied"] else str(u["rank"]) for u in f["units"]]
+    carried = [r[1] for r in rows if "数据沿用上期" in r[1]]
+    assert carried == ["县财政局\n（数据沿用上期）"]
+    text = body_text(doc)
+    assert "县财政局本期未报送，表2中的数据沿用上期。" in text and "办结率相同的并列" in text
 
 
 def test_formula_text_is_plain_text(report, document):
@@ -262,65 +373,109 @@ def test_persons_hidden_unless_configured(tmp_path, document):
     assert "王某某 13800001111" in body_text(shown)
 
 
-def test_appendix_lists_open_items_only_when_configured(tmp_path):
-    doc = docx.Document(str(write_report(tmp_path / "o.docx", make_input(config_with(appendix="open")))))
-    appendix = data_tables(doc)[2]
-    ids = [r.cells[0].text for r in appendix.rows[1:]]
-    assert ids and "JX-2026-0004" not in ids and "JX-2026-0001" in ids
-    assert len(ids) == sum(1 for row in ITEMS if row[8] != "已办结")
-    assert "附件：1.未办结政务失信问题清单" in [p.text for p in doc.paragraphs]
+def appendix_rows(doc) -> list[list[str]]:
+    return [[c.text for c in r.cells] for r in data_tables(doc)[2].rows[1:]]
 
 
-def test_appendix_is_capped_with_a_pointer_to_the_workbook(tmp_path):
-    many = [(f"JX-2026-{i:04d}", "B1", f"郏县测试企业{i}有限公司", "县财政局", "县财政局", float(i), 0.0,
-             date(2027, 1, 1), "整改中", "部门自查", "中小企业", "住建") for i in range(1, 401)]
-    inp = make_input(config_with(appendix_max_rows=300), rows=many)
-    inp.summary["outputs"]["summary_xlsx"] = "政务失信问题台账汇总（2026-W48）.xlsx"
-    doc = docx.Document(str(write_report(tmp_path / "big.docx", inp)))
-    appendix = data_tables(doc)[2]
-    assert len(appendix.rows) == 301
-    notes = [p.text for p in doc.paragraphs if p.text.startswith("以上列出")]
-    assert notes == ["以上列出前300项，其余100项见本期台账汇总表《政务失信问题台账汇总（2026-W48）.xlsx》。"]
+def test_appendix_lists_every_open_item_grouped_by_unit(document):
+    rows = appendix_rows(document)
+    f = compute_figures(make_input())
+    groups = [r[0] for r in rows if len(set(r)) == 1]
+    assert groups == [g["unit"] + f"（{g['items']}项" + (f"，逾期{g['overdue']}项" if g["overdue"] else "") + "）"
+                      for g in f["open_by_unit"]]
+    ids = [r[0] for r in rows if len(set(r)) > 1]
+    assert sorted(ids) == sorted(row[0] for row in ITEMS if row[8] != "已办结")
+    assert "JX-2026-0004" not in ids  # closed items are counted in the body, not listed
+    overdue = {r[0]: r[6] for r in rows if len(set(r)) > 1}
+    assert overdue["JX-2026-0010"] == "2026-07-31\n已逾期118天" and overdue["JX-2026-0008"] == "2027-03-31"
+    assert all(not re.search(r"\d{4}\.\d", c) for r in rows for c in r)  # never 2027.2.8
+
+
+def test_appendix_has_no_cap(tmp_path):
+    many = [(f"JX-2026-{i:04d}", "B1", f"郏县测试企业{i}有限公司", unit, unit, float(i), 0.0,
+             date(2027, 1, 1), "整改中", "部门自查", "中小企业", "住建")
+            for i in range(1, 451) for unit in [("县财政局", "茨芭镇人民政府", "县水利局")[i % 3]]]
+    doc = docx.Document(str(write_report(tmp_path / "big.docx", make_input(rows=many))))
+    rows = appendix_rows(doc)
+    assert len([r for r in rows if len(set(r)) > 1]) == 450
+    assert [r[0] for r in rows if len(set(r)) == 1] == ["县财政局（150项）", "县水利局（150项）", "茨芭镇人民政府（150项）"]
+
+
+def test_wide_appendix_is_a_landscape_section_numbered_like_the_other_pages(document):
+    sections = document.sections
+    assert [s.orientation for s in sections] == [WD_ORIENT.PORTRAIT, WD_ORIENT.LANDSCAPE, WD_ORIENT.PORTRAIT]
+    land = sections[1]
+    assert (round(land.page_width.mm), round(land.page_height.mm)) == (297, 210)
+    widths = sum(int(c.get(qn("w:w"))) for c in data_tables(document)[2]._tbl.tblGrid.findall(qn("w:gridCol")))
+    assert 156 < widths * 25.4 / 1440 <= 225.5
+    for footer, odd in ((land.footer, True), (land.even_page_footer, False)):
+        anchor = footer._element.find(".//" + qn("wp:anchor"))
+        assert anchor.find(qn("wp:positionH")).get("relativeFrom") == "page"
+        x = int(anchor.find(qn("wp:positionH")).find(qn("wp:posOffset")).text) / 36000
+        y = int(anchor.find(qn("wp:positionV")).find(qn("wp:posOffset")).text) / 36000
+        cx = int(anchor.find(qn("wp:extent")).get("cx")) / 36000
+        cy = int(anchor.find(qn("wp:extent")).get("cy")) / 36000
+        assert x + cx == pytest.approx(28, abs=0.1)  # the figures' upper edge 7 mm below the turned 版心
+        end = 210 - 26 - 14 * 25.4 / 72
+        assert (y + cy if odd else y) == pytest.approx(end if odd else 28 + 14 * 25.4 / 72, abs=0.1)
+        assert "vert" == anchor.find(".//{%s}bodyPr" % WPS).get("vert")
+        instr = "".join(i.text for i in footer._element.iter(qn("w:instrText")))
+        assert instr.strip() == "PAGE"
+    for s in (sections[0], sections[2]):
+        assert s.footer.paragraphs[0].alignment == docx.enum.text.WD_ALIGN_PARAGRAPH.RIGHT
+
+
+def test_narrow_appendix_stays_portrait(tmp_path):
+    few = [("JX-2026-0001", "B1", "郏县某公司", "县财政局", "县财政局", 1.0, 0.0, date(2027, 1, 1), "整改中",
+            "部门自查", "中小企业", "住建")]
+    inp = make_input(rows=few)
+    inp.ledger["description"] = "款未付。"
+    doc = docx.Document(str(write_report(tmp_path / "narrow.docx", inp)))
+    assert all(s.orientation == WD_ORIENT.PORTRAIT for s in doc.sections)
+    assert_gongwen(tmp_path / "narrow.docx")
+
+
+def test_descriptions_are_shortened_at_a_sentence_or_clause_boundary():
+    long = "2019年企业承接广阳路雨污分流改造工程，竣工验收后工程款1,234.5万元未按合同约定支付，因财政资金紧张，企业多次反映未果。"
+    short = shorten(long, 48)
+    assert short == "2019年企业承接广阳路雨污分流改造工程，竣工验收后工程款1,234.5万元未按合同约定支付……"
+    assert shorten("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789" * 3, 40).endswith("……")
+    word = shorten("款" * 35 + "Contract2019ABC" + "款" * 20, 40)
+    assert word == "款" * 35 + "……"  # not inside the Latin word
+    assert shorten("很长的描述" * 30, 48).endswith("……") and len(shorten("很长的描述" * 30, 48)) <= 49
 
 
 def test_long_descriptions_are_cut_in_the_appendix(tmp_path):
     inp = make_input()
-    inp.ledger.loc[0, "description"] = "很长的描述" * 30
+    inp.ledger.loc[0, "description"] = "很长的描述，" * 30
     doc = docx.Document(str(write_report(tmp_path / "long.docx", inp)))
-    cell = [r.cells[3].text for r in data_tables(doc)[2].rows if r.cells[0].text == inp.ledger.loc[0, "item_id"]][0]
-    assert len(cell) == 61 and cell.endswith("…")
+    cell = [r[3] for r in appendix_rows(doc) if r[0] == inp.ledger.loc[0, "item_id"]][0]
+    assert cell.endswith("很长的描述……") and len(cell) <= 48 + 1
 
 
-def test_first_period_says_so_and_has_no_trend_chart(tmp_path):
+def test_first_period_has_no_meta_sentence_and_no_trend_chart(tmp_path):
     doc = docx.Document(str(write_report(tmp_path / "first.docx", make_input(history_periods=1))))
     text = body_text(doc)
-    assert "本期为首期通报" in text and "与上期相比，问题总数" not in text
+    assert "与上期相比，问题总数" not in text and "本期为首期" not in text and "自下期起" not in text
     assert len(doc.inline_shapes) == 1
     assert len(docx.Document(str(write_report(tmp_path / "later.docx", make_input()))).inline_shapes) == 2
 
 
 def test_empty_ledger_still_gives_a_complete_report(tmp_path):
-    path = write_report(tmp_path / "empty.docx", make_input(rows=[], history_periods=1))
+    inp = make_input(rows=[], history_periods=1)
+    inp.summary["departments"]["missing"] = []
+    inp.findings = inp.findings.iloc[0:0]
+    path = write_report(tmp_path / "empty.docx", inp)
     doc = docx.Document(str(path))
     text = body_text(doc)
-    assert "截至目前，各单位均未排查出政务失信问题。" in text
-    assert "目前没有需要整改的问题。" in text and "本期没有需要列出的问题。" in text
+    assert "截至目前，各单位均未排查出政务失信问题。" in text and "目前没有未办结的问题。" in text
     heads = [p.text for p in doc.paragraphs if p.style.name == "公文一级标题"]
-    assert len(heads) == 5
-    for n, head in enumerate(heads):  # every section says something
+    assert heads == ["一、总体进展情况", "二、问题分类情况", "三、下一步工作"]
+    for head in heads:  # every section says something
         at = [p.text for p in doc.paragraphs].index(head)
         assert doc.paragraphs[at + 1].text.strip() and doc.paragraphs[at + 1].style.name != "公文一级标题"
     assert_gongwen(path)
     assert_shared_checker_passes(path)
-
-
-def test_nothing_to_report_sentences(tmp_path):
-    inp = make_input()
-    inp.summary["departments"]["missing"] = []
-    inp.findings = inp.findings.iloc[0:0]
-    text = body_text(docx.Document(str(write_report(tmp_path / "clean.docx", inp))))
-    assert "所有应报送单位均已按时报送台账。" in text
-    assert "本期报送的数据均通过校验，没有被退回的数据行。" in text
 
 
 # ---------------------------------------------------------------- helpers, charts, PDF
@@ -331,14 +486,43 @@ def test_title_is_split_into_a_trapezoid_on_whole_words():
     assert title_lines("关于某事的通报（第1期）") == ["关于某事的通报（第1期）"]
 
 
-def test_signature_and_date_positions():
-    # 17-character name: 署名 右空二字, the date starts two characters right of the name
+def test_signature_centred_over_a_date_four_characters_from_the_right():
+    # a name short enough: the date 右空四字 and the 署名 centred over it (7.3.5.1)
+    sig, day = signature_indents("郏县信用办", "2026年11月26日")
+    assert day == 4.0 and sig + 5 / 2 == pytest.approx(day + 7 / 2)
+    # the 17-character name cannot be centred over a date 右空四字: it goes flush right, the date
+    # centred under it (still more than four characters from the right)
     sig, day = signature_indents("郏县社会信用体系建设领导小组办公室", "2026年11月26日")
-    assert (sig, day) == (2.0, 10.0)
-    assert 28 - day - 7 == (28 - sig - 17) + 2
-    # a name shorter than the date: the date 右空二字, the name moves left to keep the offset
-    sig, day = signature_indents("信用办", "2026年11月26日")
-    assert day == 2.0 and 28 - day - 7 == (28 - sig - 3) + 2
+    assert sig == 0.0 and day + 7 / 2 == pytest.approx(17 / 2) and day >= 4
+
+
+def test_signature_and_date_paragraphs_carry_the_indents(document):
+    sig = next(p for p in document.paragraphs if p.style.name == "发文机关署名")
+    day = next(p for p in document.paragraphs if p.style.name == "成文日期")
+    s, d = signature_indents(sig.text, day.text)
+    assert int(sig._p.pPr.find(qn("w:ind")).get(qn("w:rightChars")) or 0) == round(s * 100)
+    assert int(day._p.pPr.find(qn("w:ind")).get(qn("w:rightChars")) or 0) == round(d * 100)
+
+
+def test_table_headers_break_only_between_words(document):
+    """Columns are sized from their content: a header never breaks inside a word (涉及金额（万|元）)."""
+    for n, table in enumerate(data_tables(document)):
+        widths = [int(c.get(qn("w:w"))) / TWIPS_PER_MM for c in table._tbl.tblGrid.findall(qn("w:gridCol"))]
+        pt = 10.5 if n == 2 else 12
+        for cell, width in zip(table.rows[0].cells, widths):
+            for line in cell.text.split("\n"):
+                assert line in ("问题", "类别", "涉及金额", "（万元）", "已兑付", "整改", "状态") or "\n" not in cell.text
+                assert text_mm(line, pt) <= width - 2.0, (line, width)
+    heads = [c.text for c in data_tables(document)[0].rows[0].cells]
+    assert "涉及金额\n（万元）" in heads or "涉及金额（万元）" in heads
+
+
+def test_fit_widths_gives_each_column_its_content():
+    widths, heads = fit_widths(["问题编号", "涉及金额|（万元）", "问题描述"],
+                               [["JX-2026-0001", "12,949.0", "描述" * 40]], 156, 12, flexible=(2,))
+    assert heads[1] == "涉及金额\n（万元）"
+    assert widths[0] >= text_mm("JX-2026-0001", 12) and sum(widths) == pytest.approx(156)
+    assert widths[1] >= text_mm("涉及金额", 12) and widths[1] < text_mm("涉及金额（万元）", 12)
 
 
 def test_imprint_line_count():
@@ -349,12 +533,29 @@ def test_imprint_line_count():
 def test_charts_draw_chinese_without_missing_glyphs():
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        bars = charts.category_chart(["A1 被执行未履行", "B3 政策规划调整"], [3, 0], "各类未办结问题数量")
-        lines = charts.trend_chart(["11月19日", "11月26日"], [5, 3], [1, 4], "各期未办结与已办结问题数量")
+        bars = charts.category_chart(["A1 被执行未履行", "B3 政策规划调整"], [3, 0])
+        lines = charts.trend_chart(["11月19日", "11月26日"], [5, 3], [1, 4])
     glyphs = [str(w.message) for w in caught if "Glyph" in str(w.message) or "missing" in str(w.message)]
     assert glyphs == []
     assert bars.startswith(b"\x89PNG") and lines.startswith(b"\x89PNG")
     assert "NotoSansSC" in charts.chinese_font().get_file()
+
+
+def test_charts_have_no_title_labelled_data_and_a_legend_clear_of_the_lines():
+    bars = charts.category_figure(["A1 被执行未履行", "B3 政策规划调整"], [3, 0])
+    trend = charts.trend_figure(["11月19日", "11月26日", "12月3日"], [5, 3, 3], [1, 4, 3])
+    for fig in (bars, trend):
+        ax = fig.axes[0]
+        assert ax.get_title() == "" and not fig.texts and fig._suptitle is None
+    assert [t.get_text() for t in bars.axes[0].texts] == ["3", "0"]
+    ax = trend.axes[0]
+    assert sorted(t.get_text() for t in ax.texts) == sorted(["5", "3", "3", "1", "4", "3"])
+    renderer = trend.canvas.get_renderer()
+    legend = ax.get_legend().get_window_extent(renderer)
+    plot = ax.get_window_extent(renderer)
+    assert legend.y0 >= plot.y1 - 1  # above the plot area: no line can run under it
+    labels = [t.get_window_extent(renderer) for t in ax.texts]
+    assert not any(a.overlaps(b) for n, a in enumerate(labels) for b in labels[n + 1:])
 
 
 def test_28_characters_per_line_without_a_character_grid(report):
