@@ -488,6 +488,7 @@ def _has_rows(line: str, figures: dict) -> bool:
 
 def add_text(doc: DocxDocument, line: str) -> None:
     """One paragraph; the ordinal decides the style (一、 黑体, （一） 楷体 up to the first 。)."""
+    line = cell_text(line)  # names and descriptions from the ledgers: no character XML cannot hold
     if HEAD1.match(line):
         doc.add_paragraph(line, style="公文一级标题")
     elif HEAD2.match(line):
