@@ -332,40 +332,31 @@ ODD_END_MM = 210 - 26 - SMALL_PT * 25.4 / 72   # odd pages: ends one character i
 EVEN_START_MM = 28 + SMALL_PT * 25.4 / 72      # even pages: starts one character inside its left edge
 
 
-WPS_NS = ('xmlns:wp="http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing" '
-          'xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main" '
-          'xmlns:wps="http://schemas.microsoft.com/office/word/2010/wordprocessingShape"')
-EMU_PER_MM = 36000
-
-
 def _landscape_footers(doc: DocxDocument, section) -> None:
-    """The page numbers of a landscape section, turned a quarter right (vert) in a text box placed on
-    the page where the portrait pages have their numbers, so the printed sheet shows them there. A
-    shape floats: the footer keeps its height (a table there would grow it and shrink the 版心)."""
-    across, along = (round(v * EMU_PER_MM) for v in NUMBER_BOX_MM)
-    x = round((LANDSCAPE_NUMBER_X_MM - NUMBER_BOX_MM[0]) * EMU_PER_MM)
+    """The page numbers of a landscape section, turned a quarter right (layout-flow:vertical) in a
+    text box placed on the page where the portrait pages have their numbers, so the printed sheet
+    shows them there. A VML shape: Word, WPS and LibreOffice place it alike (LibreOffice drops the
+    offsets of a DrawingML shape in the footer of a section's first page), and a floating shape
+    leaves the footer its height."""
+    across, along = NUMBER_BOX_MM
+    x = LANDSCAPE_NUMBER_X_MM - across
     for n, (footer, odd) in enumerate(((section.footer, True), (section.even_page_footer, False))):
         footer.is_linked_to_previous = False
         el = footer._element
         for child in list(el):
             el.remove(child)
-        y = round(((ODD_END_MM - NUMBER_BOX_MM[1]) if odd else EVEN_START_MM) * EMU_PER_MM)
+        y = (ODD_END_MM - along) if odd else EVEN_START_MM
         box = parse_xml(
-            f'<w:p {nsdecls("w")} {WPS_NS}><w:pPr><w:pStyle w:val="GWPageNumber"/></w:pPr><w:r><w:drawing>'
-            '<wp:anchor distT="0" distB="0" distL="0" distR="0" simplePos="0" relativeHeight="2" behindDoc="0" '
-            'locked="0" layoutInCell="1" allowOverlap="1"><wp:simplePos x="0" y="0"/>'
-            f'<wp:positionH relativeFrom="page"><wp:posOffset>{x}</wp:posOffset></wp:positionH>'
-            f'<wp:positionV relativeFrom="page"><wp:posOffset>{y}</wp:posOffset></wp:positionV>'
-            f'<wp:extent cx="{across}" cy="{along}"/><wp:effectExtent l="0" t="0" r="0" b="0"/><wp:wrapNone/>'
-            f'<wp:docPr id="{900 + n}" name="页码{n + 1}"/><wp:cNvGraphicFramePr/>'
-            '<a:graphic><a:graphicData uri="http://schemas.microsoft.com/office/word/2010/wordprocessingShape">'
-            '<wps:wsp><wps:cNvSpPr txBox="1"/><wps:spPr><a:xfrm><a:off x="0" y="0"/>'
-            f'<a:ext cx="{across}" cy="{along}"/></a:xfrm><a:prstGeom prst="rect"><a:avLst/></a:prstGeom>'
-            '<a:noFill/><a:ln><a:noFill/></a:ln></wps:spPr><wps:txbx><w:txbxContent>'
+            f'<w:p {nsdecls("w")} xmlns:v="urn:schemas-microsoft-com:vml" xmlns:o="urn:schemas-microsoft-com:office:office">'
+            '<w:pPr><w:pStyle w:val="GWPageNumber"/></w:pPr><w:r><w:pict>'
+            '<v:shapetype id="_x0000_t202" coordsize="21600,21600" o:spt="202" path="m,l,21600r21600,l21600,xe">'
+            '<v:stroke joinstyle="miter"/><v:path gradientshapeok="t" o:connecttype="rect"/></v:shapetype>'
+            f'<v:shape id="GWPageNumber{n + 1}" type="#_x0000_t202" filled="f" stroked="f" style="position:absolute;'
+            f'margin-left:{x:.2f}mm;margin-top:{y:.2f}mm;width:{across:.2f}mm;height:{along:.2f}mm;'
+            'mso-position-horizontal-relative:page;mso-position-vertical-relative:page;layout-flow:vertical;z-index:2">'
+            '<v:textbox inset="0,0,0,0" style="layout-flow:vertical"><w:txbxContent>'
             f'<w:p><w:pPr><w:pStyle w:val="GWPageNumber"/><w:jc w:val="{"right" if odd else "left"}"/></w:pPr></w:p>'
-            '</w:txbxContent></wps:txbx><wps:bodyPr rot="0" vert="vert" wrap="square" lIns="0" tIns="0" rIns="0" '
-            'bIns="0" anchor="ctr" anchorCtr="0"><a:noAutofit/></wps:bodyPr></wps:wsp></a:graphicData></a:graphic>'
-            '</wp:anchor></w:drawing></w:r></w:p>')
+            '</w:txbxContent></v:textbox></v:shape></w:pict></w:r></w:p>')
         el.append(box)
         inner = box.find(".//" + qn("w:txbxContent")).find(qn("w:p"))
         _page_number_runs(docx.text.paragraph.Paragraph(inner, footer))
@@ -688,7 +679,7 @@ def _closing(doc: DocxDocument, inp: ReportInput, wording: Wording) -> None:
     day = cn_date(inp.ctx.as_of)
     sig_right, date_right = signature_indents(name, day)
     signature = doc.add_paragraph(name, style="发文机关署名")
-    signature.paragraph_format.space_before = Pt(2 * LINE)  # 空二行 below the 附件说明 (room for the seal)
+    signature.paragraph_format.space_before = Pt(LINE)  # 空一行 below the 附件说明 (7.3.5)
     signature.paragraph_format.keep_with_next = True
     _set_ppr(signature._p.get_or_add_pPr(), "ind", firstLine=0, firstLineChars=0, **_chars_indent("right", sig_right))
     date_p = doc.add_paragraph(day, style="成文日期")

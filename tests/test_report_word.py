@@ -272,7 +272,6 @@ def paragraphs_under(document, heading_start: str) -> list[str]:
     return out
 
 
-WPS = "http://schemas.microsoft.com/office/word/2010/wordprocessingShape"
 HEAD1_RE = re.compile(r"^[一二三四五六七八九十]+、")
 NOTHING = ("没有", "均已", "均通过", "均有", "暂无", "无逾期", "不存在")
 META = ("本期为首期", "自下期起", "见汇总表", "汇总表", "见本期台账", "台账汇总", ".xlsx", "ledger", "run.json")
@@ -409,16 +408,14 @@ def test_wide_appendix_is_a_landscape_section_numbered_like_the_other_pages(docu
     widths = sum(int(c.get(qn("w:w"))) for c in data_tables(document)[2]._tbl.tblGrid.findall(qn("w:gridCol")))
     assert 156 < widths * 25.4 / 1440 <= 225.5
     for footer, odd in ((land.footer, True), (land.even_page_footer, False)):
-        anchor = footer._element.find(".//" + qn("wp:anchor"))
-        assert anchor.find(qn("wp:positionH")).get("relativeFrom") == "page"
-        x = int(anchor.find(qn("wp:positionH")).find(qn("wp:posOffset")).text) / 36000
-        y = int(anchor.find(qn("wp:positionV")).find(qn("wp:posOffset")).text) / 36000
-        cx = int(anchor.find(qn("wp:extent")).get("cx")) / 36000
-        cy = int(anchor.find(qn("wp:extent")).get("cy")) / 36000
+        shape = footer._element.find(".//{urn:schemas-microsoft-com:vml}shape")
+        style = dict(part.split(":") for part in shape.get("style").split(";"))
+        assert style["mso-position-horizontal-relative"] == style["mso-position-vertical-relative"] == "page"
+        assert style["layout-flow"] == "vertical"
+        x, y, cx, cy = (float(style[k].removesuffix("mm")) for k in ("margin-left", "margin-top", "width", "height"))
         assert x + cx == pytest.approx(28, abs=0.1)  # the figures' upper edge 7 mm below the turned 版心
         end = 210 - 26 - 14 * 25.4 / 72
         assert (y + cy if odd else y) == pytest.approx(end if odd else 28 + 14 * 25.4 / 72, abs=0.1)
-        assert "vert" == anchor.find(".//{%s}bodyPr" % WPS).get("vert")
         instr = "".join(i.text for i in footer._element.iter(qn("w:instrText")))
         assert instr.strip() == "PAGE"
     for s in (sections[0], sections[2]):
