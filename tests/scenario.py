@@ -10,6 +10,7 @@ reports, items are closed and paid, new items come in.
 from __future__ import annotations
 
 import random
+import shutil
 import sys
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -106,8 +107,12 @@ def run_week(scenario: Scenario, as_of: date) -> int:
                  "--as-of", as_of.isoformat()])
 
 
-def build(folder: Path, seed: int = 10, config_path: Path = ROOT / "config.yaml") -> Scenario:
-    """Write and run both weeks in `folder`; return where the outputs are."""
+def build(folder: Path, seed: int = 10, config_path: Path | None = None) -> Scenario:
+    """Write and run both weeks in `folder`; return where the outputs are. The config is copied into `folder`,
+    so its relative paths (corrections/, logs/) stay there and never reach the working copy."""
+    if config_path is None:
+        folder.mkdir(parents=True, exist_ok=True)
+        config_path = Path(shutil.copy2(ROOT / "config.yaml", folder / "config.yaml"))
     config = load_config(config_path)
     scenario = Scenario(folder / "office", config_path)
     maker, rng = _Items(config, seed), random.Random(seed)
