@@ -7,7 +7,7 @@ written afterwards and never tuned on is tests/test_mapping_heldout.py.
 from __future__ import annotations
 
 import json
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 import openpyxl
@@ -19,7 +19,7 @@ from pipeline.columns import map_columns
 from pipeline.config import load_config
 from pipeline.intake import read_file
 from pipeline.validate import validate
-from tests.ledgerfiles import write_book
+from tests.ledgerfiles import write_book, write_ledger
 from tests.workspace import config_path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -203,11 +203,13 @@ def test_a_workbook_that_is_no_ledger_is_rejected_whole_and_its_department_is_re
     inbox.mkdir()
     rows = [[i, "A", datetime(2020, 1, 1), "正常", i * 1.5, ""] for i in range(1, 2559)]
     write_book(inbox / "县水利局台账.xlsx", {"Sheet1": [GENERIC, *rows]})
+    write_ledger(inbox / "住建局.xlsx", load_config(config_path()), "县住房和城乡建设局",  # an inbox with only a
+                 [{"company": "经排查无相关问题"}], date(2026, 11, 25))                       # non-ledger stops the run
     out = tmp_path / "out"
     assert main(["run", "--config", str(config_path()), "--inbox", str(inbox), "--outbox", str(out),
                  "--db", str(tmp_path / "l.sqlite"), "--as-of", "2026-11-26"]) == 0
     manifest = json.loads((out / "2026-W48" / "run.json").read_text(encoding="utf-8"))
-    entry = manifest["files"][0]
+    entry = next(f for f in manifest["files"] if f["name"] == "县水利局台账.xlsx")
     assert (entry["disposition"], entry["rows_read"], manifest["totals"]["rows_rejected"]) == ("rejected", 0, 0)
     assert entry["reason"].startswith("这不是政务失信问题排查整治台账：只识别出") and "“企业名称”" in entry["reason"]
     deps = manifest["departments"]

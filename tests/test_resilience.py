@@ -409,13 +409,14 @@ def read_sheet(path: Path, name: str | None = None) -> list[list]:
         wb.close()
 
 
-def test_an_empty_inbox_and_an_all_rejected_inbox_complete(tmp_path):
+def test_an_empty_inbox_and_an_all_rejected_inbox_stop_without_a_period(tmp_path, capsys):
     base = make_office(tmp_path / "office")
-    assert run(base, W47) == 0
-    assert manifest(base, P47)["totals"]["rows_read"] == 0
+    assert run(base, W47) == 1
     (base / "inbox" / "扫描件.xlsx").write_bytes(b"%PDF-1.4\n")
-    assert run(base, W48) == 0
-    assert [f["disposition"] for f in manifest(base, P48)["files"]] == ["rejected"]
+    assert run(base, W48) == 1
+    assert "本期未生成通报" in capsys.readouterr().err
+    assert not (base / "outbox" / P47).exists() and not (base / "outbox" / P48).exists()
+    assert (base / "inbox" / "扫描件.xlsx").exists()
 
 
 # --- archiving ---------------------------------------------------------------------------------
