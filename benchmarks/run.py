@@ -3,7 +3,7 @@
     python benchmarks/run.py [--scales county,city] [--province] [--merge-sizes 10000,100000,1000000]
                              [--profile city] [--data bench-data] [--fresh] [--hostile]
 
-For each scale a synthetic inbox is generated once (pipeline.synth; kept in bench-data/<scale>/ and
+For each scale a synthetic inbox is generated once (tests/synth.py; kept in bench-data/<scale>/ and
 reused while the parameters match) and measured in this one process run:
   floor        python-calamine reading every cell of every sheet, and nothing else;
   run          `python -m pipeline run` as a child process: wall time and the child's peak RSS;
@@ -40,9 +40,9 @@ import pandas as pd  # noqa: E402
 import yaml  # noqa: E402
 from python_calamine import CalamineWorkbook  # noqa: E402
 
-from pipeline.config import Config, load_config  # noqa: E402
-from pipeline.context import RunContext  # noqa: E402
-from pipeline.synth import case_no_variant, company_variant, generate_inbox, make_uscc, write_synth_config  # noqa: E402
+from pipeline.core.config import Config, load_config  # noqa: E402
+from pipeline.core.context import RunContext  # noqa: E402
+from tests.synth import case_no_variant, company_variant, generate_inbox, make_uscc, write_synth_config  # noqa: E402
 
 AS_OF = date(2026, 11, 26)
 SEED = 2026
@@ -211,8 +211,8 @@ class StageRun:
         self.store = None
 
     def intake(self) -> None:
-        from pipeline import findings as fnd
-        from pipeline.intake import read_inputs
+        from pipeline.core import findings as fnd
+        from pipeline.intake.files import read_inputs
 
         self.read = read_inputs(self.paths, self.ctx.config)
         self.read.findings = fnd.concat(self.read.findings, self.r._sender_findings(self.read.files, self.ctx))
@@ -223,7 +223,7 @@ class StageRun:
         self.clean, self.found_validation = validate(self.read.rows, self.ctx.config)
 
     def classification(self) -> None:
-        from pipeline import findings as fnd
+        from pipeline.core import findings as fnd
         from pipeline.classify import classify
 
         self.clean, classified = classify(self.clean, self.ctx.config)
@@ -231,7 +231,7 @@ class StageRun:
 
     def merge(self) -> None:
         """Includes what run.py does just before merging: split accepted rows, corrections, previous ledger."""
-        from pipeline.merge import merge_rows
+        from pipeline.merge.match import merge_rows
         from pipeline.store import Store
 
         ctx = self.ctx
@@ -244,7 +244,7 @@ class StageRun:
     def ledger_store(self) -> None:
         """Item ids (and office merges of new items), the ledger update, run.json's summary, ledger.csv and
         rejected.csv, the database."""
-        from pipeline.outputs import rejected_table, write_csv
+        from pipeline.outputs.tables import rejected_table, write_csv
 
         with self.store.transaction():
             self._update()
@@ -255,10 +255,10 @@ class StageRun:
                                    self.doc_number)
 
     def _update(self) -> None:
-        from pipeline import findings as fnd
+        from pipeline.core import findings as fnd
         from pipeline.ledger import update_ledger
-        from pipeline.merge import merge_new_items
-        from pipeline.summary import build_summary, period_totals_row
+        from pipeline.merge.match import merge_new_items
+        from pipeline.outputs.manifest import build_summary, period_totals_row
 
         ctx, r, store = self.ctx, self.r, self.store
         office = ctx.config.section("office")
@@ -282,18 +282,18 @@ class StageRun:
                                self.update.ledger)
 
     def word(self) -> None:
-        from pipeline.report_word import write_report
-        from pipeline.reports import report_stem
+        from pipeline.reports.word import write_report
+        from pipeline.reports.documents import report_stem
 
         write_report(self.out / f"{report_stem(self.ctx, self.issue_no)}.docx", self._report_input())
 
     def excel(self) -> None:
-        from pipeline.report_excel import write_summary
+        from pipeline.reports.workbook import write_summary
 
         write_summary(self.out / f"政务失信问题台账汇总（{self.ctx.period}）.xlsx", self._report_input(), self.merged)
 
     def _report_input(self):
-        from pipeline.figures import ReportInput
+        from pipeline.reports.figures import ReportInput
 
         return ReportInput(ctx=self.ctx, summary=self.summary, ledger=self.update.ledger, findings=self.found,
                            history=self.history, doc_number=self.doc_number, issue_no=self.issue_no,
@@ -473,7 +473,7 @@ def merge_rows_frame(n: int, config: Config, seed: int = 0, duplicate_share: flo
 
 
 def measure_merge(n: int, config: Config) -> MergeMeasure:
-    from pipeline.merge import merge_rows
+    from pipeline.merge.match import merge_rows
 
     rows = merge_rows_frame(n, config, seed=n)
     result: list = []
@@ -579,8 +579,8 @@ def target_lines(measures: list[Measure], merges: list[MergeMeasure]) -> list[st
 # --- hostile files, one child process each --------------------------------------------------------------
 
 HOSTILE_PEAK_MB = 500.0
-_READ_ONE = ("import sys; from pathlib import Path; from pipeline.config import load_config; "
-             "from pipeline.intake import read_file; f = read_file(Path(sys.argv[1]), load_config(sys.argv[2])).files[0]; "
+_READ_ONE = ("import sys; from pathlib import Path; from pipeline.core.config import load_config; "
+             "from pipeline.intake.files import read_file; f = read_file(Path(sys.argv[1]), load_config(sys.argv[2])).files[0]; "
              "hwm = [l for l in open('/proc/self/status') if l.startswith('VmHWM')]; "
              "print(int(hwm[0].split()[1]) // 1024 if hwm else -1, f.disposition, f.rows_read, f.reason[:60])")
 

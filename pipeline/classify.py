@@ -15,9 +15,9 @@ from functools import lru_cache
 import pandas as pd
 from rapidfuzz import fuzz, process
 
-from . import findings as fnd
-from .config import Category, Config
-from .text import clean_text, map_distinct
+from pipeline.core import findings as fnd
+from pipeline.core.config import Category, Config
+from pipeline.core.text import clean_text, map_distinct
 
 _PUNCT = re.compile(r"[\W_]+")
 

@@ -7,7 +7,7 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from .errors import PipelineError, UsageError, explain
+from pipeline.core.errors import PipelineError, UsageError, explain
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -157,7 +157,7 @@ def _common(p: argparse.ArgumentParser) -> None:
 
 
 def _load(args, **paths):
-    from .config import load_config
+    from pipeline.core.config import load_config
 
     return load_config(args.config, {k: v for k, v in paths.items() if v})
 
@@ -174,12 +174,12 @@ def _as_of(text: str | None) -> date:
 def _run(args) -> int:
     config = _load(args, inbox=args.inbox, outbox=args.outbox, database=args.db)
     if not config.paths["inbox"].is_dir():
-        from .errors import ConfigError
+        from pipeline.core.errors import ConfigError
 
         raise ConfigError(f"收件箱文件夹不存在：{config.paths['inbox']}（请检查 config.yaml 的 paths.inbox 或 --inbox）")
     _start_log(config.paths["logs"])
-    from .context import RunContext
-    from .run import run_period
+    from pipeline.core.context import RunContext
+    from pipeline.run import run_period
 
     ctx = RunContext(config, _as_of(args.as_of))
     result = run_period(ctx, doc_number=args.doc_number)
@@ -191,7 +191,7 @@ def _run(args) -> int:
     for note in result.notes:
         print(note)
     if config.section("mail").get("replies"):
-        from .mail import send_feedback
+        from pipeline.mail.mailbox import send_feedback
 
         for line in send_feedback(config, result.run_dir, result.summary):
             print(line)
@@ -220,7 +220,7 @@ def _start_log(folder: Path) -> None:
 
 
 def _template(args) -> int:
-    from .template import write_template
+    from pipeline.template import write_template
 
     config = _load(args, database=args.db)
     items, name = None, "郏县政务失信问题排查整治台账（模板）.xlsx"
@@ -236,7 +236,7 @@ def _template(args) -> int:
 
 
 def _department_items(config, department: str):
-    from .store import Store
+    from pipeline.store import Store
 
     db = config.paths["database"]
     if not db.exists():
@@ -255,10 +255,10 @@ def _department_items(config, department: str):
 
 def _check(args) -> int:
     config = _load(args)
-    from .context import RunContext
-    from .findings import ERROR, NOTE
-    from .intake import skip_reason
-    from .run import checked_rows
+    from pipeline.core.context import RunContext
+    from pipeline.core.findings import ERROR, NOTE
+    from pipeline.intake.files import skip_reason
+    from pipeline.run import checked_rows
 
     missing = [f for f in args.files if not Path(f).is_file()]
     if missing:
@@ -281,7 +281,7 @@ def _check(args) -> int:
 
 
 def _disposition_text(sf) -> str:
-    from .feedback import DISPOSITION_TEXT
+    from pipeline.outputs.feedback import DISPOSITION_TEXT
 
     text = DISPOSITION_TEXT.get(sf.disposition, sf.disposition)
     return f"{text}（{sf.reason}）" if sf.reason else text
@@ -292,8 +292,8 @@ HISTORY_LABELS = {"period": "期次", "as_of": "统计日期", "status": "状态
 
 
 def _history(args) -> int:
-    from .outputs import csv_value
-    from .store import Store
+    from pipeline.outputs.tables import csv_value
+    from pipeline.store import Store
 
     config = _load(args, database=args.db)
     db = config.paths["database"]
@@ -330,7 +330,7 @@ def _history_value(key: str, value, csv_value) -> str:
 
 
 def _restore(args) -> int:
-    from .backups import backup_folder, inspect, list_backups, restore
+    from pipeline.runtime.backups import backup_folder, inspect, list_backups, restore
 
     db = _load(args, database=args.db).paths["database"]
     if args.list:
@@ -350,7 +350,7 @@ def _restore(args) -> int:
 def _rollback(args) -> int:
     config = _load(args, outbox=args.outbox, database=args.db)
     _start_log(config.paths["logs"])
-    from .run import rollback_latest
+    from pipeline.run import rollback_latest
 
     done = rollback_latest(config)
     print(f"已撤销 {done.period}：数据库已回到该期运行之前的状态。")
@@ -366,7 +366,7 @@ def _rollback(args) -> int:
 def _fetch_mail(args) -> int:
     config = _load(args, inbox=args.inbox)
     _start_log(config.paths["logs"])
-    from .mail import fetch_mail
+    from pipeline.mail.mailbox import fetch_mail
 
     result = fetch_mail(config, config.paths["inbox"])
     for line in result.lines():
@@ -375,7 +375,7 @@ def _fetch_mail(args) -> int:
 
 
 def _release(args) -> int:
-    from .mail import held_files, held_folder, release
+    from pipeline.mail.mailbox import held_files, held_folder, release
 
     config = _load(args, inbox=args.inbox)
     if not args.files and not args.all:
@@ -395,8 +395,8 @@ def _release(args) -> int:
 def _remind(args) -> int:
     config = _load(args, outbox=args.outbox)
     _start_log(config.paths["logs"])
-    from .context import period_of
-    from .mail import missing_departments, send_reminders
+    from pipeline.core.context import period_of
+    from pipeline.mail.mailbox import missing_departments, send_reminders
 
     period = period_of(_as_of(args.as_of))
     deadline = args.deadline or str(config.section("mail").get("resubmit_deadline") or "本周报送截止")

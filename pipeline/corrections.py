@@ -16,11 +16,11 @@ import openpyxl
 import pandas as pd
 import xlsxwriter
 
-from . import findings as fnd
-from .classify import read_category
-from .config import Config, item_id_pattern
-from .normalise import parse_date
-from .text import cell_text, header_key
+from pipeline.core import findings as fnd
+from pipeline.classify import read_category
+from pipeline.core.config import Config, item_id_pattern
+from pipeline.core.normalise import parse_date
+from pipeline.core.text import cell_text, header_key
 
 ACTIONS = {"合并": "merge", "不合并": "keep_apart", "拆分": "split", "改类别": "set_category", "确认办结": "confirm_closed"}
 FILE_NAME, SHEET_NAME = "更正.xlsx", "更正"

@@ -11,9 +11,9 @@ from datetime import date
 
 import pandas as pd
 
-from .config import Config
-from .context import RunContext
-from .text import is_empty, with_tag
+from pipeline.core.config import Config
+from pipeline.core.context import RunContext
+from pipeline.core.text import is_empty, with_tag
 
 CLOSED = "已办结"
 EXTRA_COLUMNS = ["category_inferred", "departments", "sources", "first_reported", "last_reported",

@@ -14,23 +14,23 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import findings as fnd
-from .classify import classify
-from .context import RunContext
-from .corrections import FILE_NAME as CORRECTIONS_FILE, read_corrections, write_corrections_template
-from .backups import backup_folder, check_before_run, is_current, lock_path
-from .errors import RunError, UsageError
-from .feedback import Feedback, feedback_name, write_feedback
-from .intake import REASON_NOTE, Intake, SourceFile, in_name_order, list_inputs, read_inputs
-from .ledger import update_ledger
-from .lock import run_locks
-from .merge import MergeResult, merge_new_items, merge_rows
-from .names import fit_name, numbered, with_extra
-from .outputs import rejected_table, write_csv, write_json
-from .store import Store
-from .summary import build_summary, period_totals_row
-from .validate import validate
-from .workspace import RunFolder, clean_leftovers, finished_periods, outbox_lock
+from pipeline.core import findings as fnd
+from pipeline.classify import classify
+from pipeline.core.context import RunContext
+from pipeline.corrections import FILE_NAME as CORRECTIONS_FILE, read_corrections, write_corrections_template
+from pipeline.runtime.backups import backup_folder, check_before_run, is_current, lock_path
+from pipeline.core.errors import RunError, UsageError
+from pipeline.outputs.feedback import Feedback, feedback_name, write_feedback
+from pipeline.intake.files import REASON_NOTE, Intake, SourceFile, in_name_order, list_inputs, read_inputs
+from pipeline.ledger import update_ledger
+from pipeline.runtime.lock import run_locks
+from pipeline.merge.match import MergeResult, merge_new_items, merge_rows
+from pipeline.core.names import fit_name, numbered, with_extra
+from pipeline.outputs.tables import rejected_table, write_csv, write_json
+from pipeline.store import Store
+from pipeline.outputs.manifest import build_summary, period_totals_row
+from pipeline.validate import validate
+from pipeline.runtime.workspace import RunFolder, clean_leftovers, finished_periods, outbox_lock
 
 
 log = logging.getLogger(__name__)
@@ -58,7 +58,7 @@ def checked_rows(paths: list[Path], ctx: RunContext) -> tuple[Intake, pd.DataFra
 
 def _sender_findings(files: list[SourceFile], ctx: RunContext) -> pd.DataFrame:
     """A file that came by mail: when the sender's department and the 填报单位 disagree, the 填报单位 wins."""
-    from .mail import sender_department
+    from pipeline.mail.mailbox import sender_department
 
     out = []
     for sf in files:
@@ -71,7 +71,7 @@ def _sender_findings(files: list[SourceFile], ctx: RunContext) -> pd.DataFrame:
 
 def _held_mail(ctx: RunContext) -> list[dict]:
     """Files from unregistered mail senders, waiting in quarantine for the office's release."""
-    from .mail import held_files
+    from pipeline.mail.mailbox import held_files
 
     return held_files(ctx.config)
 
@@ -274,7 +274,7 @@ def _file_dicts(files: list[SourceFile]) -> list[dict]:
 def _write_outputs(folder: Path, ctx: RunContext, intake: Intake, update, merged: MergeResult,
                    found: pd.DataFrame, summary: dict, history: pd.DataFrame, doc_number: int,
                    issue_no: int) -> list[str]:
-    from .reports import write_reports  # reports are optional heavy imports; keep them out of `check`
+    from pipeline.reports.documents import write_reports  # reports are optional heavy imports; keep them out of `check`
 
     write_csv(update.ledger.drop(columns=["corrected"]), folder / "ledger.csv")
     _stall("outputs")

@@ -20,10 +20,10 @@ from typing import Callable, Iterator
 
 import pandas as pd
 
-from . import backups
-from .errors import ConfigError, RunError, UsageError
-from .ledger import CLOSED
-from .text import printable, to_json
+from pipeline.runtime import backups
+from pipeline.core.errors import ConfigError, RunError, UsageError
+from pipeline.ledger import CLOSED
+from pipeline.core.text import printable, to_json
 
 BUSY_TIMEOUT_MS = 10_000
 

@@ -16,8 +16,8 @@ import pandas as pd
 import xlsxwriter
 from xlsxwriter.utility import xl_col_to_name
 
-from .config import Column, Config
-from .xlsx import width_units
+from pipeline.core.config import Column, Config
+from pipeline.outputs.xlsx import width_units
 
 LISTS_SHEET = "下拉列表"          # hidden; its name holds the intake skip words 下拉/列表
 GUIDE_SHEET = "填表说明"

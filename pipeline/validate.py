@@ -14,10 +14,10 @@ from typing import Callable
 
 import pandas as pd
 
-from . import findings as fnd
-from .config import Column, Config
-from .normalise import AMOUNT_APPROXIMATE, check_uscc, normalise_case_no, parse_amount, parse_date, parse_enum
-from .text import cell_display, cell_text, looks_like_formula, map_distinct
+from pipeline.core import findings as fnd
+from pipeline.core.config import Column, Config
+from pipeline.core.normalise import AMOUNT_APPROXIMATE, check_uscc, normalise_case_no, parse_amount, parse_date, parse_enum
+from pipeline.core.text import cell_display, cell_text, looks_like_formula, map_distinct
 
 AMOUNT_KEY, PAID_KEY = "amount", "paid"
 STATUS_KEY, CLOSED_ON_KEY = "status", "closed_on"

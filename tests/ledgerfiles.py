@@ -7,7 +7,7 @@ from pathlib import Path
 import openpyxl
 import xlsxwriter
 
-from pipeline.config import Config
+from pipeline.core.config import Config
 
 
 def write_ledger(path: Path, config: Config, department: str, rows: list[dict], filled: date | None = None) -> Path:

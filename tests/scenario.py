@@ -17,8 +17,8 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from pipeline.cli import main
-from pipeline.config import Config, load_config
-from pipeline.synth import _INDUSTRIES, _MEASURES, _PLACES, _PROJECTS, _TRADES, make_uscc
+from pipeline.core.config import Config, load_config
+from tests.synth import _INDUSTRIES, _MEASURES, _PLACES, _PROJECTS, _TRADES, make_uscc
 from tests.ledgerfiles import write_ledger
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from pipeline import backups
+from pipeline.runtime import backups
 from pipeline.cli import main
-from pipeline.config import load_config
-from pipeline.errors import RunError
+from pipeline.core.config import load_config
+from pipeline.core.errors import RunError
 from pipeline.store import Store
 from tests.ledgerfiles import write_ledger
 from tests.test_resilience import GOOD_ROWS, W47, W48, cli_args, make_office, manifest

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.config import load_config
-from pipeline.merge import merge_rows
+from pipeline.core.config import load_config
+from pipeline.merge.match import merge_rows
 from tests.workspace import config_path
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -6,7 +6,7 @@ from datetime import date
 from pathlib import Path
 
 from pipeline.cli import main
-from pipeline.config import load_config
+from pipeline.core.config import load_config
 from tests.ledgerfiles import write_ledger
 from tests.workspace import config_path
 

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from pipeline import classify as clf
 from pipeline.classify import classify, infer_category, read_category
-from pipeline.config import load_config
+from pipeline.core.config import load_config
 from tests.workspace import config_path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -256,7 +256,7 @@ def test_inference_accuracy_on_the_labelled_set(config, capsys):
 
 
 def test_broken_classification_section_is_reported_when_the_config_loads(tmp_path):
-    from pipeline.errors import ConfigError
+    from pipeline.core.errors import ConfigError
     raw = yaml.safe_load((config_path()).read_text(encoding="utf-8"))
     del raw["classification"]["min_score"]
     raw["classification"]["case_no_markers"] = {"执": "A9"}

@@ -5,8 +5,8 @@ import pytest
 import yaml
 
 from pipeline.cli import main
-from pipeline.config import load_config
-from pipeline.errors import ConfigError
+from pipeline.core.config import load_config
+from pipeline.core.errors import ConfigError
 from tests.workspace import config_path
 
 ROOT = Path(__file__).resolve().parents[1]

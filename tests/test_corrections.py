@@ -8,11 +8,11 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from pipeline import findings as fnd
-from pipeline.config import load_config
+from pipeline.core import findings as fnd
+from pipeline.core.config import load_config
 from pipeline.corrections import (ACTIONS, DECISION_COLUMNS, FILE_NAME, SHEET_NAME, read_corrections,
                                   write_corrections_template)
-from pipeline.merge import merge_rows
+from pipeline.merge.match import merge_rows
 from tests.workspace import config_path
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -25,3 +25,20 @@ def test_readme_shows_every_command_and_both_setup_commands():
     assert 'pip install -e ".[test]" && .venv/bin/python -m pytest' in readme
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
     assert 'pip install -q -e ".[test]"' in ci and "python -m pytest" in ci
+
+
+def test_architecture_names_every_module_of_the_tree_and_no_other():
+    """docs/architecture.md matches `ls pipeline/`: every module is described, every path it names exists."""
+    import re
+
+    text = (ROOT / "docs" / "architecture.md").read_text(encoding="utf-8")
+    modules = {p.relative_to(ROOT / "pipeline").as_posix() for p in (ROOT / "pipeline").rglob("*.py")
+               if p.name != "__init__.py"}
+    described = {m for m in modules if f"`{m}`" in text or f"`{m.split('/')[-1]}`" in text
+                 or re.search(rf"\b{re.escape(m.split('/')[-1])}\b", text.split("## Modules")[0])}
+    assert modules - described == set()
+    for path in re.findall(r"`((?:pipeline|tests)/[\w/]+\.py)`", text):
+        assert (ROOT / path).exists(), path
+    packages = {p.parent.name for p in (ROOT / "pipeline").glob("*/__init__.py")}
+    for package in packages:
+        assert f"{package}/" in text, package

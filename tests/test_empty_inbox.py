@@ -6,7 +6,7 @@ import sqlite3
 from pathlib import Path
 
 from pipeline.cli import main
-from pipeline.config import load_config
+from pipeline.core.config import load_config
 from tests.ledgerfiles import write_ledger
 from tests.test_resilience import GOOD_ROWS, P47, W47, W48, cli_args, make_office
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 import re
 import sqlite3
 
-from pipeline.config import load_config
-from pipeline.text import printable
+from pipeline.core.config import load_config
+from pipeline.core.text import printable
 from tests.ledgerfiles import write_ledger
 from tests.test_resilience import P48, W48, make_office, run
 

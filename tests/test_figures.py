@@ -8,10 +8,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from pipeline import findings as fnd
-from pipeline.config import load_config
-from pipeline.context import RunContext
-from pipeline.figures import (NO_OWNER, ReportInput, cn_date, compute_figures, fmt_amount, fmt_rate,
+from pipeline.core import findings as fnd
+from pipeline.core.config import load_config
+from pipeline.core.context import RunContext
+from pipeline.reports.figures import (NO_OWNER, ReportInput, cn_date, compute_figures, fmt_amount, fmt_rate,
                               responsible_unit)
 from pipeline.ledger import ledger_columns
 from tests.workspace import config_path

@@ -13,9 +13,9 @@ import openpyxl
 import pytest
 
 from pipeline.cli import main
-from pipeline.config import load_config
-from pipeline.intake import read_file
-from pipeline.readers import ReadProblem, _varint, read_grids, sheet_extent
+from pipeline.core.config import load_config
+from pipeline.intake.files import read_file
+from pipeline.intake.readers import ReadProblem, _varint, read_grids, sheet_extent
 from tests.test_intake import HEADER, LINE, rows_of, word_document, write_xlsx
 from tests.workspace import config_path
 

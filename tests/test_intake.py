@@ -16,11 +16,11 @@ import openpyxl
 import pytest
 import xlsxwriter
 
-from pipeline import findings as fnd
-from pipeline.config import Config, load_config
-from pipeline.intake import (Intake, SourceFile, list_inputs, match_department, read_file, read_inputs,
+from pipeline.core import findings as fnd
+from pipeline.core.config import Config, load_config
+from pipeline.intake.files import (Intake, SourceFile, list_inputs, match_department, read_file, read_inputs,
                              resolve_submissions)
-from pipeline.readers import read_grids
+from pipeline.intake.readers import read_grids
 from tests.workspace import config_path
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -4,10 +4,10 @@ import sys
 
 import pytest
 
-from pipeline.errors import RunError
-from pipeline.lock import run_lock, run_locks
+from pipeline.core.errors import RunError
+from pipeline.runtime.lock import run_lock, run_locks
 
-HOLD = "import sys,time; from pathlib import Path; from pipeline.lock import run_lock\n" \
+HOLD = "import sys,time; from pathlib import Path; from pipeline.runtime.lock import run_lock\n" \
        "with run_lock(Path(sys.argv[1])):\n    print('held', flush=True); time.sleep(60)\n"
 
 

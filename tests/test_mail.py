@@ -24,9 +24,9 @@ import xlsxwriter
 import yaml
 from aiosmtpd.controller import Controller
 
-from pipeline import mail
-from pipeline.config import load_config
-from pipeline.errors import ConfigError, RunError, UsageError
+from pipeline.mail import mailbox as mail
+from pipeline.core.config import load_config
+from pipeline.core.errors import ConfigError, RunError, UsageError
 from tests.workspace import config_path
 
 ROOT = Path(__file__).resolve().parents[1]

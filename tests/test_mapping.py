@@ -13,11 +13,11 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from pipeline import findings as fnd
+from pipeline.core import findings as fnd
 from pipeline.cli import main
-from pipeline.columns import map_columns
-from pipeline.config import load_config
-from pipeline.intake import read_file
+from pipeline.intake.columns import map_columns
+from pipeline.core.config import load_config
+from pipeline.intake.files import read_file
 from pipeline.validate import validate
 from tests.ledgerfiles import write_book, write_ledger
 from tests.workspace import config_path
@@ -91,7 +91,7 @@ def test_content_decides_when_the_header_says_nothing(config):
                1: ["91410425MA44Y8XX0Q", "914104257932012345", "91410425MA44Y8XX0Q"],
                2: ["（2021）豫0425执123号", "(2022)豫0425行初15号", "（2020）豫0425执456号"],
                3: ["整改中", "已办结", "未启动"]}
-    from pipeline.normalise import check_uscc
+    from pipeline.core.normalise import check_uscc
     samples[1] = [c for c in samples[1] if check_uscc(c)[1] is None] * 3 or samples[1]
     mapped = map_columns(headers, samples, config)
     assert mapped[0].key == "company" and mapped[2].key == "case_no" and mapped[3].key == "status"
@@ -214,7 +214,7 @@ def test_a_workbook_that_is_no_ledger_is_rejected_whole_and_its_department_is_re
     assert entry["reason"].startswith("这不是政务失信问题排查整治台账：只识别出") and "“企业名称”" in entry["reason"]
     deps = manifest["departments"]
     assert "县水利局" in deps["missing"] and "县水利局" in deps["returned"] and "县水利局" not in deps["reported"]
-    from pipeline.mail import missing_departments
+    from pipeline.mail.mailbox import missing_departments
     cfg = load_config(config_path(), {"outbox": str(out)})
     assert "县水利局" in missing_departments(cfg, "2026-W48")  # remind reminds it
     import openpyxl as xl

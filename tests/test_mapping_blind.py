@@ -7,9 +7,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from pipeline.config import load_config
-from pipeline.intake import read_file
-from pipeline.text import clean_text
+from pipeline.core.config import load_config
+from pipeline.intake.files import read_file
+from pipeline.core.text import clean_text
 from tests.workspace import config_path
 
 BLIND = Path(__file__).resolve().parent / "data" / "blind"

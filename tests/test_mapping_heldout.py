@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.config import load_config
-from pipeline.intake import read_file
-from pipeline.text import header_key
+from pipeline.core.config import load_config
+from pipeline.intake.files import read_file
+from pipeline.core.text import header_key
 from tests.ledgerfiles import write_book as write
 from tests.workspace import config_path
 

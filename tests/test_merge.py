@@ -10,8 +10,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from pipeline.config import load_config
-from pipeline.merge import (MergeResult, case_key, company_key, description_text, merge_rows,
+from pipeline.core.config import load_config
+from pipeline.merge.match import (MergeResult, case_key, company_key, description_text, merge_rows,
                             settings_of)
 from tests.workspace import config_path
 
@@ -478,8 +478,8 @@ def test_labelled_synthetic_set_precision_and_recall(config):
 
 
 def test_referral_naming_the_responsible_department_merges_at_the_suspect_score():
-    from pipeline.config import load_config
-    from pipeline.merge import merge_rows
+    from pipeline.core.config import load_config
+    from pipeline.merge.match import merge_rows
     import pandas as pd
     config = load_config(config_path())
     base = {"sheet": "", "file_time": 0.0, "category": "B4", "category_inferred": False, "category_reason": "",

@@ -7,8 +7,8 @@ import pytest
 import yaml
 
 from pipeline.cli import main
-from pipeline.config import load_config
-from pipeline.errors import ConfigError
+from pipeline.core.config import load_config
+from pipeline.core.errors import ConfigError
 from tests.workspace import config_path
 
 ENGLISH = re.compile(r"[A-Za-z]{4,}")
@@ -83,7 +83,7 @@ def test_check_on_an_editor_lock_file_exits_0(tmp_path, capsys):
 
 
 def test_history_prints_yes_no_and_one_source_row_per_line(tmp_path, capsys):
-    from pipeline.config import load_config as load
+    from pipeline.core.config import load_config as load
     from tests.ledgerfiles import write_ledger
     from tests.test_resilience import GOOD_ROWS, W47, cli_args, make_office
 

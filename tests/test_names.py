@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from pipeline import names
-from pipeline.config import load_config
-from pipeline.intake import list_inputs, read_inputs
+from pipeline.core import names
+from pipeline.core.config import load_config
+from pipeline.intake.files import list_inputs, read_inputs
 from tests.ledgerfiles import write_ledger
 from tests.test_resilience import GOOD_ROWS, P48, W48, ledger_bytes, make_office, manifest, run, tree
 from tests.workspace import config_path

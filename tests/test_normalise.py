@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline.config import load_config
-from pipeline.normalise import (case_kind, check_uscc, company_key, normalise_case_no, parse_amount, parse_date,
+from pipeline.core.config import load_config
+from pipeline.core.normalise import (case_kind, check_uscc, company_key, normalise_case_no, parse_amount, parse_date,
                                 parse_enum)
 from tests.workspace import config_path
 
@@ -67,7 +67,7 @@ def test_parse_amount_reads_wan_yuan_and_widths(value):
 @pytest.mark.parametrize("value, amount", [("约30万", 30), ("约12.5万元", 12.5), ("30万左右", 30), ("30余万", 30),
                                            ("大约30万元", 30), ("30多万", 30), ("近30万", 30), ("300000多元", 30)])
 def test_parse_amount_reads_approximate_amounts_with_a_reminder(value, amount):
-    from pipeline.normalise import AMOUNT_APPROXIMATE
+    from pipeline.core.normalise import AMOUNT_APPROXIMATE
 
     assert parse_amount(value) == (pytest.approx(amount), AMOUNT_APPROXIMATE)
 

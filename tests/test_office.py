@@ -10,9 +10,9 @@ import pytest
 import yaml
 
 from pipeline.cli import main
-from pipeline.config import load_config
+from pipeline.core.config import load_config
 from pipeline.corrections import write_corrections_template
-from pipeline.intake import read_file
+from pipeline.intake.files import read_file
 from tests.ledgerfiles import write_ledger
 from tests.workspace import config_path
 

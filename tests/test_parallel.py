@@ -7,8 +7,8 @@ import openpyxl
 import yaml
 
 from pipeline.cli import main
-from pipeline.config import load_config
-from pipeline.synth import generate_inbox, write_synth_config
+from pipeline.core.config import load_config
+from tests.synth import generate_inbox, write_synth_config
 from tests.workspace import config_path
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.report_word import convert_pdf, write_report
+from pipeline.reports.word import convert_pdf, write_report
 from tests.test_figures import make_input
 
 pytestmark = pytest.mark.skipif(not (shutil.which("soffice") or shutil.which("libreoffice")),

@@ -14,10 +14,10 @@ import pytest
 from docx.enum.section import WD_ORIENT
 from docx.oxml.ns import qn
 
-from pipeline import charts
-from pipeline.config import load_config
-from pipeline.figures import compute_figures, fmt_amount, fmt_rate
-from pipeline.report_word import (TWIPS_PER_MM, convert_pdf, fit_widths, imprint_lines, shorten,
+from pipeline.reports import charts
+from pipeline.core.config import load_config
+from pipeline.reports.figures import compute_figures, fmt_amount, fmt_rate
+from pipeline.reports.word import (TWIPS_PER_MM, convert_pdf, fit_widths, imprint_lines, shorten,
                                   signature_indents, text_mm, title_lines, write_report)
 from tests.gongwen import assert_gongwen, problems, shared_checker
 from tests.test_figures import ITEMS, make_input

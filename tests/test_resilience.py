@@ -26,13 +26,13 @@ import xlsxwriter
 import yaml
 
 from pipeline.cli import main
-from pipeline.config import load_config
-from pipeline.feedback import feedback_name
-from pipeline.lock import run_lock
+from pipeline.core.config import load_config
+from pipeline.outputs.feedback import feedback_name
+from pipeline.runtime.lock import run_lock
 from pipeline.run import STALL_ENV
 from pipeline.store import Store
-from pipeline.synth import generate_inbox
-from pipeline.workspace import RunFolder, previous_folders
+from tests.synth import generate_inbox
+from pipeline.runtime.workspace import RunFolder, previous_folders
 from tests.ledgerfiles import write_ledger
 from tests.test_intake import HEADER, encrypted_package, rewrite_part, rows_of, word_document, write_csv
 from tests.workspace import config_path

@@ -5,7 +5,7 @@ import sqlite3
 from pathlib import Path
 
 from pipeline.cli import main
-from pipeline.config import load_config
+from pipeline.core.config import load_config
 from tests.ledgerfiles import write_ledger
 from tests.test_resilience import GOOD_ROWS, cli_args, make_office
 

@@ -11,8 +11,8 @@ import pandas as pd
 import pytest
 
 from pipeline import store as store_module
-from pipeline.config import load_config
-from pipeline.errors import ConfigError, RunError, UsageError
+from pipeline.core.config import load_config
+from pipeline.core.errors import ConfigError, RunError, UsageError
 from pipeline.ledger import ledger_columns
 from pipeline.store import MIGRATIONS, SNAPSHOT_COLUMNS, Store, connect, migrate
 from tests.workspace import config_path

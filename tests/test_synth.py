@@ -11,11 +11,11 @@ import openpyxl
 import pytest
 from python_calamine import CalamineWorkbook
 
-from pipeline.config import load_config
-from pipeline.intake import list_inputs, read_inputs
-from pipeline.synth import (USCC_CHARS, USCC_WEIGHTS, case_no_variant, company_variant, generate_inbox,
+from pipeline.core.config import load_config
+from pipeline.intake.files import list_inputs, read_inputs
+from tests.synth import (USCC_CHARS, USCC_WEIGHTS, case_no_variant, company_variant, generate_inbox,
                             make_uscc, org_check_digit, spoil_uscc, synth_config, write_synth_config)
-from pipeline.text import header_key
+from pipeline.core.text import header_key
 from tests.workspace import config_path
 
 ROOT = Path(__file__).resolve().parents[1]

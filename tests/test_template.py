@@ -10,8 +10,8 @@ import yaml
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.datetime import to_excel
 
-from pipeline.config import load_config
-from pipeline.intake import read_file
+from pipeline.core.config import load_config
+from pipeline.intake.files import read_file
 from pipeline.template import (DATE_MAX, DATE_MIN, GUIDE_SHEET, LISTS_SHEET, VALIDATION_ROWS, default_name,
                                write_template)
 from tests.workspace import config_path

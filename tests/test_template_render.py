@@ -9,7 +9,7 @@ from pathlib import Path
 
 import openpyxl
 
-from pipeline.config import load_config
+from pipeline.core.config import load_config
 from pipeline.template import GUIDE_SHEET, LISTS_SHEET, write_template
 from tests.workspace import config_path
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from pipeline.cli import main
-from pipeline.errors import explain
+from pipeline.core.errors import explain
 from tests.workspace import config_path
 
 ROOT = Path(__file__).resolve().parents[1]

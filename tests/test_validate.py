@@ -15,9 +15,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import pipeline.validate as validate_module
-from pipeline import findings as fnd
-from pipeline.config import load_config
-from pipeline.intake import read_file
+from pipeline.core import findings as fnd
+from pipeline.core.config import load_config
+from pipeline.intake.files import read_file
 from pipeline.validate import validate
 from tests.ledgerfiles import write_ledger
 from tests.workspace import config_path

@@ -11,7 +11,7 @@ import openpyxl
 import pytest
 
 from pipeline.cli import main
-from pipeline.config import load_config
+from pipeline.core.config import load_config
 from tests.ledgerfiles import write_ledger
 from tests.workspace import config_path
 

@@ -33,8 +33,8 @@ from docx import Document
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from pipeline.config import Config, load_config  # noqa: E402
-from pipeline.synth import make_uscc, spoil_uscc  # noqa: E402
+from pipeline.core.config import Config, load_config  # noqa: E402
+from tests.synth import make_uscc, spoil_uscc  # noqa: E402
 
 FIXED = datetime(2026, 11, 24, 9, 0, 0)
 FILLED = date(2026, 11, 24)

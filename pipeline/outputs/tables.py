@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from .findings import ERROR
-from .text import FORMULA_START, printable, to_json
+from pipeline.core.findings import ERROR
+from pipeline.core.text import FORMULA_START, printable, to_json
 
 
 

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .context import RunContext
-from .ledger import CLOSED
+from pipeline.core.context import RunContext
+from pipeline.ledger import CLOSED
 
 TOTAL_KEYS = ["rows_read", "rows_accepted", "rows_rejected", "items", "new_items", "merged_rows",
               "suspected_duplicates", "closed_this_period", "overdue", "not_resubmitted"]

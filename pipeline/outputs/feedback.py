@@ -13,10 +13,10 @@ from pathlib import Path
 import pandas as pd
 import xlsxwriter
 
-from .config import Config
-from .findings import ERROR, NOTE, WARNING
-from .names import DERIVED_BYTES, output_name
-from .xlsx import column_width, fit_cell
+from pipeline.core.config import Config
+from pipeline.core.findings import ERROR, NOTE, WARNING
+from pipeline.core.names import DERIVED_BYTES, output_name
+from pipeline.outputs.xlsx import column_width, fit_cell
 
 CUT_NOTE = "…（内容过长，Excel 单元格最多 32767 字，已截断；完整内容见总台账 ledger.csv）"
 DISPOSITION_TEXT = {"processed": "已处理", "zero_report": "零报告", "superseded": "已被更新文件替代",

@@ -38,10 +38,10 @@ from email.utils import formataddr, formatdate, make_msgid, parseaddr, parsedate
 from pathlib import Path
 from typing import Iterator
 
-from .config import Config
-from .errors import ConfigError, RunError, UsageError
-from .findings import WARNING
-from .names import MAIL_INDEX, UNSAFE, fit_name, invisible
+from pipeline.core.config import Config
+from pipeline.core.errors import ConfigError, RunError, UsageError
+from pipeline.core.findings import WARNING
+from pipeline.core.names import MAIL_INDEX, UNSAFE, fit_name, invisible
 
 log = logging.getLogger(__name__)
 
@@ -352,7 +352,7 @@ def _sent(text: str) -> datetime | None:
 
 def _spreadsheets(msg: EmailMessage, config: Config, limit: int, result: FetchResult) -> list[tuple[str, bytes]]:
     """The spreadsheet attachments, at most `limit`; every other attachment is listed in `result.skipped`."""
-    from .intake import settings
+    from pipeline.intake.files import settings
 
     types = {t.lower() for t in settings(config)["file_types"]}
     out = []
@@ -577,7 +577,7 @@ def send_feedback(config: Config, run_dir: Path, summary: dict, password: str | 
 
 def feedback_messages(config: Config, run_dir: Path, summary: dict) -> tuple[list[Message], list[str]]:
     """The feedback emails of a run (not sent), and lines for departments that cannot be mailed."""
-    from .feedback import feedback_name
+    from pipeline.outputs.feedback import feedback_name
 
     mail, addresses = config.section("mail"), department_addresses(config)
     groups: dict[str, list[dict]] = {}
@@ -620,7 +620,7 @@ def _warnings(workbook: Path) -> int:
 
 
 def feedback_text(department: str, files: list[dict], summary: dict, warnings: int, deadline: str) -> str:
-    from .feedback import DISPOSITION_TEXT
+    from pipeline.outputs.feedback import DISPOSITION_TEXT
 
     lines = [f"{department}：", "",
              f"贵单位报送的政务失信问题排查整治台账（{summary.get('period', '')}）已收到，处理结果如下："]

@@ -29,11 +29,11 @@ from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.shared import Mm, Pt, RGBColor
 
-from . import charts
-from .config import Config
-from .figures import (CLOSED, ReportInput, cn_date, compute_figures, fmt_amount, fmt_rate, rate, slow_rule)
+from pipeline.reports import charts
+from pipeline.core.config import Config
+from pipeline.reports.figures import (CLOSED, ReportInput, cn_date, compute_figures, fmt_amount, fmt_rate, rate, slow_rule)
 
-TEMPLATES = Path(__file__).resolve().parent.parent / "templates" / "report"
+TEMPLATES = Path(__file__).resolve().parents[2] / "templates" / "report"
 LINE = 28.95            # pt: 22 lines in the 225 mm 版心 (579 twips)
 BODY_PT, TITLE_PT, SMALL_PT = 16, 22, 14
 TITLE_LINE = 35         # pt: the exact line of 2号 titles

@@ -12,8 +12,8 @@ import re
 from datetime import date, datetime, timedelta
 from functools import lru_cache
 
-from .config import Enum
-from .text import cell_text, clean_text
+from pipeline.core.config import Enum
+from pipeline.core.text import cell_text, clean_text
 
 # --- dates ---------------------------------------------------------------------------------------
 

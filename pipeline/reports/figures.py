@@ -12,10 +12,10 @@ from datetime import date
 
 import pandas as pd
 
-from .config import Config
-from .context import RunContext
-from .findings import ERROR
-from .ledger import CLOSED
+from pipeline.core.config import Config
+from pipeline.core.context import RunContext
+from pipeline.core.findings import ERROR
+from pipeline.ledger import CLOSED
 
 NO_OWNER = "未明确责任单位"
 BLANK = "未填写"

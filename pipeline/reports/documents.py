@@ -5,10 +5,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from .context import RunContext
-from .figures import ReportInput, compute_figures
-from .report_excel import write_summary
-from .report_word import convert_pdf, write_report
+from pipeline.core.context import RunContext
+from pipeline.reports.figures import ReportInput, compute_figures
+from pipeline.reports.workbook import write_summary
+from pipeline.reports.word import convert_pdf, write_report
 
 
 def report_stem(ctx: RunContext, issue_no: int) -> str:

@@ -9,8 +9,8 @@ from typing import Any
 
 import yaml
 
-from .errors import ConfigError
-from .text import clean_text, department_key
+from pipeline.core.errors import ConfigError
+from pipeline.core.text import clean_text, department_key
 
 COLUMN_TYPES = {"seq", "item_id", "category", "text", "uscc", "enum", "case_no", "amount", "date", "status"}
 REQUIRED_RULES = {"yes", "no", "case", "infer"}

@@ -51,9 +51,9 @@ import numpy as np
 import pandas as pd
 from rapidfuzz import fuzz, process
 
-from .config import Config
-from .normalise import company_key, normalise_case_no
-from .text import clean_text, is_empty, with_tag
+from pipeline.core.config import Config
+from pipeline.core.normalise import company_key, normalise_case_no
+from pipeline.core.text import clean_text, is_empty, with_tag
 
 SUSPECT_COLUMNS = ["key_a", "key_b", "score", "reason", "company", "category_a", "category_b",
                    "description_a", "description_b", "departments_a", "departments_b"]

@@ -5,9 +5,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from .figures import ReportInput, compute_figures
-from .findings import ERROR
-from .xlsx import Sheet, write_workbook
+from pipeline.reports.figures import ReportInput, compute_figures
+from pipeline.core.findings import ERROR
+from pipeline.outputs.xlsx import Sheet, write_workbook
 
 EXTRA_HEADS = {"category_inferred": "类别为推断", "departments": "报送单位", "sources": "来源行",
                "first_reported": "首次报送", "last_reported": "最近报送期", "overdue": "是否逾期", "flags": "标记",

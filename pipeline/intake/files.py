@@ -25,11 +25,13 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import columns, findings as fnd
-from .config import Config
-from .names import display_name, display_names, extension, is_own_file
-from .readers import Grid, ReadProblem, read_grids
-from .text import cell_text, clean_text, department_key, header_key, header_unit
+from pipeline.intake import columns
+
+from pipeline.core import findings as fnd
+from pipeline.core.config import Config
+from pipeline.core.names import display_name, display_names, extension, is_own_file
+from pipeline.intake.readers import Grid, ReadProblem, read_grids
+from pipeline.core.text import cell_text, clean_text, department_key, header_key, header_unit
 
 PROVENANCE = ["file", "sheet", "row", "department", "file_time"]
 UNITS = ["amount_unit", "paid_unit"]

@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from .errors import RunError, UsageError
-from .lock import run_lock
+from pipeline.core.errors import RunError, UsageError
+from pipeline.runtime.lock import run_lock
 
 FOLDER = "backups"
 STAMP = r"(\d{8}-\d{6})(?:-(\d+))?"  # <database stem>-YYYYmmdd-HHMMSS[-n].sqlite

@@ -26,7 +26,7 @@ from pathlib import Path
 import xlsxwriter
 import yaml
 
-from .config import Category, Config, Department
+from pipeline.core.config import Category, Config, Department
 
 USCC_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 USCC_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)

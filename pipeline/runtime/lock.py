@@ -11,7 +11,7 @@ import time
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
-from .errors import RunError
+from pipeline.core.errors import RunError
 
 if os.name == "nt":
     import msvcrt

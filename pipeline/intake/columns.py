@@ -18,9 +18,9 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from .config import Config, item_id_pattern
-from .normalise import parse_amount, parse_date, parse_enum
-from .text import cell_text, clean_text, department_key, header_key
+from pipeline.core.config import Config, item_id_pattern
+from pipeline.core.normalise import parse_amount, parse_date, parse_enum
+from pipeline.core.text import cell_text, clean_text, department_key, header_key
 
 EXACT, SYNONYM, CONTAINED, WORDS, CONTENT = "标准列名", "表头同义词", "表头近义词", "表头用词", "单元格内容"
 _HINT = re.compile(r"[（(][^）)]*[）)]")

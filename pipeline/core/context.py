@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
-from .config import Config
+from pipeline.core.config import Config
 
 
 def period_of(as_of: date) -> str:

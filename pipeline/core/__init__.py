@@ -1,0 +1,1 @@
+"""Shared foundations every stage uses: config, run context, errors, findings, text and value parsers."""

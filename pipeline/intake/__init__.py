@@ -1,0 +1,1 @@
+"""Intake: inbox files → sheets → mapped columns → raw data rows, with file-level findings."""

@@ -1,0 +1,1 @@
+"""Running unattended: the run lock, the run folder swapped into place, database backups."""
