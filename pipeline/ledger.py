@@ -15,7 +15,6 @@ from pipeline.core.config import Config
 from pipeline.core.context import RunContext
 from pipeline.core.text import is_empty, with_tag
 
-CLOSED = "已办结"
 EXTRA_COLUMNS = ["category_inferred", "departments", "sources", "first_reported", "last_reported",
                  "overdue", "flags"]
 # Working columns of this period's items, used for the flags and dropped before output.
@@ -48,13 +47,14 @@ def update_ledger(previous: pd.DataFrame, items: pd.DataFrame, ctx: RunContext, 
     prev = prev.drop(index=[k for k in absorbed if k in prev.index])
     touched = _touched(items, prev, ctx, columns)
     carried = prev.drop(index=[k for k in touched.index if k in prev.index]).reindex(columns=touched.columns)
-    not_resub = _not_resubmitted(carried, submitted)
+    closed_status = ctx.config.closed_status
+    not_resub = _not_resubmitted(carried, submitted, closed_status)
     carried["touched"], touched["touched"] = False, True
     ledger = pd.concat([carried, touched]) if len(carried) else touched
     ledger["touched"] = ledger["touched"].astype(bool)  # a bool column, not objects that may be numpy's True
-    ledger = _apply_decisions(ledger, decisions, ctx.as_of)
-    ledger["overdue"] = [_is_overdue(d, s, ctx.as_of) for d, s in zip(ledger["deadline"], ledger["status"])]
-    closed = _closed_this_period(ledger, prev)
+    ledger = _apply_decisions(ledger, decisions, ctx.as_of, closed_status)
+    ledger["overdue"] = [_is_overdue(d, s, ctx.as_of, closed_status) for d, s in zip(ledger["deadline"], ledger["status"])]
+    closed = _closed_this_period(ledger, prev, closed_status)
     ledger["flags"] = [_flags(r, k in not_resub) for k, r in zip(ledger.index, ledger.to_dict("records"))]
     ledger = ledger.reset_index(names="item_id").sort_values("item_id", kind="stable")
     return LedgerUpdate(_typed(ledger[columns].reset_index(drop=True), ctx.config), closed, sorted(not_resub))
@@ -111,15 +111,15 @@ def _combine(old: dict, new: dict, ctx: RunContext) -> dict:
     return out
 
 
-def _not_resubmitted(carried: pd.DataFrame, submitted: set[str]) -> set[str]:
+def _not_resubmitted(carried: pd.DataFrame, submitted: set[str], closed_status: str) -> set[str]:
     out = set()
     for key, status, deps in zip(carried.index, carried["status"], carried["departments"]):
-        if status != CLOSED and set(_split(deps, "、")) & submitted:
+        if status != closed_status and set(_split(deps, "、")) & submitted:
             out.add(key)
     return out
 
 
-def _apply_decisions(ledger: pd.DataFrame, decisions: pd.DataFrame, as_of: date) -> pd.DataFrame:
+def _apply_decisions(ledger: pd.DataFrame, decisions: pd.DataFrame, as_of: date, closed_status: str) -> pd.DataFrame:
     if decisions is None or not len(decisions):
         return ledger
     for col in ("category", "status", "closed_on", "corrected", "category_inferred"):
@@ -133,7 +133,7 @@ def _apply_decisions(ledger: pd.DataFrame, decisions: pd.DataFrame, as_of: date)
             ledger.at[key, "category_inferred"] = False
             _tag(ledger, key, "人工改类别")
         elif rec["action"] == "confirm_closed":
-            ledger.at[key, "status"] = CLOSED
+            ledger.at[key, "status"] = closed_status
             if is_empty(ledger.at[key, "closed_on"]):
                 ledger.at[key, "closed_on"] = _as_date(rec.get("value")) or as_of
             _tag(ledger, key, "人工确认办结")
@@ -144,9 +144,9 @@ def _tag(ledger: pd.DataFrame, key: str, tag: str) -> None:
     ledger.at[key, "corrected"] = with_tag(ledger.at[key, "corrected"], tag)
 
 
-def _closed_this_period(ledger: pd.DataFrame, prev: pd.DataFrame) -> list[str]:
-    was_closed = {k for k, s in zip(prev.index, prev["status"]) if s == CLOSED}
-    return sorted(k for k, s in zip(ledger.index, ledger["status"]) if s == CLOSED and k not in was_closed)
+def _closed_this_period(ledger: pd.DataFrame, prev: pd.DataFrame, closed_status: str) -> list[str]:
+    was_closed = {k for k, s in zip(prev.index, prev["status"]) if s == closed_status}
+    return sorted(k for k, s in zip(ledger.index, ledger["status"]) if s == closed_status and k not in was_closed)
 
 
 def _flags(rec: dict, not_resubmitted: bool) -> str:
@@ -174,9 +174,9 @@ def _dynamic_flags(rec: dict, not_resubmitted: bool) -> list[str]:
     return flags
 
 
-def _is_overdue(deadline, status, as_of: date) -> bool:
+def _is_overdue(deadline, status, as_of: date, closed_status: str) -> bool:
     deadline = _as_date(deadline)
-    return bool(deadline and deadline < as_of and status != CLOSED)
+    return bool(deadline and deadline < as_of and status != closed_status)
 
 
 def _as_date(value) -> date | None:

@@ -155,7 +155,8 @@ def _run(store: Store, ctx: RunContext, doc_number: int | None, checked) -> RunR
         _count_rows(intake.files, clean, returned_keys)
         summary = build_summary(ctx, intake.files, update, merged, found)
         summary["held"] = _held_mail(ctx)
-        history = pd.concat([store.period_totals(), pd.DataFrame([period_totals_row(ctx, summary, update)])],
+        this_period = period_totals_row(ctx, summary, update)
+        history = pd.concat([store.period_totals(), pd.DataFrame([this_period])],
                             ignore_index=True)
         log.info("总台账 %d 项；生成报告", len(update.ledger))
         notes = _write_outputs(folder.tmp, ctx, intake, update, merged, found, summary, history, doc_number,
@@ -164,7 +165,7 @@ def _run(store: Store, ctx: RunContext, doc_number: int | None, checked) -> RunR
             store.mark_absorbed(absorbed_id, into, ctx.period)
         store.record_corrections(decisions, ctx.period)
         store.save_period(ctx.period, ctx.as_of, update.ledger, _file_dicts(intake.files), merged.suspects,
-                          summary, doc_number)
+                          summary, doc_number, closed=this_period["closed"])
     _stall("commit")
     folder.commit()
     notes += _archive_inputs(ctx, intake.files)

@@ -22,7 +22,6 @@ import pandas as pd
 
 from pipeline.runtime import backups
 from pipeline.core.errors import ConfigError, RunError, UsageError
-from pipeline.ledger import CLOSED
 from pipeline.core.text import printable, to_json
 
 BUSY_TIMEOUT_MS = 10_000
@@ -237,11 +236,11 @@ class Store:
     # --- saving a period ---
 
     def save_period(self, period: str, as_of: date, ledger: pd.DataFrame, files: list[dict],
-                    suspects: pd.DataFrame, summary: dict, doc_number: int | None) -> None:
-        """Replace the period's records with this run's: snapshot, run, files and suspects."""
+                    suspects: pd.DataFrame, summary: dict, doc_number: int | None, closed: int) -> None:
+        """Replace the period's records with this run's: snapshot, run, files and suspects (`closed`: items closed)."""
         with self.transaction():
             self._delete_period_rows(period)
-            self._save_run(period, as_of, ledger, summary, doc_number)
+            self._save_run(period, as_of, ledger, summary, doc_number, closed)
             self._save_snapshot(period, ledger)
             self._register_items(ledger, period)
             self._db.executemany(f"INSERT INTO files (period, {', '.join(FILE_COLUMNS)}) VALUES "
@@ -254,8 +253,7 @@ class Store:
             self._db.execute(f"DELETE FROM {table} WHERE period = ?", (period,))
 
     def _save_run(self, period: str, as_of: date, ledger: pd.DataFrame, summary: dict,
-                  doc_number: int | None) -> None:
-        closed = int((ledger["status"] == CLOSED).sum()) if "status" in ledger else 0
+                  doc_number: int | None, closed: int) -> None:
         self._db.execute("INSERT INTO runs (period, as_of, started_at, finished_at, doc_number, items, closed, summary) "
                          "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                          (period, _iso_date(as_of), self._began or _now(), _now(),

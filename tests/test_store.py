@@ -40,11 +40,16 @@ def summary(period: str, **totals) -> dict:
     return {"period": period, "totals": {k: totals.get(k, 0) for k in keys}}
 
 
+def _closed(frame: pd.DataFrame) -> int:
+    """Items closed in a ledger frame: what the run hands the store (the configured closed status)."""
+    return int((frame["status"] == "已办结").sum()) if "status" in frame else 0
+
+
 def save(st: Store, period: str, frame: pd.DataFrame, as_of: date = date(2026, 1, 5), files=None,
          suspects=None, doc_number=None, **totals) -> None:
     with st.transaction():
         st.save_period(period, as_of, frame, files or [], suspects if suspects is not None else pd.DataFrame(),
-                       summary(period, **totals), doc_number)
+                       summary(period, **totals), doc_number, closed=_closed(frame))
 
 
 def dump(path: Path) -> list[str]:
@@ -232,7 +237,7 @@ def run_period(st: Store, period: str, n_new: int, carried: list[str], doc_start
         suspects = pd.DataFrame({"key_a": new[:1], "key_b": ids[:1], "score": [70.0] * len(new[:1]),
                                  "reason": ["同一企业"] * len(new[:1])})
         st.save_period(period, date(2026, 1, 5), ledger(ids), files, suspects, summary(period, items=len(ids),
-                       new_items=n_new), doc)
+                       new_items=n_new), doc, closed=_closed(ledger(ids)))
     return new
 
 
@@ -395,7 +400,7 @@ def test_doc_numbers(st):
 def test_summary_with_dates_and_numpy_values_is_saved(st):
     with st.transaction():
         st.save_period("2026-W01", date(2026, 1, 1), ledger(["A"]), [], pd.DataFrame(),
-                       {"as_of": date(2026, 1, 1), "totals": {"new_items": np.int64(4)}, "set": {"b", "a"}}, 1)
+                       {"as_of": date(2026, 1, 1), "totals": {"new_items": np.int64(4)}, "set": {"b", "a"}}, 1, closed=0)
     assert st.period_totals()["new_items"].tolist() == [4]
 
 

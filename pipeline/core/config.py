@@ -84,6 +84,11 @@ class Config:
         return next(c for c in self.categories if c.code == code)
 
     @property
+    def closed_status(self) -> str:
+        """The status of a closed item: the last configured status (未启动 → 整改中 → 已办结)."""
+        return self.enums["status"].values[-1]
+
+    @property
     def department_names(self) -> list[str]:
         return [d.name for d in self.departments]
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 import pandas as pd
 
 from pipeline.core.context import RunContext
-from pipeline.ledger import CLOSED
 
 TOTAL_KEYS = ["rows_read", "rows_accepted", "rows_rejected", "items", "new_items", "merged_rows",
               "suspected_duplicates", "closed_this_period", "overdue", "not_resubmitted"]
@@ -56,7 +55,7 @@ def _departments(ctx: RunContext, files: list) -> dict:
 def period_totals_row(ctx: RunContext, summary: dict, update) -> dict:
     """This period's line of the week-by-week history (trend chart, 环比)."""
     ledger, t = update.ledger, summary["totals"]
-    closed = int((ledger["status"] == CLOSED).sum()) if len(ledger) else 0
+    closed = int((ledger["status"] == ctx.config.closed_status).sum()) if len(ledger) else 0
     return {"period": ctx.period, "as_of": ctx.as_of, "items": t["items"], "open": t["items"] - closed,
             "closed": closed, "new_items": t["new_items"], "closed_this_period": t["closed_this_period"],
             "overdue": t["overdue"]}

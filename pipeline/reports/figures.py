@@ -15,7 +15,6 @@ import pandas as pd
 from pipeline.core.config import Config
 from pipeline.core.context import RunContext
 from pipeline.core.findings import ERROR
-from pipeline.ledger import CLOSED
 
 NO_OWNER = "未明确责任单位"
 BLANK = "未填写"
@@ -99,7 +98,7 @@ def _owned(inp: ReportInput) -> pd.DataFrame:
     """The ledger with a `unit` column: the 责任单位 resolved to the registry (the body that must act)."""
     ledger = inp.ledger.copy()
     ledger["unit"] = [responsible_unit(o, d, inp.ctx.config) for o, d in zip(ledger["owner_unit"], ledger["departments"])]
-    ledger["closed"] = ledger["status"] == CLOSED
+    ledger["closed"] = ledger["status"] == inp.ctx.config.closed_status
     for key in ("amount", "paid"):
         ledger[key] = pd.to_numeric(ledger[key], errors="coerce")
     ledger["overdue"] = ledger["overdue"].astype(bool)

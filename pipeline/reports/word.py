@@ -31,7 +31,7 @@ from docx.shared import Mm, Pt, RGBColor
 
 from pipeline.reports import charts
 from pipeline.core.config import Config
-from pipeline.reports.figures import (CLOSED, ReportInput, cn_date, compute_figures, fmt_amount, fmt_rate, rate, slow_rule)
+from pipeline.reports.figures import (ReportInput, cn_date, compute_figures, fmt_amount, fmt_rate, rate, slow_rule)
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates" / "report"
 LINE = 28.95            # pt: 22 lines in the 225 mm 版心 (579 twips)
@@ -125,7 +125,7 @@ class Wording:
         return {
             "f": f, "t": t, "d": f["departments"], "tr": f["trend"], "cats": cats, "units": units,
             "top_cat": {**top, "share": rate(top["items"], t["items"])},
-            "open_status": [{"status": s, "items": n} for s, n in t["by_status"].items() if s != CLOSED and n],
+            "open_status": [{"status": s, "items": n} for s, n in t["by_status"].items() if s != config.closed_status and n],
             "all_done": [u["unit"] for u in units if u["open"] == 0],
             "none_done": [u["unit"] for u in units if u["closed"] == 0],
             "tied": any(u["tied"] for u in units),
