@@ -80,13 +80,13 @@ def run_period(ctx: RunContext, doc_number: int | None = None) -> RunResult:
     """Run one period under the run locks of its database and its outbox; the database changes are one
     transaction, with a checked backup before (when the database changed since the last one) and after."""
     db, outbox = ctx.path("database"), ctx.path("outbox")
-    settings = ctx.config.section("run")
-    keep = int(settings.get("keep_db_backups", 5))
-    with run_locks([lock_path(db), outbox_lock(outbox)], float(settings.get("lock_wait_seconds", 0))):
+    settings = ctx.config.run
+    keep = settings.keep_db_backups
+    with run_locks([lock_path(db), outbox_lock(outbox)], float(settings.lock_wait_seconds)):
         clean_leftovers(outbox)
         check_before_run(db, finished_periods(outbox))
         checked = _read_period_inputs(ctx)
-        store = Store(db, ctx.config.section("ledger").get("item_id_format", "JX-{year}-{seq:04d}"))
+        store = Store(db, ctx.config.ledger.item_id_format)
         try:
             _refuse_earlier_period(store, ctx)
             if not is_current(db):
@@ -139,8 +139,8 @@ def _run(store: Store, ctx: RunContext, doc_number: int | None, checked) -> RunR
     accepted, returned_keys = _split_accepted(clean, found)
     decisions, correction_findings = _corrections(ctx)
     doc_number = doc_number or store.doc_number(ctx.period) or store.next_doc_number(
-        int(ctx.config.section("office").get("doc_number_start", 1)))
-    folder = RunFolder(ctx.run_dir, keep_previous=int(ctx.config.section("run").get("keep_previous_runs", 3)))
+        ctx.config.office.doc_number_start)
+    folder = RunFolder(ctx.run_dir, keep_previous=ctx.config.run.keep_previous_runs)
     with store.transaction():
         store.discard_period(ctx.period)
         previous = store.ledger_before(ctx.period)
@@ -307,7 +307,7 @@ def _write_feedback(folder: Path, ctx: RunContext, intake: Intake, found: pd.Dat
                                     zip(rows["file"], rows["sheet"], rows["row"], rows["item_id"])])
         notes = [found_by_file[f.name] for f in files if f.name in found_by_file]
         jobs.append((folder / f"{name}.xlsx", Feedback(name, files, rows, fnd.concat(*notes), overdue.get(name, []))))
-    workers = min(os.cpu_count() or 1, int(ctx.config.section("run").get("feedback_workers", 4)))
+    workers = min(os.cpu_count() or 1, ctx.config.run.feedback_workers)
     if workers < 2 or len(jobs) < 50:
         for path, fb in jobs:
             write_feedback(path, fb, ctx.config, ctx.as_of)
@@ -328,7 +328,7 @@ def _archive_inputs(ctx: RunContext, files: list[SourceFile]) -> list[str]:
     """After the commit: inbox files go to archive/<period>/, rejected ones to quarantine/<period>/ with
     a text file giving the reason; a locked file, or one replaced since it was read, stays where it is
     for the next run. Nothing is deleted."""
-    if not ctx.config.section("run").get("archive_inbox"):
+    if not ctx.config.run.archive_inbox:
         return []
     inbox = ctx.path("inbox").resolve()
     moved = {"archive": 0, "quarantine": 0}
@@ -391,10 +391,10 @@ def rollback_latest(config) -> RolledBack:
     db, outbox = Path(config.paths["database"]), Path(config.paths["outbox"])
     if not db.exists():
         raise UsageError(f"数据库 {db} 不存在，没有可撤销的期次")
-    settings = config.section("run")
-    keep = int(settings.get("keep_db_backups", 5))
-    with run_locks([lock_path(db), outbox_lock(outbox)], float(settings.get("lock_wait_seconds", 0))):
-        store = Store(db, config.section("ledger").get("item_id_format", "JX-{year}-{seq:04d}"))
+    settings = config.run
+    keep = settings.keep_db_backups
+    with run_locks([lock_path(db), outbox_lock(outbox)], float(settings.lock_wait_seconds)):
+        store = Store(db, config.ledger.item_id_format)
         try:
             period = store.latest_period()
             if not period:
@@ -410,7 +410,7 @@ def rollback_latest(config) -> RolledBack:
         os.replace(folder, aside)
     returned = []
     archived = Path(config.paths["archive"]) / period
-    if settings.get("archive_inbox") and archived.is_dir():
+    if settings.archive_inbox and archived.is_dir():
         inbox = Path(config.paths["inbox"])
         for f in sorted(archived.iterdir()):
             if f.is_file():

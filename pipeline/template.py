@@ -51,7 +51,7 @@ def default_name(config: Config, department: str | None = None, label: str | Non
     """`<title>（模板）.xlsx`, or `<department>台账（<period or date>）.xlsx` for a department."""
     if department:
         return DEPARTMENT_NAME.format(department=department, label=label or date.today().isoformat())
-    return TEMPLATE_NAME.format(title=_ledger(config)["title"])
+    return TEMPLATE_NAME.format(title=config.ledger.title)
 
 
 def write_template(path: Path, config: Config, department: str | None = None,
@@ -63,7 +63,7 @@ def write_template(path: Path, config: Config, department: str | None = None,
     wb = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_urls": False,
                                          "strings_to_numbers": False})
     fmt = _formats(wb)
-    ledger = wb.add_worksheet(_ledger(config)["sheet_name"])
+    ledger = wb.add_worksheet(config.ledger.sheet_name)
     guide = wb.add_worksheet(GUIDE_SHEET)
     lists = wb.add_worksheet(LISTS_SHEET)
     sources = _write_lists(lists, config, fmt)
@@ -79,7 +79,7 @@ def write_template(path: Path, config: Config, department: str | None = None,
 def _write_ledger(ws, config: Config, fmt: dict, department: str | None, rows: list[dict],
                   sources: dict[str, str]) -> None:
     last_col = len(config.columns) - 1
-    ws.merge_range(0, 0, 0, last_col, _ledger(config)["title"], fmt["title"])
+    ws.merge_range(0, 0, 0, last_col, config.ledger.title, fmt["title"])
     ws.set_row(0, 32)
     ws.merge_range(1, 0, 1, last_col, filler_line(department), fmt["filler"])
     ws.set_row(1, 22)
@@ -343,7 +343,7 @@ def guide_column_rows(config: Config) -> list[list[str]]:
 def _write_guide(ws, config: Config, fmt: dict) -> None:
     for col, width in enumerate(GUIDE_WIDTHS):
         ws.set_column(col, col, width)
-    ws.merge_range(0, 0, 0, 2, f"{_ledger(config)['title']}{GUIDE_SHEET}", fmt["title"])
+    ws.merge_range(0, 0, 0, 2, f"{config.ledger.title}{GUIDE_SHEET}", fmt["title"])
     row = _guide_table(ws, fmt, 2, "一、各列填写要求", ["列名", "是否必填", "填写要求"], guide_column_rows(config))
     row = _guide_table(ws, fmt, row + 1, "二、问题类别", ["代码", "简称", "类别全称（下拉列表中的写法为“代码 全称”）"],
                        [[c.code, c.short, c.label] for c in config.categories])
@@ -383,12 +383,12 @@ def _status_rows(config: Config) -> list[list[str]]:
 
 def guide_notes(config: Config) -> list[str]:
     """The rules for sending the file: zero report, no password, whole ledger, fixed header."""
-    ledger = _ledger(config)
+    ledger = config.ledger
     phrases = config.words("zero_report_phrases")
     examples = [p for p in phrases[:1]] + [p for p in phrases if p.startswith("经排查")][:1]
     zero = "”或“".join(examples) or "无"
     return [
-        f"1. 本单位经排查未发现问题的，实行零报告：在“{ledger['sheet_name']}”数据区第一行"
+        f"1. 本单位经排查未发现问题的，实行零报告：在“{ledger.sheet_name}”数据区第一行"
         f"“{config.column('description').name}”列填写“{zero}”，其他列留空，照常报送。",
         "2. 报送文件不得设置打开密码或修改密码，加密的文件无法读取，将被退回；请保存为 .xlsx 格式。",
         "3. 请勿修改表头、增删列或改动列的顺序；可以插入、删除、排序数据行。表头已保护（无密码），仅防误改。",
@@ -491,5 +491,3 @@ def _formats(wb) -> dict:
     }
 
 
-def _ledger(config: Config) -> dict:
-    return config.section("ledger")

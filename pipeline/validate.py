@@ -22,7 +22,6 @@ from pipeline.core.text import cell_display, cell_text, looks_like_formula, map_
 AMOUNT_KEY, PAID_KEY = "amount", "paid"
 STATUS_KEY, CLOSED_ON_KEY = "status", "closed_on"
 DEFAULT_UNIT = "万元"
-DEFAULT_YUAN_LIMIT = 100_000
 ABSENT = "absent_keys"  # intake.ABSENT
 BLANK_CODES = {"company_missing", "description_missing", "required_missing", "status_blank"}
 
@@ -89,7 +88,7 @@ def _dates(raw: list, column: Column, config: Config) -> Checked:
 
 
 def _amounts(raw: list, units: list, column: Column, config: Config) -> Checked:
-    limit = float(config.section("ledger").get("amount_yuan_limit", DEFAULT_YUAN_LIMIT))
+    limit = float(config.ledger.amount_yuan_limit)
     units = [u if u == "元" else DEFAULT_UNIT for u in units]
     parsed = map_distinct(list(zip(raw, units)), lambda pair: parse_amount(*pair))
     values, issues = [], []

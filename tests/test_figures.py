@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -9,7 +10,7 @@ import pandas as pd
 import pytest
 
 from pipeline.core import findings as fnd
-from pipeline.core.config import load_config
+from pipeline.core.config import SlowRule, load_config
 from pipeline.core.context import RunContext
 from pipeline.reports.figures import (NO_OWNER, ReportInput, cn_date, compute_figures, fmt_amount, fmt_rate,
                               responsible_unit)
@@ -206,7 +207,7 @@ def test_slow_departments_follow_the_configured_rule(figures, inp):
     # 农业农村局: 2 items, none closed; 交通运输局: 2 items, 1 closed (50% is not below 30%)
     assert "县农业农村局" in slow and "县交通运输局" not in slow
     strict = load_config(config_path())
-    strict.raw["report"] = {**strict.raw["report"], "slow_rule": {"min_items": 1, "max_rate": 0.6}}
+    strict = replace(strict, report=replace(strict.report, slow_rule=SlowRule(min_items=1, max_rate=0.6)))
     f = compute_figures(make_input(strict))
     assert {u["unit"] for u in f["slow_departments"]} >= {"县交通运输局", "县水利局"}
 
@@ -223,7 +224,7 @@ def test_key_items_are_the_largest_open_items_marked_when_overdue(figures, inp):
     late = {k["item_id"]: (k["overdue"], k["days"]) for k in keys}
     assert late["JX-2026-0010"] == (True, (AS_OF - date(2026, 7, 31)).days) and late["JX-2026-0008"] == (False, 0)
     capped = load_config(config_path())
-    capped.raw["report"] = {**capped.raw["report"], "key_items": 2}
+    capped = replace(capped, report=replace(capped.report, key_items=2))
     assert len(compute_figures(make_input(capped))["key_items"]) == 2
 
 

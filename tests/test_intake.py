@@ -35,8 +35,7 @@ def intake_config() -> Config:
 
 
 def with_intake(config: Config, **options) -> Config:
-    raw = {**config.raw, "intake": {**config.section("intake"), **options}}
-    return dataclasses.replace(config, raw=raw)
+    return dataclasses.replace(config, intake=dataclasses.replace(config.intake, **options))
 
 
 def rows_of(n: int, start: int = 1) -> list[list]:

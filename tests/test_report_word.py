@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import dataclasses
 import re
 import stat
 import sys
@@ -29,8 +30,7 @@ JAPANESE_FONTS = ("ＭＳ", "MS Mincho", "MS Gothic", "明朝", "ゴシック", 
 
 def config_with(**report):
     config = load_config(config_path())
-    config.raw["report"] = {**config.raw["report"], **report}
-    return config
+    return dataclasses.replace(config, report=dataclasses.replace(config.report, **report))
 
 
 @pytest.fixture(scope="module")

@@ -1,7 +1,7 @@
 """Load and validate config.yaml into frozen objects. Nothing else in the package reads YAML."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 import re
 from functools import cached_property, lru_cache
 from pathlib import Path
@@ -59,6 +59,90 @@ class Department:
     aliases: tuple[str, ...]
 
 
+# --- the run settings: one typed, frozen class per section of config.yaml, its defaults here only ---
+
+@dataclass(frozen=True)
+class RunSettings:
+    archive_inbox: bool = False
+    keep_db_backups: int = 5
+    keep_previous_runs: int = 3
+    feedback_workers: int = 4
+    lock_wait_seconds: float = 0
+
+
+@dataclass(frozen=True)
+class IntakeSettings:
+    max_unzipped_mb: float = 300
+    max_cells: int = 2_000_000
+    header_scan_rows: int = 30
+    min_header_keys: int = 2
+    file_types: tuple[str, ...] = (".xlsx", ".xlsm", ".xltx", ".xltm", ".xlsb", ".xls", ".et", ".ett", ".ods", ".csv")
+    department_labels: tuple[str, ...] = ("填报单位", "报送单位")
+    date_labels: tuple[str, ...] = ("填报日期", "报送日期")
+    max_workers: int = 1
+    parallel_min_files: int = 100
+
+
+@dataclass(frozen=True)
+class OfficeSettings:
+    name: str = ""
+    issuer_mark: str = ""
+    doc_prefix: str = ""
+    doc_number_start: int = 1
+    report_title: str = ""
+    recipients: str = ""
+    cc: str = ""
+    printer: str = ""
+
+
+@dataclass(frozen=True)
+class SlowRule:
+    """进展缓慢: a unit with at least min_items items whose closing rate is below max_rate."""
+    min_items: int = 2
+    max_rate: float = 0.3
+
+
+@dataclass(frozen=True)
+class ReportSettings:
+    key_items: int = 5
+    worst_overdue: int = 5
+    named_units: int = 5
+    reply_days: int = 7
+    description_chars: int = 48
+    show_persons: bool = False
+    slow_rule: SlowRule = SlowRule()
+    pdf: bool = False
+
+
+@dataclass(frozen=True)
+class LedgerSettings:
+    title: str = "郏县政务失信问题排查整治台账"
+    sheet_name: str = "台账"
+    item_id_format: str = "JX-{year}-{seq:04d}"
+    amount_yuan_limit: float = 100000
+
+
+SETTINGS = {"run": RunSettings, "intake": IntakeSettings, "office": OfficeSettings, "report": ReportSettings,
+            "ledger": LedgerSettings}
+
+
+NESTED = {(ReportSettings, "slow_rule"): SlowRule}
+
+
+def _settings(cls, spec: Any):
+    """The section over its defaults (lists frozen to tuples, nested sections to their class); unknown keys
+    were reported by _check_known_keys, values out of range by _check_numbers."""
+    spec = spec if isinstance(spec, dict) else {}
+    values = {}
+    for f in fields(cls):
+        value = spec.get(f.name)
+        if value is None:
+            continue
+        nested = NESTED.get((cls, f.name))
+        values[f.name] = _settings(nested, value) if nested else tuple(value) if isinstance(value, list) else value
+    return cls(**values)
+
+
 @dataclass(frozen=True)
 class Config:
     path: Path
@@ -68,6 +152,11 @@ class Config:
     enums: dict[str, Enum] = field(default_factory=dict, hash=False)
     departments: tuple[Department, ...] = ()
     paths: dict[str, Path] = field(default_factory=dict, hash=False)
+    run: RunSettings = field(default_factory=RunSettings)
+    intake: IntakeSettings = field(default_factory=IntakeSettings)
+    office: OfficeSettings = field(default_factory=OfficeSettings)
+    report: ReportSettings = field(default_factory=ReportSettings)
+    ledger: LedgerSettings = field(default_factory=LedgerSettings)
 
     # --- lookups used across the stages ---
     def section(self, name: str) -> dict:
@@ -127,7 +216,8 @@ def load_config(path: str | Path = "config.yaml", overrides: dict[str, str] | No
     _check_classification(raw, categories, problems)
     if problems:
         raise ConfigError(problems)
-    return Config(path, raw, columns, categories, enums, departments, paths)
+    typed = {name: _settings(cls, raw.get(name)) for name, cls in SETTINGS.items()}
+    return Config(path, raw, columns, categories, enums, departments, paths, **typed)
 
 
 def _yaml_problem(exc: yaml.YAMLError) -> str:
@@ -318,13 +408,9 @@ KNOWN_KEYS = {
     "": "version paths run intake office report ledger categories classification columns header_groups enums "
         "zero_report_phrases footnote_words total_words skip_sheet_words merge departments mail mapping",
     "paths": "inbox outbox database archive quarantine corrections logs",
-    "run": "archive_inbox keep_db_backups keep_previous_runs lock_wait_seconds feedback_workers",
-    "intake": "max_unzipped_mb max_cells header_scan_rows department_labels date_labels max_workers parallel_min_files",
-    "office": "name issuer_mark doc_prefix doc_number_start report_title recipients cc printer",
-    "report": "key_items worst_overdue named_units reply_days description_chars show_persons slow_rule pdf",
-    "ledger": "title sheet_name item_id_format amount_yuan_limit",
     "mapping": "min_score weak_below sample_rows words content group_words company_suffixes roles contradicted_by_content contradicted_below enumeration yes_no",
     "merge": "strip_prefixes same_item_score suspect_score intake_departments court_department",
+    **{name: " ".join(f.name for f in fields(cls)) for name, cls in SETTINGS.items()},
 }
 # (section, key, smallest allowed value, whole number?)
 NUMBERS = [("office", "doc_number_start", 1, True), ("report", "key_items", 0, True),
@@ -417,4 +503,4 @@ def _id_format_pattern(fmt: str) -> re.Pattern:
 
 def item_id_pattern(config: Config) -> re.Pattern:
     """The regex of a 问题编号 made by ledger.item_id_format (JX-{year}-{seq:04d} → JX-\\d{4}-\\d+); use fullmatch."""
-    return _id_format_pattern(str(config.section("ledger").get("item_id_format", "JX-{year}-{seq:04d}")))
+    return _id_format_pattern(str(config.ledger.item_id_format))

@@ -17,7 +17,7 @@ import logging
 import os
 import re
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import date, timedelta
 from functools import lru_cache
 from itertools import repeat
@@ -28,7 +28,7 @@ import pandas as pd
 from pipeline.intake import columns
 
 from pipeline.core import findings as fnd
-from pipeline.core.config import Config
+from pipeline.core.config import Config, IntakeSettings
 from pipeline.core.names import display_name, display_names, extension, is_own_file
 from pipeline.intake.readers import Grid, ReadProblem, read_grids
 from pipeline.core.text import cell_text, clean_text, department_key, header_key, header_unit
@@ -37,10 +37,6 @@ PROVENANCE = ["file", "sheet", "row", "department", "file_time"]
 UNITS = ["amount_unit", "paid_unit"]
 ABSENT = "absent_keys"  # raw rows: the required keys the row's sheet has no column for, space-separated
 DEFAULT_UNIT = "万元"
-DEFAULTS = {"max_unzipped_mb": 300, "max_cells": 2_000_000, "header_scan_rows": 30, "min_header_keys": 2,
-            "file_types": [".xlsx", ".xlsm", ".xltx", ".xltm", ".xlsb", ".xls", ".et", ".ett", ".ods", ".csv"],
-            "department_labels": ["填报单位", "报送单位"], "date_labels": ["填报日期", "报送日期"],
-            "max_workers": 1, "parallel_min_files": 100}
 _EXCEL_EPOCH = date(1899, 12, 30)
 log = logging.getLogger(__name__)
 REASON_NOTE = ".原因.txt"  # beside a quarantined file: the run's own note of why, not an input
@@ -104,8 +100,8 @@ class _Read:
 # --- public API --------------------------------------------------------------------------------
 
 def settings(config: Config) -> dict:
-    """The `intake:` section of config.yaml over the built-in defaults."""
-    return {**DEFAULTS, **config.section("intake")}
+    """The `intake:` section of config.yaml (over its defaults in core/config.py) as a dict."""
+    return asdict(config.intake)
 
 
 def list_inputs(folders: list[Path]) -> list[Path]:
@@ -125,7 +121,7 @@ def in_name_order(paths: list[Path]) -> list[Path]:
 
 
 def is_spreadsheet_name(name: str) -> bool:
-    return extension(name) in DEFAULTS["file_types"]
+    return extension(name) in IntakeSettings.file_types
 
 
 def read_file(path: Path, config: Config) -> Intake:

@@ -29,6 +29,6 @@ def write_reports(folder: Path, ctx: RunContext, summary: dict, update, findings
     docx = write_report(folder / docx_name, inp, figures)
     write_summary(folder / xlsx_name, inp, merged, figures)
     notes = []
-    if ctx.config.section("report").get("pdf"):
+    if ctx.config.report.pdf:
         notes.append(convert_pdf(docx))
     return notes

@@ -194,8 +194,8 @@ def slow_departments(rows: list[dict], config: Config) -> list[dict]:
 
 
 def slow_rule(config: Config) -> tuple[int, float]:
-    rule = config.section("report").get("slow_rule") or {}
-    return int(rule.get("min_items", 2)), float(rule.get("max_rate", 0.3))
+    rule = config.report.slow_rule
+    return int(rule.min_items), float(rule.max_rate)
 
 
 def breakdown(ledger: pd.DataFrame, key: str, config: Config) -> list[dict]:
@@ -223,7 +223,7 @@ def _item(row, config: Config) -> dict:
 
 def key_items(ledger: pd.DataFrame, as_of: date, config: Config) -> list[dict]:
     """The report.key_items open items with the largest amounts, largest first (each says if overdue)."""
-    most = int(config.section("report").get("key_items", 5))
+    most = config.report.key_items
     open_ = ledger[(~ledger["closed"]) & ledger["amount"].notna()]
     big = open_.sort_values(["amount", "item_id"], ascending=[False, True], kind="stable")
     return [{**_item(r, config), "overdue": bool(r.overdue), "days": _days_late(r, as_of)}
@@ -269,7 +269,7 @@ def _rejected_departments(summary: dict) -> list[str]:
 
 def worst_overdue(ledger: pd.DataFrame, as_of: date, config: Config) -> list[dict]:
     """The longest overdue items (oldest deadline first), at most report.worst_overdue."""
-    most = int(config.section("report").get("worst_overdue", 5))
+    most = config.report.worst_overdue
     late = ledger[ledger["overdue"] & ledger["deadline"].notna()]
     late = late.sort_values(["deadline", "item_id"], kind="stable").head(most)
     return [{**_item(r, config), "days": (as_of - _day(r.deadline)).days} for r in late.itertuples(index=False)]

@@ -96,7 +96,7 @@ class Wording:
 
     def __init__(self, inp: ReportInput, figures: dict, folder: Path = TEMPLATES):
         self.inp, self.figures = inp, figures
-        self.named = int(inp.ctx.config.section("report").get("named_units", 5))
+        self.named = inp.ctx.config.report.named_units
         self.env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(folder)), undefined=jinja2.StrictUndefined,
                                       lstrip_blocks=True, autoescape=False)  # lines left empty by tags are dropped
         self.env.filters.update(wan=fmt_amount, pct=fmt_rate, delta=_delta, cndate=cn_date, units=self.units)
@@ -118,7 +118,7 @@ class Wording:
 
     def _context(self) -> dict:
         f, config = self.figures, self.inp.ctx.config
-        report, t = config.section("report"), f["totals"]
+        report, t = config.report, f["totals"]
         cats, units = f["categories"][:-1], f["units"]
         top = max(cats, key=lambda c: c["items"]) if cats else {"items": 0}
         slow_min, slow_rate = slow_rule(config)
@@ -131,7 +131,7 @@ class Wording:
             "tied": any(u["tied"] for u in units),
             "slow_min": slow_min, "slow_rate": slow_rate, "named": self.named,
             "returned_total": sum(r["rows"] for r in f["returned_rows"]),
-            "reply_date": self.inp.ctx.as_of + timedelta(days=int(report.get("reply_days", 7))),
+            "reply_date": self.inp.ctx.as_of + timedelta(days=report.reply_days),
         }
 
 
@@ -148,8 +148,8 @@ def new_document(config: Config) -> DocxDocument:
     _language(doc)
     _styles(doc)
     _footers(doc)
-    doc.core_properties.author = config.section("office").get("name", "")
-    doc.core_properties.title = config.section("office").get("report_title", "")
+    doc.core_properties.author = config.office.name
+    doc.core_properties.title = config.office.report_title
     return doc
 
 
@@ -381,19 +381,19 @@ def _field(paragraph, code: str, shown: str) -> None:
 # ---------------------------------------------------------------- 版头 and title
 
 def _masthead(doc: DocxDocument, inp: ReportInput) -> None:
-    office = inp.ctx.config.section("office")
-    mark = office["issuer_mark"]
+    office = inp.ctx.config.office
+    mark = office.issuer_mark
     issuer = doc.add_paragraph(mark, style="发文机关标志")
     issuer.paragraph_format.space_before = Mm(35)  # top edge 35 mm below the 版心 top (7.2.4)
     size = _issuer_size(mark)
     issuer.runs[0].font.size = Pt(size)
     issuer.paragraph_format.line_spacing = Pt(round(size * 1.3, 1))
-    docno = doc.add_paragraph(f"{office['doc_prefix']}〔{inp.ctx.as_of.year}〕{inp.doc_number}号", style="发文字号")
+    docno = doc.add_paragraph(f"{office.doc_prefix}〔{inp.ctx.as_of.year}〕{inp.doc_number}号", style="发文字号")
     docno.paragraph_format.space_before = Pt(2 * LINE)  # 空二行 below the issuer mark (7.2.5)
     _red_rule(docno)
-    title = doc.add_paragraph("\n".join(title_lines(f"{office['report_title']}（第{inp.issue_no}期）")), style="公文标题")
+    title = doc.add_paragraph("\n".join(title_lines(f"{office.report_title}（第{inp.issue_no}期）")), style="公文标题")
     title.paragraph_format.space_before = Pt(2 * LINE)  # 空二行 below the red rule (7.3.1)
-    addressee = doc.add_paragraph(office["recipients"], style="主送机关")
+    addressee = doc.add_paragraph(office.recipients, style="主送机关")
     addressee.paragraph_format.space_before = Pt(LINE)
 
 
@@ -675,7 +675,7 @@ def _closing(doc: DocxDocument, inp: ReportInput, wording: Wording) -> None:
     first.paragraph_format.keep_with_next = True
     for n, name in enumerate(names[1:], 2):
         doc.add_paragraph(f"{n}.{name}", style="附件说明续行").paragraph_format.keep_with_next = True
-    name = inp.ctx.config.section("office")["name"]
+    name = inp.ctx.config.office.name
     day = cn_date(inp.ctx.as_of)
     sig_right, date_right = signature_indents(name, day)
     signature = doc.add_paragraph(name, style="发文机关署名")
@@ -720,12 +720,12 @@ def _attachment_head(doc: DocxDocument, number: int, title: str, new_page: bool 
 
 def _attachment_list(doc: DocxDocument, inp: ReportInput, figures: dict, wording: Wording) -> None:
     """附件1: every open item, grouped by 责任单位, in a landscape section when the table is wide."""
-    config, report = inp.ctx.config, inp.ctx.config.section("report")
+    config, report = inp.ctx.config, inp.ctx.config.report
     labels = wording.labels()
     groups = figures["open_by_unit"]
-    keys = [k for k in LIST_KEYS if k != "owner_person" or report.get("show_persons")]
+    keys = [k for k in LIST_KEYS if k != "owner_person" or report.show_persons]
     heads = [LIST_HEADS.get(k) or config.column(k).name for k in keys]
-    chars = int(report.get("description_chars", 60))
+    chars = report.description_chars
     rows: list = []
     for g in groups:
         rows.append(Group(labels.list_unit.format(**g) + (labels.list_unit_overdue.format(**g) if g["overdue"] else "")
@@ -848,14 +848,14 @@ def _imprint(doc: DocxDocument, inp: ReportInput, used: float) -> None:
     all honour exact line heights, where LibreOffice ignores a table floated to the page bottom. The
     last page is 附件2, whose height `used` is known; when the 版记 does not fit there it gets a page
     of its own."""
-    office = inp.ctx.config.section("office")
+    office = inp.ctx.config.office
     width, one = int(TEXT_WIDTH_MM * TWIPS_PER_MM), SMALL_PT * 20  # 空一字 of 4号 text
     rows, lines = [], 1
-    if office.get("cc"):
-        cc = f"抄送：{office['cc']}"
+    if office.cc:
+        cc = f"抄送：{office.cc}"
         rows.append(_imprint_row([cc], width, f'<w:ind w:left="{4 * one}" w:right="{one}" w:hanging="{3 * one}"/>'))
         lines += imprint_lines(cc)
-    printed = [office.get("printer") or office["name"], f"{cn_date(inp.ctx.as_of)}印发"]
+    printed = [office.printer or office.name, f"{cn_date(inp.ctx.as_of)}印发"]
     rows.append(_imprint_row(printed, width, f'<w:ind w:left="{one}" w:right="{one}"/>',
                              tabs=f'<w:tabs><w:tab w:val="right" w:pos="{width - one}"/></w:tabs>'))
     height = lines * IMPRINT_ROW_PT + 1  # and the 1 pt paragraph that ends the document
