@@ -91,42 +91,42 @@ DEPT = {c: f for c, f in DEPTS}
 H = {
     "seq": ["序号", "序\n号", "序 号", "顺序号", "排序"],
     "item_id": ["问题编号", "台账编号", "问题\n编号", "问题编码", "台账问题编号（勿改）", "事项编号", "编码（系统生成）"],
-    "category": ["问题类别（请选择）", "问题类型", "类别", "失信类别", "问题分类", "*问题类别", "所属类别",
+    "category": ["问题类别（请选择）", "问题类型", "类别", "失信类别", "问题分类（下拉选择）", "*问题类别", "所属问题类别",
                  "问题种类", "类别（A1-B5）", "失信问题类型", "问题归类", "问题\n类别"],
-    "company": ["企业名称", "企业（单位）名称", "涉及企业", "市场主体名称", "企业全称", "*企业名称", "涉事企业",
+    "company": ["企业名称", "单位（企业）名称", "涉及企业名称", "市场主体（企业）名称", "企业全称", "*企业名称", "涉事企业",
                 "相关企业名称", "企业名称（与营业执照一致）", "受损企业", "权益受损市场主体", "企业\n名称", "诉求主体"],
     "uscc": ["统一社会信用代码", "社会信用代码", "统一社会\n信用代码", "企业统一社会信用代码", "信用代码（18位）",
              "统一代码", "组织机构代码/统一社会信用代码", "*统一社会信用代码"],
     "company_type": ["企业类型", "企业性质", "企业类别（请选择）", "市场主体类型", "企业所有制性质", "企业\n类型",
-                     "单位性质", "主体类型"],
+                     "单位性质", "市场主体性质"],
     "sector": ["所属领域", "所属行业领域", "领域", "涉及领域（请选择）", "行业领域", "所属\n领域", "项目领域", "领域分类"],
-    "source": ["问题来源", "线索来源", "来源渠道", "问题发现渠道", "来源", "问题\n来源", "信息来源", "发现方式"],
-    "description": ["问题描述", "问题简要描述", "主要问题", "问题具体情况", "存在问题及原因", "基本情况", "问题内容",
+    "source": ["问题来源", "线索来源", "问题来源渠道", "发现渠道", "来源", "问题\n来源", "信息来源", "发现方式"],
+    "description": ["问题描述", "问题简要描述", "主要问题及诉求", "问题具体情况", "存在问题及原因", "情况简介", "问题内容",
                     "失信问题简述", "问题情况说明", "简要案情", "具体问题", "问题表现", "*问题描述", "争议事项",
                     "问题描述（简明扼要）"],
-    "case_no": ["案号", "案件编号", "法院案号", "案件号", "案 号", "执行（诉讼）案号", "裁判文书案号", "立案案号",
+    "case_no": ["案号", "案件编号", "法院立案案号", "法院立案号", "案 号", "执行（诉讼）案号", "裁判文书案号", "立案案号",
                 "案号（无则不填）"],
     "court": ["审理（执行）法院", "受理法院", "管辖法院", "审理法院/执行法院", "承办法院", "执行法院", "法院名称", "立案法院"],
     "amount": [("涉及金额（万元）", "wan"), ("涉案金额（万元）", "wan"), ("金额（万元）", "wan"), ("标的额（万元）", "wan"),
-               ("涉及资金", None), ("拖欠金额（元）", "yuan"), ("欠款金额（万元）", "wan"), ("标的金额", None),
+               ("涉及资金", None), ("拖欠金额（元）", "yuan"), ("拖欠款项（万元）", "wan"), ("标的金额", None),
                ("涉诉金额（万元）", "wan"), ("应兑付金额（万元）", "wan"), ("争议金额\n（万元）", "wan"),
                ("涉及资金数额（元）", "yuan"), ("涉及金额", None)],
-    "occurred_on": ["发生（立案）日期", "发生时间", "立案日期", "问题发生时间", "问题发现时间", "受理日期", "发生日期",
-                    "形成时间", "立案（发生）时间", "发生/立案时间"],
-    "owner_unit": ["责任单位", "责任部门", "牵头单位", "主责单位", "责任主体", "具体责任单位", "负责单位",
-                   "牵头责任单位", "涉及政府部门", "责任单位（部门）", "*责任单位"],
-    "owner_person": ["责任人", "责任领导", "分包领导", "具体责任人", "第一责任人", "责任人及职务", "负责人",
+    "occurred_on": ["发生（立案）日期", "发生时间", "立案日期", "问题产生时间", "问题发现时间", "受理日期", "发生日期",
+                    "问题形成时间", "立案（发生）时间", "发生/立案时间"],
+    "owner_unit": ["责任单位", "责任部门", "牵头单位", "主责单位", "责任主体单位", "具体责任单位", "负责单位",
+                   "牵头落实单位", "涉及政府部门", "责任单位（部门）", "*责任单位"],
+    "owner_person": ["责任人", "责任领导", "分包领导", "直接责任人", "第一责任人", "责任人及职务", "负责人",
                      "包案责任人", "责任\n人"],
-    "approach": ["处理方式", "化解方式（一企一议/一事一议/同事同议）", "处置方式", "解决方式", "处理\n方式", "化解路径",
+    "approach": ["处理方式", "化解方式（一企一议/一事一议/同事同议）", "处置办法", "解决方式", "处理\n方式", "化解路径",
                  "整治方式", "办理方式（请选择）"],
-    "measures": ["整改措施", "化解举措", "整改措施及进展", "拟采取措施", "解决措施", "处置措施", "工作措施",
+    "measures": ["整改措施", "化解举措", "整改措施及进展", "拟采取措施", "解决措施", "处置措施", "工作举措",
                  "整改落实措施", "采取的措施", "解决方案"],
-    "deadline": ["整改时限", "整改期限", "计划完成时间", "完成期限", "化解时限", "整改完成时限", "要求完成时间",
+    "deadline": ["整改时限", "整改期限", "计划完成日期", "完成期限", "化解完成期限", "整改完成时限", "要求完成时间",
                  "办结期限", "拟完成时间", "*整改时限"],
-    "status": ["整改状态", "整改进度", "目前状态", "化解进展", "进展情况", "办理状态", "当前进度",
+    "status": ["整改状态", "整改工作进度", "目前状态", "化解进展", "工作进展", "办理情况", "当前进度",
                "整改状态（未启动/整改中/已办结）", "完成情况", "*整改状态", "整改\n状态"],
     "paid": [("已兑付金额（万元）", "wan"), ("已兑付（万元）", "wan"), ("已支付金额", None), ("已偿还金额（万元）", "wan"),
-             ("已化解金额（万元）", "wan"), ("已履行金额", None), ("兑现金额（万元）", "wan"), ("已付款（元）", "yuan"),
+             ("已解决金额（万元）", "wan"), ("已履行金额", None), ("兑现金额（万元）", "wan"), ("已付款（元）", "yuan"),
              ("已兑现资金（万元）", "wan")],
     "closed_on": ["办结日期", "完成日期", "办结时间", "实际办结时间", "销号日期", "化解完成时间", "实际完成日期",
                   "结案日期", "办结\n日期"],
@@ -390,7 +390,9 @@ def make_record(cat, dept, owner_default):
         paid = amount
         closed = rand_date(2024, 2026, before=dt.date(2026, 11, 20))
         if closed < occurred:
-            closed = occurred + dt.timedelta(days=R.randint(30, 300))
+            closed = min(occurred + dt.timedelta(days=R.randint(30, 300)), dt.date(2026, 11, 20))
+        if closed < occurred:
+            occurred, closed = closed, occurred
     elif status == "整改中" and R.random() < 0.6:
         paid = round(amount * R.choice([0.2, 0.3, 0.5, 0.6]), 2)
     owner = owner_default
@@ -929,14 +931,14 @@ KEYSETS = {
     "full": ["seq", "category", "company", "uscc", "company_type", "sector", "source", "description", "case_no",
              "court", "amount", "occurred_on", "owner_unit", "owner_person", "approach", "measures", "deadline",
              "status", "paid", "closed_on", "note"],
-    "mid": ["seq", "category", "company", "uscc", "description", "case_no", "amount", "occurred_on", "owner_unit",
+    "mid": ["seq", "category", "company", "uscc", "description", "case_no", "court", "amount", "occurred_on", "owner_unit",
             "owner_person", "measures", "deadline", "status", "note"],
     "small": ["seq", "company", "category", "description", "amount", "owner_person", "measures", "deadline", "status"],
     "dispute": ["seq", "category", "company", "uscc", "company_type", "description", "amount", "occurred_on",
                 "owner_unit", "owner_person", "approach", "measures", "deadline", "status", "paid", "closed_on"],
     "cases": ["seq", "case_no", "court", "company", "description", "amount", "occurred_on", "owner_unit",
               "owner_person", "measures", "deadline", "status", "paid"],
-    "pre": ["seq", "item_id", "category", "company", "uscc", "description", "case_no", "amount", "owner_unit",
+    "pre": ["seq", "item_id", "category", "company", "uscc", "description", "case_no", "court", "amount", "owner_unit",
             "owner_person", "measures", "deadline", "status", "closed_on", "note"],
     "town": ["seq", "company", "uscc", "sector", "source", "category", "description", "amount", "occurred_on",
              "owner_person", "approach", "measures", "deadline", "status", "paid", "note"],
@@ -946,6 +948,18 @@ KEYSETS = {
 def group(cols, ngroups=("ent", "prob", "fix"), names=None):
     """assign parents to contiguous runs; returns cols (order already grouped-friendly)."""
     names = names or {g: R.choice(PARENTS[g]) for g in PARENTS}
+    # clerks keep the children of one parent together: gather each group at its first member
+    blocks, where = [], {}
+    for c in cols:
+        g = GROUP_OF.get(c.key)
+        if g in ngroups:
+            if g not in where:
+                where[g] = len(blocks)
+                blocks.append([])
+            blocks[where[g]].append(c)
+        else:
+            blocks.append([c])
+    cols[:] = [c for b in blocks for c in b]
     for c in cols:
         g = GROUP_OF.get(c.key)
         if g in ngroups:
@@ -1197,7 +1211,7 @@ def main():
 
     # 9 信访局: numbers as text, source 信访
     ledger_file("县信访局涉企信访事项台账.xlsx", "县信访局", [dict(
-        name="涉企信访", keys=["seq", "company", "source", "category", "description", "occurred_on", "owner_unit",
+        name="涉企信访", keys=["seq", "item_id", "company", "source", "category", "description", "occurred_on", "owner_unit",
                            "owner_person", "measures", "deadline", "status", "note"],
         n=6, cats=["B1", "B5", "B5", "B2", "B1", "B3"], owner_forms=GOV[1:],
         layout=dict(title=True, fill="full", number_row="arabic_s", cat_style="para"),
@@ -1211,7 +1225,7 @@ def main():
 
     # 11 文广旅局: 单位：万元 + merged title + total
     ledger_file("文广旅局 政务失信问题台账.xlsx", "县文化广电和旅游局", [dict(
-        name="文广旅", keys=["seq", "category", "company", "description", "amount", "paid", "owner_unit",
+        name="文广旅", keys=["seq", "item_id", "category", "company", "description", "amount", "paid", "owner_unit",
                           "owner_person", "measures", "deadline", "status", "closed_on"],
         n=5, cats=["B1", "B3", "B5", "B1", "B5"],
         layout=dict(title=True, fill="full", unit_line="单位：万元", total_row=True, cat_style="short"))],
@@ -1253,9 +1267,9 @@ def main():
 
     # 14 产业集聚区: instructions sheet, section rows, grouped
     st, se = instr_sheet("填报要求", INSTR[:4])
-    ledger_file("产业集聚区管委会政务失信问题台账.xlsx", "县产业集聚区管理委员会", [(st, se), dict(
+    ledger_file("产业集聚区政务失信问题清单（管委会）.xlsx", "县产业集聚区管理委员会", [(st, se), dict(
         name="问题台账", keys=["seq", "company", "uscc", "company_type", "category", "description", "case_no",
-                           "amount", "occurred_on", "owner_person", "approach", "measures", "deadline", "status"],
+                           "court", "amount", "occurred_on", "owner_person", "approach", "measures", "deadline", "status"],
         n=7, cats=["A1", "A2", "B4", "B4", "B1", "B2", "B4"],
         layout=dict(title=True, fill="full", sections={0: "一、涉诉案件", 2: "二、合同纠纷"}, cat_style="full"),
         groups=("ent", "prob", "fix"))], active=1,
@@ -1289,7 +1303,7 @@ def main():
         submit=d(2026, 11, 26), notes=["Later version: replaces the 11.24 file."])
 
     # 19 薛店镇: split 填报单位, 元 amounts
-    ledger_file("薛店镇台账（11月）.xlsx", "薛店镇人民政府", [dict(
+    ledger_file("薛店镇政务失信排查表（11月份）.xlsx", "薛店镇人民政府", [dict(
         name="排查台账", keys=["seq", "category", "company", "uscc", "description", "amount", "paid", "occurred_on",
                            "owner_unit", "owner_person", "measures", "deadline", "status", "closed_on", "note"],
         n=5, cats=["B5", "B5", "B1", "B3", "B5"],
@@ -1305,14 +1319,14 @@ def main():
         notes=["No category column: category from the wording of 问题描述."])
 
     # 21 安良镇: number row + units row + grouped, missing description (error)
-    ledger_file("安良镇政务失信排查整治台账.xlsx", "安良镇人民政府", [dict(
+    ledger_file("安良镇政府失信问题整治台账.xlsx", "安良镇人民政府", [dict(
         name="台账", keys=KEYSETS["dispute"], n=6, cats=["B1", "B5", "B2", "B5", "B3", "B1"],
         layout=dict(title=True, fill="stamp", number_row="arabic", unit_row=True, cat_style="full"),
         groups=("ent", "fix"), errors=[(4, "no_description")])], evidence="填报单位（盖章） line",
         notes=["Column-number row and units row under a two-row header.", "One row without 问题描述 (error)."])
 
     # 22 长桥镇: file name only
-    ledger_file("附件2：政务失信问题台账（长桥镇）.xlsx", "长桥镇人民政府", [dict(
+    ledger_file("附件1-长桥镇政务失信问题排查表.xlsx", "长桥镇人民政府", [dict(
         name="Sheet1", keys=KEYSETS["small"], n=4, cats=["B5", "B1", "B5", "B3"],
         layout=dict(title="政务失信问题台账", cat_style="code"))], evidence="file name only",
         notes=["No 填报单位 line, generic title; the department is in the file name only."])
@@ -1324,27 +1338,27 @@ def main():
         notes=["Has a 问题编号 column (a pre-filled template); one category cell is blank (inferred)."])
 
     # 24 李口镇: 报送单位, XlsxWriter, shuffled + extras, negative amount
-    ledger_file("李口镇人民政府台账.xlsx", "李口镇人民政府", [dict(
+    ledger_file("李口镇人民政府报送政务失信台账.xlsx", "李口镇人民政府", [dict(
         name="李口镇", keys=KEYSETS["town"], n=5, cats=["B1", "B5", "B5", "B3", "B2"],
         layout=dict(title=True, fill="baosong", cat_style="short"), shuffle=True,
         extras=["法定代表人", "企业地址"], errors=[(2, "negative_amount")])], writer="xlsxwriter",
         evidence="报送单位 line", notes=["Shuffled columns; one negative amount (error)."])
 
     # 25 王集乡: one sheet per year + hidden sheet
-    ledger_file("王集乡政务失信问题台账.xlsx", "王集乡人民政府", [
+    ledger_file("王集乡历年政务失信问题台账.xlsx", "王集乡人民政府", [
         dict(name="2024年", keys=["seq", "company", "category", "description", "amount", "owner_person",
                                   "measures", "deadline", "status", "closed_on"], n=3, cats=["B5", "B1", "B5"],
              layout=dict(title="王集乡2024年政务失信问题台账", fill="full", cat_style="code")),
         dict(name="2025年", keys=["seq", "company", "category", "description", "amount", "owner_person",
                                   "measures", "deadline", "status", "closed_on"], n=3, cats=["B3", "B5", "B2"],
              layout=dict(title="王集乡2025年政务失信问题台账", fill="full", cat_style="code")),
-        dict(name="2026年", keys=["seq", "company", "category", "description", "amount", "owner_person",
+        dict(name="2026年", keys=["seq", "item_id", "company", "category", "description", "amount", "owner_person",
                                   "measures", "deadline", "status", "closed_on"], n=4, cats=["B5", "B5", "B1", "B4"],
              layout=dict(title="王集乡2026年政务失信问题台账", fill="full", cat_style="code", total_row=True)),
         list_sheet("字典")], notes=["Three year sheets and a hidden 字典 sheet."])
 
     # 26 渣园乡: blank rows, errors
-    ledger_file("渣园乡排查台账.xlsx", "渣园乡人民政府", [dict(
+    ledger_file("渣园乡政务失信问题清单.xlsx", "渣园乡人民政府", [dict(
         name="渣园乡", keys=["seq", "category", "company", "uscc", "source", "description", "amount",
                           "occurred_on", "owner_unit", "owner_person", "measures", "deadline", "status", "paid"],
         n=6, cats=["B5", "B1", "B5", "B3", "B2", "B5"],
@@ -1353,7 +1367,7 @@ def main():
         notes=["Blank rows inside the data; a row without 企业名称 and a row with an unreadable deadline (errors)."])
 
     # 27 姚庄回族乡: 合计 + footnote, item ids, court columns
-    ledger_file("姚庄回族乡政务失信台账.xlsx", "姚庄回族乡人民政府", [dict(
+    ledger_file("姚庄乡政务失信排查整治情况表.xlsx", "姚庄回族乡人民政府", [dict(
         name="台账", keys=["seq", "item_id", "category", "company", "description", "case_no", "court", "amount",
                          "occurred_on", "owner_person", "measures", "deadline", "status", "closed_on", "note"],
         n=5, cats=["A1", "B5", "A2", "B1", "B5"],
@@ -1362,14 +1376,14 @@ def main():
         notes=["合计 row and two footer lines."])
 
     # ------------------------------------------------------------ zero reports
-    zero_file("市场监管局政务失信台账.xlsx", "县市场监督管理局",
+    zero_file("县市场监管局失信问题排查表.xlsx", "县市场监督管理局",
               ["seq", "category", "company", "description", "amount", "owner_unit", "measures", "deadline", "status"],
               dict(title=True, fill="full"), "本期无新增", notes=["本期无新增 written across the table."])
     zero_file("司法局零报告.xlsx", "县司法局",
               ["seq", "company", "category", "description", "owner_person", "deadline", "status", "note"],
               dict(title=True, fill="stamp"), None, footers=["填报人：%s" % person()], evidence="填报单位（盖章） line",
               notes=["Header and a footer only, no data row."])
-    zero_file("黄道镇.xlsx", "黄道镇人民政府",
+    zero_file("黄道镇零报告.xlsx", "黄道镇人民政府",
               ["seq", "company", "description", "amount", "measures", "status"],
               dict(title="黄道镇政务失信问题台账"), "无", zero_merge=False, evidence="title line and file name",
               notes=["无 written in the company and description cells."])
@@ -1391,7 +1405,7 @@ def main():
                    8, notes=["equipment purchase list; generic 序号/类型/金额/时间/状态/备注 headers"])
     nonledger_file("政务服务事项清单.xlsx", "县政务服务和大数据管理局", "郏县政务服务事项目录清单",
                    "报送单位：郏县政务服务和大数据管理局", ["序号", "事项名称", "事项类型", "承诺时限（工作日）", "收费金额",
-                                                    "实施主体", "办理状态", "备注"],
+                                                    "实施主体", "办理情况", "备注"],
                    lambda k: [k + 1, R.choice(["食品经营许可", "建筑工程施工许可证核发", "个体工商户登记", "道路运输经营许可",
                                                "取水许可", "排水许可"]) + ("（变更）" if k % 3 == 0 else ""),
                               R.choice(["行政许可", "公共服务", "行政确认"]), R.choice([1, 3, 5, 10, 15]), 0,
