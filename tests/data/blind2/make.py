@@ -281,6 +281,10 @@ def fmt_date(x, style):
         return x.strftime("%Y.%m.%d")
     if style == "cn":
         return "%d年%d月%d日" % (x.year, x.month, x.day)
+    if style == "cn_monthend":  # "2026年12月底" = the last day of that month
+        if x == month_end(x.year, x.month):
+            return "%d年%d月底" % (x.year, x.month)
+        return "%d年%d月%d日" % (x.year, x.month, x.day)
     if style == "compact":
         return int(x.strftime("%Y%m%d"))
     if style == "compact_s":
@@ -356,10 +360,12 @@ def describe(cat, comp, unit_name):
     raise ValueError(cat)
 
 
-MEASURES = ["积极筹措资金，分期支付。", "与企业协商达成还款计划，按计划逐月支付。", "已列入年度预算，年底前支付完毕。",
-            "召开专题会议研究，一企一议制定化解方案。", "与申请执行人达成执行和解，分三期履行。", "积极应诉，配合法院审理。",
-            "协调自然资源部门重新选址，保障企业用地。", "清理不合规条款，与企业重新签订补充协议。", "已报县政府研究，争取上级资金。",
-            "按照合同约定据实结算，通过审计后支付。", "主动与企业对接沟通，落实原承诺事项。", "依法依规予以补偿。"]
+MEASURES_A = ["与申请执行人达成执行和解，分三期履行。", "积极筹措资金，按执行和解协议履行。", "积极应诉，配合法院审理。",
+              "聘请法律顾问应诉，同时与原告协商调解。", "已列入年度预算，判决生效后及时履行。"]
+MEASURES_B = ["积极筹措资金，分期支付。", "与企业协商达成还款计划，按计划逐月支付。", "已列入年度预算，年底前支付完毕。",
+              "召开专题会议研究，一企一议制定化解方案。", "协调自然资源部门重新选址，保障企业用地。",
+              "清理不合规条款，与企业重新签订补充协议。", "已报县政府研究，争取上级资金。",
+              "按照合同约定据实结算，通过审计后支付。", "主动与企业对接沟通，落实原承诺事项。", "依法依规予以补偿。"]
 
 STATUS_FORMS = {"未启动": ["未启动", "未启动", "未整改"], "整改中": ["整改中", "整改中", "推进中"],
                 "已办结": ["已办结", "已办结", "已完成", "已化解", "已解决"]}
@@ -402,7 +408,7 @@ def make_record(cat, dept, owner_default):
         "sector": R.choice(SECTORS), "source": ("法院" if cat in ("A1", "A2") and R.random() < 0.6 else R.choice(SOURCES)),
         "description": describe(cat, comp, owner), "case_no": None, "court": None,
         "amount": amount, "occurred_on": occurred, "owner_unit": owner, "owner_person": person(),
-        "approach": R.choice(APPROACHES), "measures": R.choice(MEASURES), "deadline": deadline,
+        "approach": R.choice(APPROACHES), "measures": R.choice(MEASURES_A if cat in ("A1", "A2") else MEASURES_B), "deadline": deadline,
         "status": status, "paid": paid, "closed_on": closed, "note": None, "item_id": None,
     }
     if cat in ("A1", "A2"):
@@ -578,7 +584,7 @@ def choose_columns(keys, extras=(), unit_line=None, grouped=False, forced=None):
         used.add(t)
         c = Col(k, t, u)
         if k in ("occurred_on", "deadline", "closed_on"):
-            c.date_style = R.choice(DATE_STYLES)
+            c.date_style = R.choice(DATE_STYLES + (["cn_monthend"] * 3 if k == "deadline" else []))
         cols.append(c)
     for e in extras:
         pos = R.randint(1, len(cols))
@@ -1008,6 +1014,10 @@ def make_sheet(dept, sheet_name, keys, n, cats, layout, *, submit, dform=None, e
                 rec["_x_" + c.text] = extra_value(c.text, rec)
         if "item_id" in keys and rec.get("item_id") is None:
             rec["item_id"] = "ZW%04d" % R.randint(1, 9999)
+    frac = opts.pop("amount_text", 0)
+    for rec in recs:
+        if frac and R.random() < frac:
+            rec["_amt_style"] = "text"
     finish_records(recs, cols, dept)
     sh = Sheet(sheet_name)
     ent = build_ledger_sheet(sh, cols, recs, opts, dept)
@@ -1045,6 +1055,10 @@ def extra_value(text, rec):
         return R.choice(["堂街镇", "薛店镇", "冢头镇", "安良镇", "长桥镇", "茨芭镇", "龙山街道"])
     if "地址" in text:
         return "郏县" + R.choice(["广阔路", "紫云路", "龙山大道", "东环路", "人民路"]) + "%d号" % R.randint(1, 300)
+    if "法官" in text:
+        return person()
+    if "庭" in text:
+        return R.choice(["民一庭", "民二庭", "行政审判庭", "立案庭"])
     if text.startswith("是否"):
         return R.choice(["是", "否", "否"])
     return None
@@ -1165,11 +1179,11 @@ def main():
         dict(name="2025年", keys=["seq", "category", "company", "description", "case_no", "amount", "occurred_on",
                                   "owner_person", "measures", "deadline", "status", "closed_on"], n=5,
              cats=["A1", "B5", "B5", "A2", "B3"], layout=dict(title="2025年度政务失信问题台账", fill="short",
-                                                              cat_style="short"), errors=[(0, "no_case")]),
+                                                              cat_style="short", amount_text=0.6), errors=[(0, "no_case")]),
         dict(name="2026年", keys=["seq", "category", "company", "description", "case_no", "amount", "occurred_on",
                                   "owner_person", "measures", "deadline", "status", "closed_on"], n=4,
              cats=["B5", "B1", "A1", "B5"], layout=dict(title="2026年度政务失信问题台账", fill="short",
-                                                        cat_style="short"))],
+                                                        cat_style="short", amount_text=0.6))],
         submit=sub, notes=["One sheet per year, each with its own header.",
                            "2025年 row 1 is an A1 row whose 案号 cell is blank (error)."])
     for s in FILES["水利局失信问题台账2025-2026.xlsx"]["sheets"]:
@@ -1198,6 +1212,7 @@ def main():
                          "occurred_on", "owner_unit", "approach", "measures", "deadline", "status", "paid"],
         n=5, cats=["B4", "B4", "B2", "B4", "B1"],
         layout=dict(title=True, fill="tianbiao", unit_line="单位：万元", cat_style="fullnospace"))], active=1,
+        evidence="填表单位 line (not 填报单位)",
         notes=["Instructions sheet first; 单位：万元 above a table whose amount headers have no unit."])
 
     # 8 工信局: XlsxWriter, two-row header, units row
@@ -1340,7 +1355,7 @@ def main():
     # 24 李口镇: 报送单位, XlsxWriter, shuffled + extras, negative amount
     ledger_file("李口镇人民政府报送政务失信台账.xlsx", "李口镇人民政府", [dict(
         name="李口镇", keys=KEYSETS["town"], n=5, cats=["B1", "B5", "B5", "B3", "B2"],
-        layout=dict(title=True, fill="baosong", cat_style="short"), shuffle=True,
+        layout=dict(title=True, fill="baosong", cat_style="short", amount_text=0.5), shuffle=True,
         extras=["法定代表人", "企业地址"], errors=[(2, "negative_amount")])], writer="xlsxwriter",
         evidence="报送单位 line", notes=["Shuffled columns; one negative amount (error)."])
 
