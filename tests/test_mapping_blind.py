@@ -1,29 +1,36 @@
-"""A blind held-out set: 45 ledgers written by an evaluator who never saw the code or config.yaml
-(tests/data/blind/, made by make.py, answers in answer_key.json). Prints the figures; fails only below the
-floor measured when the set was scored first (2026-12-03: columns 468/497 = 94.2 %, dispositions 44/45), so a
-change that loses ground shows. Not tuned on: when a miss is fixed, measure on a new blind set."""
+"""Blind held-out sets, written by evaluators who never saw the code or config.yaml; answers in answer_key.json.
+
+- tests/data/blind/ (45 ledgers): first scored 2026-12-03 at columns 468/497 = 94.2 %, dispositions 44/45; its
+  misses have since been looked at, so it is a tuning set now;
+- tests/data/blind2/ (42 files, written 2026-12-03 by a second evaluator): first scored before any tuning on it at
+  columns 429/439 = 97.7 %, dispositions 38/42 (four non-ledger tables processed).
+Prints the figures; fails only below each set's floor, so a change that loses ground shows. When a miss of a set is
+fixed, the next figure to trust is that of a new blind set."""
 from __future__ import annotations
 
 import json
 from pathlib import Path
+
+import pytest
 
 from pipeline.core.config import load_config
 from pipeline.intake.files import read_file
 from pipeline.core.text import clean_text
 from tests.workspace import config_path
 
-BLIND = Path(__file__).resolve().parent / "data" / "blind"
+DATA = Path(__file__).resolve().parent / "data"
 LEDGER_DISPOSITIONS = ("processed", "zero_report")
 
 
-def _score(config) -> tuple[int, int, int, int, list[str]]:
-    key = json.loads((BLIND / "answer_key.json").read_text(encoding="utf-8"))["files"]
+def _score(config, folder: Path) -> tuple[int, int, int, int, list[str]]:
+    key = json.loads((folder / "answer_key.json").read_text(encoding="utf-8"))["files"]
     right = total = disp_ok = 0
     misses = []
     for name, answer in key.items():
-        src = read_file(BLIND / "inbox" / name, config).files[0]
+        src = read_file(folder / "inbox" / name, config).files[0]
         ledger = src.disposition in LEDGER_DISPOSITIONS
-        if ledger == bool(answer["is_ledger"]) or src.disposition == answer.get("expected_disposition"):
+        expected = answer.get("expected_disposition") or answer.get("disposition")
+        if ledger == bool(answer["is_ledger"]) or src.disposition == expected:
             disp_ok += 1
         else:
             misses.append(f"{name}: {src.disposition}")
@@ -46,8 +53,9 @@ def _score(config) -> tuple[int, int, int, int, list[str]]:
     return right, total, disp_ok, len(key), misses
 
 
-def test_blind_set_figures():
-    right, total, disp_ok, files, misses = _score(load_config(config_path()))
-    print(f"\n盲测集：列识别 {right}/{total} = {right / total:.1%}；文件处理结果 {disp_ok}/{files}；"
+@pytest.mark.parametrize("folder, column_floor, files_missed", [("blind", 0.94, 1), ("blind2", 0.975, 4)])
+def test_blind_set_figures(folder, column_floor, files_missed):
+    right, total, disp_ok, files, misses = _score(load_config(config_path()), DATA / folder)
+    print(f"\n盲测集 {folder}：列识别 {right}/{total} = {right / total:.1%}；文件处理结果 {disp_ok}/{files}；"
           f"错误：{'；'.join(misses)}")
-    assert right / total >= 0.94 and disp_ok >= files - 1
+    assert right / total >= column_floor and disp_ok >= files - files_missed
