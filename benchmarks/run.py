@@ -230,7 +230,8 @@ class StageRun:
         self.found = fnd.concat(self.read.findings, self.found_validation, classified)
 
     def merge(self) -> None:
-        """Includes what run.py does just before merging: split accepted rows, corrections, previous ledger."""
+        """Includes what run.py does just before merging: split accepted rows, corrections, previous ledger,
+        the doc number; the period's earlier records discarded, so the new items get their 问题编号."""
         from pipeline.merge.match import merge_rows
         from pipeline.store import Store
 
@@ -239,11 +240,17 @@ class StageRun:
         self.decisions, _ = self.r._corrections(ctx)
         self.store = Store(ctx.path("database"), ctx.config.section("ledger").get("item_id_format", "JX-{year}-{seq:04d}"))
         self.previous = self.store.ledger_before(ctx.period)
-        self.merged = merge_rows(self.accepted, self.previous, self.decisions, ctx.config)
+        office = ctx.config.section("office")
+        self.doc_number = self.store.doc_number(ctx.period) or self.store.next_doc_number(
+            int(office.get("doc_number_start", 1)))
+        with self.store.transaction():
+            self.store.discard_period(ctx.period)
+            self.issue_no = len(self.store.periods()) + 1
+            self.merged = merge_rows(self.accepted, self.previous, self.decisions, ctx.config,
+                                     self.store.id_allocator(ctx.as_of.year, ctx.period))
 
     def ledger_store(self) -> None:
-        """Item ids (and office merges of new items), the ledger update, run.json's summary, ledger.csv and
-        rejected.csv, the database."""
+        """The ledger update, run.json's summary, ledger.csv and rejected.csv, the database."""
         from pipeline.outputs.tables import rejected_table, write_csv
 
         with self.store.transaction():
@@ -257,16 +264,9 @@ class StageRun:
     def _update(self) -> None:
         from pipeline.core import findings as fnd
         from pipeline.ledger import update_ledger
-        from pipeline.merge.match import merge_new_items
         from pipeline.outputs.manifest import build_summary, period_totals_row
 
         ctx, r, store = self.ctx, self.r, self.store
-        office = ctx.config.section("office")
-        self.doc_number = store.doc_number(ctx.period) or store.next_doc_number(int(office.get("doc_number_start", 1)))
-        self.issue_no = len(store.periods()) + 1
-        store.discard_period(ctx.period)
-        r._assign_ids(self.merged, store, ctx)
-        merge_new_items(self.merged, self.decisions, ctx.config)
         items = r._items_for_ledger(self.merged, self.found)
         self.update = update_ledger(self.previous, items, ctx, r._submitted(self.read.files), self.decisions,
                                     self.merged.absorbed)

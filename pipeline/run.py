@@ -24,7 +24,7 @@ from pipeline.outputs.feedback import Feedback, feedback_name, write_feedback
 from pipeline.intake.files import REASON_NOTE, Intake, SourceFile, in_name_order, list_inputs, read_inputs
 from pipeline.ledger import update_ledger
 from pipeline.runtime.lock import run_locks
-from pipeline.merge.match import MergeResult, merge_new_items, merge_rows
+from pipeline.merge.match import MergeResult, merge_rows
 from pipeline.core.names import fit_name, numbered, with_extra
 from pipeline.outputs.tables import rejected_table, write_csv, write_json
 from pipeline.store import Store
@@ -145,9 +145,7 @@ def _run(store: Store, ctx: RunContext, doc_number: int | None, checked) -> RunR
         store.discard_period(ctx.period)
         previous = store.ledger_before(ctx.period)
         log.info("校验完成：%d 行收录，%d 行退回；开始并单", len(accepted), len(clean) - len(accepted))
-        merged = merge_rows(accepted, previous, decisions, ctx.config)
-        _assign_ids(merged, store, ctx)
-        merge_new_items(merged, decisions, ctx.config)
+        merged = merge_rows(accepted, previous, decisions, ctx.config, store.id_allocator(ctx.as_of.year, ctx.period))
         _stall("merge")
         submitted = _submitted(intake.files)
         update = update_ledger(previous, _items_for_ledger(merged, found), ctx, submitted, decisions, merged.absorbed)
@@ -186,21 +184,6 @@ def _split_accepted(clean: pd.DataFrame, found: pd.DataFrame) -> tuple[pd.DataFr
     keys = list(zip(clean["file"], clean["sheet"], clean["row"]))
     mask = pd.Series([k not in returned for k in keys], index=clean.index, dtype=bool)  # a bare [] would pick columns
     return clean[mask].reset_index(drop=True), returned
-
-
-def _assign_ids(merged: MergeResult, store: Store, ctx: RunContext) -> None:
-    """Give every item first made this period its stable 问题编号, everywhere the temporary key appears."""
-    new = [k for k in merged.items["item_key"] if str(k).startswith("new:")]
-    ids = dict(zip(new, store.allocate_item_ids(ctx.as_of.year, len(new), ctx.period)))
-    rename = lambda s: s.map(lambda k: ids.get(k, k))  # noqa: E731
-    merged.rows["item_key"] = rename(merged.rows["item_key"])
-    merged.items["item_key"] = rename(merged.items["item_key"])
-    merged.new_ids = set(ids.values())
-    for col in ("key_a", "key_b"):
-        if col in merged.suspects:
-            merged.suspects[col] = rename(merged.suspects[col])
-    if "item_key" in merged.conflicts:
-        merged.conflicts["item_key"] = rename(merged.conflicts["item_key"])
 
 
 def _items_for_ledger(merged: MergeResult, found: pd.DataFrame) -> pd.DataFrame:

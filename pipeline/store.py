@@ -211,6 +211,10 @@ class Store:
             self._db.executemany("INSERT INTO items (item_id, year, seq, created_period) VALUES (?, ?, ?, ?)", rows)
         return [r[0] for r in rows]
 
+    def id_allocator(self, year: int, period: str) -> Callable[[int], list[str]]:
+        """What merge asks for the 问题编号 of the items first made in `period`: n -> the next n ids."""
+        return lambda n: self.allocate_item_ids(year, n, period)
+
     def discard_period(self, period: str) -> None:
         """Forget a period before it is run again; only the latest period may be rerun."""
         latest = self.latest_period()

@@ -46,6 +46,7 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import Callable
 
 import numpy as np
 import pandas as pd
@@ -77,7 +78,15 @@ class MergeResult:
     suspects: pd.DataFrame    # SUSPECT_COLUMNS
     conflicts: pd.DataFrame   # CONFLICT_COLUMNS
     absorbed: dict[str, str] = field(default_factory=dict)  # item_id merged away -> the item it joined
-    new_ids: set[str] = field(default_factory=set)          # filled by the run once ids are given
+    new_ids: set[str] = field(default_factory=set)          # the 问题编号 of the items first made this period
+
+
+# Hands out the next n 问题编号 (Store.id_allocator); without one, new items keep provisional keys.
+IdAllocator = Callable[[int], list[str]]
+
+
+def provisional_ids(n: int) -> list[str]:
+    return [f"new:{k}" for k in range(1, n + 1)]
 
 
 @dataclass(frozen=True)
@@ -114,7 +123,6 @@ def case_key(case_no: str) -> str:
     return normalise_case_no(case_no)[0].upper()
 
 
-@lru_cache(maxsize=100_000)
 @lru_cache(maxsize=200_000)
 def _name_variants(company: str, prefixes: tuple[str, ...]) -> tuple[str, ...]:
     """How descriptions write the company: full, without brackets, without region, without 有限公司."""
@@ -188,8 +196,11 @@ def similarity_matrix(docs: list[str], raw: list[str]) -> np.ndarray:
 
 # --- entry point -------------------------------------------------------------------------------
 
-def merge_rows(rows: pd.DataFrame, items: pd.DataFrame, decisions: pd.DataFrame, config: Config) -> MergeResult:
-    """Assign every accepted row of the period to an item (existing or new) and combine the values."""
+def merge_rows(rows: pd.DataFrame, items: pd.DataFrame, decisions: pd.DataFrame, config: Config,
+               new_ids: IdAllocator = provisional_ids) -> MergeResult:
+    """Assign every accepted row of the period to an item (existing or new) and combine the values;
+    every new item gets its 问题编号 from `new_ids`, then the office's 合并 decisions between items
+    first made in this period (a rerun of it) are applied."""
     settings = settings_of(config)
     items = _existing(items)
     plan = plan_of(decisions, config)
@@ -205,7 +216,25 @@ def merge_rows(rows: pd.DataFrame, items: pd.DataFrame, decisions: pd.DataFrame,
     tags = _corrections(nodes, clusters, keys, absorbed)
     combined["corrected"] = [tags.get(k, "") for k in combined["item_key"]]
     suspects = _suspects(candidates, keys, nodes, combined, items, plan, settings)
-    return MergeResult(out_rows, combined, suspects, conflicts, absorbed)
+    result = MergeResult(out_rows, combined, suspects, conflicts, absorbed)
+    _assign_ids(result, new_ids)
+    _merge_new_items(result, decisions, config)
+    return result
+
+
+def _assign_ids(result: MergeResult, new_ids: IdAllocator) -> None:
+    """Give every item first made this period its 问题编号, everywhere the provisional key appears."""
+    new = [k for k in result.items["item_key"] if str(k).startswith("new:")]
+    ids = dict(zip(new, new_ids(len(new))))
+    rename = lambda s: s.map(lambda k: ids.get(k, k))  # noqa: E731
+    result.rows["item_key"] = rename(result.rows["item_key"])
+    result.items["item_key"] = rename(result.items["item_key"])
+    result.new_ids = set(ids.values())
+    for col in ("key_a", "key_b"):
+        if col in result.suspects:
+            result.suspects[col] = rename(result.suspects[col])
+    if "item_key" in result.conflicts:
+        result.conflicts["item_key"] = rename(result.conflicts["item_key"])
 
 
 def settings_of(config: Config) -> Settings:
@@ -687,7 +716,7 @@ def _suspect_row(a: str, b: str, score: float, reason: str, view: dict[str, dict
             "departments_a": va.get("departments", ""), "departments_b": vb.get("departments", "")}
 
 
-def merge_new_items(result: MergeResult, decisions: pd.DataFrame | None, config: Config) -> None:
+def _merge_new_items(result: MergeResult, decisions: pd.DataFrame | None, config: Config) -> None:
     """Apply the office's 合并 decisions between items first made in this period, once they have their
     ids again (a rerun of the period in which the office saw the pair): their rows become one item."""
     if decisions is None or not len(decisions):
