@@ -200,22 +200,21 @@ def context_for(prep: Prepared, work: Path) -> RunContext:
 class StageRun:
     """pipeline/run.py's `_run`, cut at the stage boundaries so each stage can be timed alone.
 
-    It calls the same functions in the same order (run.py's private helpers included), so a change
-    there must be mirrored here; a stage that fails is reported, and the stages after it skipped."""
+    It calls the same stage functions in the same order, so a change there must be mirrored here; a stage
+    that fails is reported, and the stages after it skipped."""
 
     def __init__(self, ctx: RunContext, paths: list[Path]):
-        from pipeline import run as pipeline_run
-
-        self.ctx, self.paths, self.r = ctx, paths, pipeline_run
+        self.ctx, self.paths = ctx, paths
         self.out = fresh_dir(ctx.run_dir)
         self.store = None
 
     def intake(self) -> None:
         from pipeline.core import findings as fnd
         from pipeline.intake.files import read_inputs
+        from pipeline.mail.senders import sender_findings
 
         self.read = read_inputs(self.paths, self.ctx.config)
-        self.read.findings = fnd.concat(self.read.findings, self.r._sender_findings(self.read.files, self.ctx))
+        self.read.findings = fnd.concat(self.read.findings, sender_findings(self.read.files, self.ctx.path("inbox")))
 
     def validation(self) -> None:
         from pipeline.validate import validate
@@ -232,12 +231,14 @@ class StageRun:
     def merge(self) -> None:
         """Includes what run.py does just before merging: split accepted rows, corrections, previous ledger,
         the doc number; the period's earlier records discarded, so the new items get their 问题编号."""
+        from pipeline.corrections import office_decisions
         from pipeline.merge.match import merge_rows
         from pipeline.store import Store
+        from pipeline.validate import split_accepted
 
         ctx = self.ctx
-        self.accepted, self.returned = self.r._split_accepted(self.clean, self.found)
-        self.decisions, _ = self.r._corrections(ctx)
+        self.accepted, self.returned = split_accepted(self.clean, self.found)
+        self.decisions, _ = office_decisions(ctx.path("corrections"), ctx.config)
         self.store = Store(ctx.path("database"), ctx.config.section("ledger").get("item_id_format", "JX-{year}-{seq:04d}"))
         self.previous = self.store.ledger_before(ctx.period)
         office = ctx.config.section("office")
@@ -258,28 +259,32 @@ class StageRun:
             write_csv(self.update.ledger.drop(columns=["corrected"]), self.out / "ledger.csv")
             write_csv(rejected_table(self.found), self.out / "rejected.csv")
             self.store.save_period(self.ctx.period, self.ctx.as_of, self.update.ledger,
-                                   self.r._file_dicts(self.read.files), self.merged.suspects, self.summary,
-                                   self.doc_number)
+                                   self.read.files, self.merged.suspects, self.summary,
+                                   self.doc_number, closed=int(self.history.iloc[-1]["closed"]))
 
     def _update(self) -> None:
         from pipeline.core import findings as fnd
-        from pipeline.ledger import update_ledger
+        from pipeline.intake.files import submitted_departments
+        from pipeline.ledger import follow_up_findings, items_for_ledger, update_ledger
         from pipeline.outputs.manifest import build_summary, period_totals_row
+        from pipeline.validate import count_rows
 
-        ctx, r, store = self.ctx, self.r, self.store
-        items = r._items_for_ledger(self.merged, self.found)
-        self.update = update_ledger(self.previous, items, ctx, r._submitted(self.read.files), self.decisions,
+        ctx, store = self.ctx, self.store
+        items = items_for_ledger(self.merged, self.found)
+        self.update = update_ledger(self.previous, items, ctx, submitted_departments(self.read.files), self.decisions,
                                     self.merged.absorbed)
-        self.found = fnd.concat(self.found, r._follow_up_findings(self.update.not_resubmitted, self.previous,
-                                                                  self.read.files, ctx))
-        r._count_rows(self.read.files, self.clean, self.returned)
+        self.found = fnd.concat(self.found, follow_up_findings(self.update.not_resubmitted, self.previous,
+                                                               self.read.files))
+        count_rows(self.read.files, self.clean, self.returned)
         self.summary = build_summary(ctx, self.read.files, self.update, self.merged, self.found)
         self.history = pd.concat([store.period_totals(), pd.DataFrame([period_totals_row(ctx, self.summary, self.update)])],
                                  ignore_index=True)
 
     def feedback(self) -> None:
-        self.r._write_feedback(self.out / "feedback", self.ctx, self.read, self.found, self.merged.rows,
-                               self.update.ledger)
+        from pipeline.outputs.feedbacks import write_all_feedback
+
+        write_all_feedback(self.out / "feedback", self.ctx, self.read, self.found, self.merged.rows,
+                           self.update.ledger)
 
     def word(self) -> None:
         from pipeline.reports.word import write_report

@@ -36,6 +36,14 @@ GUIDE = {
 }
 
 
+def office_decisions(folder: Path, config: Config) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The office's decisions (and findings on lines that cannot be applied); an empty corrections
+    workbook is put in place the first time, to be filled."""
+    if not (folder / FILE_NAME).exists():
+        write_corrections_template(folder / FILE_NAME)
+    return read_corrections(folder, config)
+
+
 def read_corrections(folder: Path, config: Config) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(decisions: action,item_id,other,value,note,row ; findings for the lines that cannot be used).
     No workbook means no decisions."""

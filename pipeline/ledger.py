@@ -11,9 +11,11 @@ from datetime import date
 
 import pandas as pd
 
+from pipeline.core import findings as fnd
 from pipeline.core.config import Config
 from pipeline.core.context import RunContext
 from pipeline.core.text import is_empty, with_tag
+from pipeline.intake.files import READABLE
 
 EXTRA_COLUMNS = ["category_inferred", "departments", "sources", "first_reported", "last_reported",
                  "overdue", "flags"]
@@ -36,6 +38,27 @@ class LedgerUpdate:
     @property
     def closed_this_period(self) -> int:
         return len(self.closed_ids)
+
+
+def items_for_ledger(merged, found: pd.DataFrame) -> pd.DataFrame:
+    """The merge's items (a MergeResult) plus the per-item facts the flags need (doubtful category,
+    suspects, conflicts)."""
+    items = merged.items.copy()
+    doubtful = found[found["code"] == "category_doubtful"]
+    doubtful_keys = set(zip(doubtful["file"], doubtful["sheet"], doubtful["row"]))
+    rows = merged.rows
+    flagged = {k for k, f, s, r in zip(rows["item_key"], rows["file"], rows["sheet"], rows["row"])
+               if (f, s, r) in doubtful_keys}
+    items["doubtful"] = items["item_key"].isin(flagged)
+    partners: dict[str, list[str]] = {}
+    for a, b in zip(merged.suspects.get("key_a", []), merged.suspects.get("key_b", [])):
+        partners.setdefault(a, []).append(b)
+        partners.setdefault(b, []).append(a)
+    items["suspect_of"] = items["item_key"].map(lambda k: "、".join(sorted(partners.get(k, []))))
+    conflicts = merged.conflicts.groupby("item_key")["field"].agg(lambda s: "、".join(sorted(set(s)))) \
+        if len(merged.conflicts) else pd.Series(dtype=object)
+    items["conflict_fields"] = [conflicts.get(k, "") for k in items["item_key"]]
+    return items
 
 
 def update_ledger(previous: pd.DataFrame, items: pd.DataFrame, ctx: RunContext, submitted: set[str],
@@ -194,3 +217,31 @@ def _as_date(value) -> date | None:
 
 def _split(value, sep: str) -> list[str]:
     return [v for v in str(value or "").split(sep) if v] if not is_empty(value) else []
+
+
+# --- follow-up findings: what the ledger after the period tells the departments ---
+
+def follow_up_findings(not_resubmitted: list[str], previous: pd.DataFrame, files: list) -> pd.DataFrame:
+    """File-level notes for departments: items they left out, and ledgers much shorter than last time."""
+    out = []
+    file_of = {f.department: f for f in files if f.disposition in READABLE}
+    prev = previous.set_index("item_id") if len(previous) else pd.DataFrame()
+    for item_id in not_resubmitted:
+        for dep in str(prev.at[item_id, "departments"]).split("、"):
+            if dep in file_of:
+                out.append(fnd.make("not_resubmitted", file=file_of[dep].name, department=dep, value=item_id))
+    out += _rows_dropped(not_resubmitted, prev, file_of)
+    return fnd.table(out)
+
+
+def _rows_dropped(not_resubmitted: list[str], prev: pd.DataFrame, file_of: dict) -> list[dict]:
+    dropped: dict[str, int] = {}
+    for item_id in not_resubmitted:
+        for dep in str(prev.at[item_id, "departments"]).split("、"):
+            dropped[dep] = dropped.get(dep, 0) + 1
+    out = []
+    for dep, n in dropped.items():
+        before = sum(dep in str(d).split("、") for d in prev["departments"]) if len(prev) else 0
+        if dep in file_of and n >= 3 and n >= before / 2:
+            out.append(fnd.make("rows_dropped", file=file_of[dep].name, department=dep, detail=f"{n}/{before}"))
+    return out

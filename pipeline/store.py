@@ -215,11 +215,16 @@ class Store:
         """What merge asks for the 问题编号 of the items first made in `period`: n -> the next n ids."""
         return lambda n: self.allocate_item_ids(year, n, period)
 
-    def discard_period(self, period: str) -> None:
-        """Forget a period before it is run again; only the latest period may be rerun."""
+    def check_rerun(self, period: str) -> None:
+        """Only the latest period (or a new one) may be run: an earlier one is refused, naming rollback."""
         latest = self.latest_period()
         if latest and period < latest:
-            raise UsageError(f"只能重新运行最近一期（{latest}），不能重跑更早的 {period}")
+            raise UsageError(f"只能重新运行最近一期（{latest}），不能重跑更早的 {period}；请检查 --as-of 日期。"
+                             f"确需重跑更早的期次，先用 python -m pipeline rollback 逐期撤销（每次撤销最近一期）")
+
+    def discard_period(self, period: str) -> None:
+        """Forget a period before it is run again; only the latest period may be rerun."""
+        self.check_rerun(period)
         with self.transaction():
             self._delete_period_rows(period)
             self._db.execute("DELETE FROM absorbed WHERE period = ?", (period,))
@@ -239,7 +244,7 @@ class Store:
 
     # --- saving a period ---
 
-    def save_period(self, period: str, as_of: date, ledger: pd.DataFrame, files: list[dict],
+    def save_period(self, period: str, as_of: date, ledger: pd.DataFrame, files: list,
                     suspects: pd.DataFrame, summary: dict, doc_number: int | None, closed: int) -> None:
         """Replace the period's records with this run's: snapshot, run, files and suspects (`closed`: items closed)."""
         with self.transaction():
@@ -439,8 +444,10 @@ def _dates_from_sql(series: pd.Series) -> pd.Series:
     return pd.Series(values, index=series.index, dtype=object)
 
 
-def _file_rows(period: str, files: list[dict]) -> list[tuple]:
-    return [(period, *(_file_value(f.get(k)) for k in FILE_COLUMNS)) for f in files]
+def _file_rows(period: str, files: list) -> list[tuple]:
+    """One row per file: intake's SourceFile records, or dicts with FILE_COLUMNS."""
+    get = lambda f, k: f.get(k) if isinstance(f, dict) else getattr(f, k)  # noqa: E731
+    return [(period, *(_file_value(get(f, k)) for k in FILE_COLUMNS)) for f in files]
 
 
 def _file_value(value):

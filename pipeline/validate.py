@@ -215,3 +215,26 @@ def _row_number(value) -> int:
 
 def _department(value) -> str | None:
     return _text_or_empty(value) or None
+
+
+# --- after validation and classification: which rows go on, and each file's counts ---
+
+def split_accepted(clean: pd.DataFrame, found: pd.DataFrame) -> tuple[pd.DataFrame, set]:
+    """The rows without an 错误 (they go on to merging), and the (file, sheet, row) keys returned."""
+    returned = fnd.error_rows(found)
+    keys = list(zip(clean["file"], clean["sheet"], clean["row"]))
+    mask = pd.Series([k not in returned for k in keys], index=clean.index, dtype=bool)  # a bare [] would pick columns
+    return clean[mask].reset_index(drop=True), returned
+
+
+def count_rows(files: list, clean: pd.DataFrame, returned: set) -> None:
+    """Each processed file's rows read, rejected and accepted."""
+    read = clean["file"].value_counts().to_dict()
+    rejected: dict[str, int] = {}
+    for file, _, _ in returned:
+        rejected[file] = rejected.get(file, 0) + 1
+    for sf in files:
+        processed = sf.disposition == "processed"
+        sf.rows_read = int(read.get(sf.name, 0)) if processed else 0
+        sf.rows_rejected = rejected.get(sf.name, 0) if processed else 0
+        sf.rows_accepted = sf.rows_read - sf.rows_rejected

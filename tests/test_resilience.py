@@ -1,7 +1,7 @@
 """The unattended weekly run survives being killed, hostile inboxes and archiving, through the real command.
 
 Kill tests start `python -m pipeline run` as a child with PIPELINE_STALL_AT=<stage> (the test hook in
-pipeline/run.py: the run logs that it reached the stage and waits for a line on stdin), SIGKILL it there,
+pipeline/runtime/hooks.py: the run logs that it reached the stage and waits for a line on stdin), SIGKILL it there,
 check what it left behind, then run again and compare with a run that was never interrupted.
 """
 from __future__ import annotations
@@ -29,7 +29,7 @@ from pipeline.cli import main
 from pipeline.core.config import load_config
 from pipeline.outputs.feedback import feedback_name
 from pipeline.runtime.lock import run_lock
-from pipeline.run import STALL_ENV
+from pipeline.runtime.hooks import STALL_ENV
 from pipeline.store import Store
 from tests.synth import generate_inbox
 from pipeline.runtime.workspace import RunFolder, previous_folders

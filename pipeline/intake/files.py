@@ -767,3 +767,11 @@ def _disposition_finding(src: SourceFile) -> dict:
 def _department_labels(departments: tuple) -> list[tuple[str, str]]:
     labels = [(department_key(label), dep.name) for dep in departments for label in (dep.name, *dep.aliases)]
     return [(k, name) for k, name in labels if len(k) >= 2]
+
+
+READABLE = ("processed", "zero_report")  # the dispositions that count as a department's submission
+
+
+def submitted_departments(files: list[SourceFile]) -> set[str]:
+    """The departments that reported this period (a processed ledger or a zero report)."""
+    return {f.department for f in files if f.disposition in READABLE and f.department}

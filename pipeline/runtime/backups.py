@@ -181,6 +181,16 @@ def newest_good(folder: Path, stem: str) -> Backup | None:
     return None
 
 
+def backup_after_commit(store, keep: int) -> list[str]:
+    """The newest period goes into a backup too (`store` is the run's Store); failing that is a note for
+    the user, the period is already saved."""
+    try:
+        store.backup(backup_folder(store.path), keep=keep)
+    except RunError as exc:
+        return [f"注意：本期结果已保存，但运行后的{exc.lines[0]}"]
+    return []
+
+
 def is_current(db: Path) -> bool:
     """The newest backup was written after the database last changed: another copy would repeat it."""
     backups = list_backups(backup_folder(db), Path(db).stem)
