@@ -105,7 +105,8 @@ def _compile(categories: tuple[Category, ...], section_json: str) -> Rules:
         categories=categories,
         code_patterns=tuple((_code_pattern(c.code), c.code) for c in categories),
         terms=_terms(categories),
-        word_pattern=re.compile("|".join(map(re.escape, words))) if words else None,
+        # a lookahead finds a word at every position, so words that overlap all count (至今未 + 未兑现)
+        word_pattern=re.compile("(?=(%s))" % "|".join(map(re.escape, words))) if words else None,
         word_codes={w: tuple(v) for w, v in word_codes.items()},
         case_markers=tuple((str(k), str(v)) for k, v in (section.get("case_no_markers") or {}).items()),
         min_score=int(section["min_score"]),
@@ -206,12 +207,19 @@ def description_evidence(description: str, rules: Rules) -> Evidence:
 
 
 def _scores(text: str, rules: Rules) -> tuple[dict[str, int], dict[str, list[str]]]:
-    """Sum of weights per category; each word counts once, and a longer word hides the words inside it."""
+    """Sum of weights per category; each word counts once, a longer word hides the words inside it
+    (被执行人 hides 执行), and words that only overlap both count (至今未兑现: 至今未 and 未兑现)."""
     scores: dict[str, int] = {}
     words: dict[str, list[str]] = {}
     if not text or rules.word_pattern is None:
         return scores, words
-    for word in dict.fromkeys(m.group(0) for m in rules.word_pattern.finditer(text)):
+    found, end = [], -1
+    for m in rules.word_pattern.finditer(text):  # the longest word at each position, in order
+        stop = m.start() + len(m.group(1))
+        if stop > end:  # not inside an earlier, longer word
+            found.append(m.group(1))
+            end = stop
+    for word in dict.fromkeys(found):
         for code, weight in rules.word_codes[word]:
             scores[code] = scores.get(code, 0) + weight
             words.setdefault(code, []).append(word)

@@ -124,6 +124,18 @@ def test_a_longer_word_hides_the_words_inside_it(tmp_path):
     assert infer_category("县里资金紧张", "", "", load_config(path))[:2] == ("B5", "描述含“资金紧张”")
 
 
+def test_words_that_overlap_both_count(tmp_path, config):
+    """至今未 and 未兑现 share a character: the regex must not let the first hide the second."""
+    raw = yaml.safe_load((config_path()).read_text(encoding="utf-8"))
+    for cat in raw["categories"]:
+        cat["words"] = {"B1": {"拖了很久": 2, "久未付": 3}}.get(cat["code"], {"某词": 1})
+    path = tmp_path / "config.yaml"
+    path.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
+    assert infer_category("工程款拖了很久未付", "", "", load_config(path))[1:] == ("描述含“拖了很久”“久未付”", 5)
+    code, reason, _ = infer_category("当初说好的配套资金，县里至今未兑现承诺", "", "", config)
+    assert code == "B1" and "未兑现" in reason
+
+
 # --- the classify stage ----------------------------------------------------------------------------
 
 def test_classify_replaces_text_by_code_and_marks_inferred_rows(small_config):
