@@ -151,12 +151,21 @@ def test_three_data_sheets_are_all_read_and_skipped_sheets_say_why(tmp_path, con
     assert list(clean["category"]) == ["A1", "A2", "A2", "B5"]  # the case sheets have no category column
 
 
-@pytest.mark.parametrize("marker", [[1, 2, 3, 4, 5], ["（一）", "（二）", "（三）", "（四）", "（五）"], ["1", "2", "3", "4", "5"]])
+@pytest.mark.parametrize("marker", [[1, 2, 3, 4, 5], ["（一）", "（二）", "（三）", "（四）", "（五）"], ["1", "2", "3", "4", "5"],
+                                    ["甲", "乙", "丙", 1, 2], ["甲", "乙", 1, 2, 3]])
 def test_a_row_of_column_numbers_under_the_header_is_no_data_row(tmp_path, config, marker):
     header = ["序号", "企业名称", "问题描述", "涉及金额", "整改状态"]
     path = write_book(tmp_path / "县住建局.xlsx", {"台账": [[LINE], header, marker, [1, "甲公司", "拖欠", 3, "整改中"]]})
     result = read_file(path, config)
     assert list(result.rows["row"]) == [4] and result.files[0].rows_read == 1
+
+
+def test_stems_then_numbers_then_units_under_the_header_are_no_data_rows(tmp_path, config):
+    header = ["序号", "企业名称", "问题描述", "欠款金额", "已付款", "整改状态"]
+    rows = [[LINE], header, ["甲", "乙", 1, 2, 3, 4], [None, None, None, "万元", "万元"],
+            [1, "甲公司", "拖欠", 3, 1, "整改中"], [2, "乙公司", "欠款", 4, 0, "未启动"]]
+    result = read_file(write_book(tmp_path / "县住建局.xlsx", {"台账": rows}), config)
+    assert list(result.rows["row"]) == [5, 6] and result.rows.iloc[0]["amount_unit"] == "万元"
 
 
 def test_a_units_row_sets_the_unit_and_is_no_data_row(tmp_path, config):

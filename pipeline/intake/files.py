@@ -465,7 +465,8 @@ def _is_subheader(upper: dict[int, str], lower: dict[int, str], grid: Grid, row:
                for col in keys)
 
 
-_COLUMN_NUMBER = re.compile(r"^(?:[（(]?[一二三四五六七八九十]+[）)、]?|第?\d{1,2}列?|[A-Z])$")
+# 1 2 3…, （一）（二）…, 第1列, A B C…, and 甲 乙 丙… (the heavenly stems that number a form's leading columns)
+_COLUMN_NUMBER = re.compile(r"^(?:[（(]?(?:[一二三四五六七八九十]+|[甲乙丙丁戊己庚辛壬癸])[）)、]?|第?\d{1,2}列?|[A-Z])$")
 _UNIT_WORDS = re.compile(r"^(?:单位[:：]?)?(?:万元|元|亿元|年月日|年-月-日|日期|[（(](?:万元|元)[）)]|/|—|-)$")
 
 
