@@ -55,6 +55,8 @@ class _Settings:
     enum_bonus: float = 25.0
     yes_no: frozenset = frozenset()
     text_keys: frozenset = frozenset()  # free-text keys: content of enumeration values is none of them
+    needs_content: frozenset = frozenset()  # keys a guess from header words alone needs the content to agree with
+    qualifiers: tuple = ()     # ((words, to, from keys), …): 预计办结时间 is a planned date, a deadline
 
 
 _SETTINGS: dict[int, tuple[Config, _Settings]] = {}
@@ -75,12 +77,16 @@ def _read_settings(config: Config) -> _Settings:
     roles = tuple((tuple(str(w) for w in r.get("ends") or ()), frozenset(str(k) for k in r.get("keys") or ()))
                   for r in (raw.get("roles") or {}).values())
     enums = raw.get("enumeration") or {}
+    qualifiers = tuple((tuple(str(w) for w in q.get("words") or ()), str(q.get("to")),
+                        frozenset(str(k) for k in q.get("from") or ()))
+                       for q in (raw.get("qualifiers") or {}).values())
     return _Settings(float(raw.get("min_score", 40)), float(raw.get("weak_below", 60)),
                      int(raw.get("sample_rows", 30)), words, dict(raw.get("content") or {}), roles,
                      frozenset(str(k) for k in raw.get("contradicted_by_content") or ()),
                      float(raw.get("contradicted_below", 0.2)), float(enums.get("share", 0.8)),
                      float(enums.get("bonus", 25)), frozenset(clean_text(str(w)) for w in raw.get("yes_no") or ()),
-                     frozenset(c.key for c in config.columns if c.type == "text"))
+                     frozenset(c.key for c in config.columns if c.type == "text"),
+                     frozenset(str(k) for k in raw.get("needs_content") or ()), qualifiers)
 
 
 def map_columns(headers: dict[int, list[str]], samples: dict[int, list], config: Config) -> dict[int, Mapped]:
@@ -119,9 +125,7 @@ def _with_content(found: dict[str, tuple[float, str]], cells: list, open_keys: l
         return found
     kinds = _kinds(values, config, opts)
     kind_of = _kinds_of_keys(config.columns)
-    out = {k: v for k, v in found.items()
-           if not (v[1] in (CONTAINED, WORDS) and k in opts.checked and
-                   kinds.get(_LOOSE.get(kind_of[k], kind_of[k]), 0.0) < opts.contradicted_below)}
+    out = {k: v for k, v in found.items() if not _contradicted(k, v[1], kinds, kind_of, opts)}
     enumerated = {k for k in open_keys if kind_of[k].startswith(("enum:", "status")) and kinds.get(kind_of[k], 0.0) >= opts.enum_share}
     bonus = 0.0
     if enumerated:
@@ -133,6 +137,17 @@ def _with_content(found: dict[str, tuple[float, str]], cells: list, open_keys: l
         extra = bonus if key in enumerated else 0.0
         out[key] = (header + score + extra, CONTENT if header < score + extra else WORDS)
     return out
+
+
+def _contradicted(key: str, how: str, kinds: dict[str, float], kind_of: dict[str, str], opts: _Settings) -> bool:
+    """A header guess the content says is wrong: a typed key over other content (工单编号 over long
+    numbers), or a key guessed from header words alone over none of its content (项目名称 over
+    工程名称 is no 企业名称; 施工单位 over company names is no 责任单位)."""
+    if how not in (CONTAINED, WORDS):
+        return False
+    if not (key in opts.checked or (how == WORDS and key in opts.needs_content)):
+        return False
+    return kinds.get(_LOOSE.get(kind_of[key], kind_of[key]), 0.0) < opts.contradicted_below
 
 
 def _assign(headers: dict[int, list[str]], scores: list, opts: _Settings) -> dict[int, Mapped]:
@@ -193,7 +208,7 @@ def _header_scores(texts: list[str], index: _Labels, opts: _Settings) -> dict[st
 
 
 @lru_cache(maxsize=20_000)
-def _one_header_cached(text: str, index: _Labels, words: tuple, roles: tuple = ()) -> tuple:
+def _one_header_cached(text: str, index: _Labels, words: tuple, roles: tuple = (), qualifiers: tuple = ()) -> tuple:
     keyed = header_key(text)
     core = core_text(text)
     for candidate in (keyed, core):
@@ -226,11 +241,29 @@ def _one_header_cached(text: str, index: _Labels, words: tuple, roles: tuple = (
             for key in [k for k in out if k not in keys and not ending.get(k)]:
                 del out[key]
             break
+    _qualify(core, out, qualifiers)
     return tuple((k, s, h) for k, (s, h) in out.items() if s > 0)
 
 
+def _qualify(core: str, out: dict[str, tuple[float, str]], qualifiers: tuple) -> None:
+    """A word before the head says which of several like columns it is: 预计/计划 + a date is the planned
+    date (整改时限), not the day it was closed; 化解 + 时间 is the day it was resolved, not the day it began.
+    The first rule whose word is in the header and whose `from` keys hold the best guess moves it."""
+    if not out:
+        return
+    best = max(out, key=lambda k: out[k][0])
+    for words, to, sources in qualifiers:
+        if best in sources and any(w in core for w in words):
+            score, how = out[best]
+            for key in sources:
+                out.pop(key, None)
+            if score >= out.get(to, (0.0, ""))[0]:
+                out[to] = (score, how)
+            return
+
+
 def _one_header(text: str, index: _Labels, opts: _Settings) -> dict[str, tuple[float, str]]:
-    return {k: (s, h) for k, s, h in _one_header_cached(text, index, opts.words, opts.roles)}
+    return {k: (s, h) for k, s, h in _one_header_cached(text, index, opts.words, opts.roles, opts.qualifiers)}
 
 
 def _pairs(text: str) -> frozenset[str]:
@@ -292,7 +325,7 @@ def _kinds(values: list, config: Config, opts: _Settings) -> dict[str, float]:
     count("category", lambda v, t: _is_category(t, config))
     suffixes = tuple(config.section("mapping").get("company_suffixes") or ("公司", "合作社", "厂", "中心", "商行"))
     count("company", lambda v, t: isinstance(v, str) and 4 <= len(t) <= 40 and t.endswith(suffixes))
-    count("department", lambda v, t: isinstance(v, str) and config.department(t) is not None)
+    count("department", lambda v, t: isinstance(v, str) and _is_department(t, config))
     long_share = sum(1 for v, t in zip(values, texts) if isinstance(v, str) and len(t) >= 12) / n
     shares = {k: c / n for k, c in counts.items()}
     shares["long_text"] = long_share
@@ -300,6 +333,29 @@ def _kinds(values: list, config: Config, opts: _Settings) -> dict[str, float]:
     if shares["amount"] and _is_sequence(values):
         shares["amount"] = 0.0  # 1, 2, 3 … is 序号
     return shares
+
+
+def _is_department(text: str, config: Config) -> bool:
+    """A government body: a registry name, or a short name that contains one (县财政局经建股, 冢头镇财政所)
+    or starts like the county's own bodies (县市政工程处), and does not end like a business (有限公司)."""
+    if config.department(text) is not None:
+        return True
+    pattern, prefixes, business = _department_words(config.departments, _department_settings(config))
+    if len(text) > 20 or text.endswith(business):
+        return False
+    return text.startswith(prefixes) or bool(pattern.search(department_key(text)))
+
+
+def _department_settings(config: Config) -> tuple[tuple, tuple]:
+    raw = config.section("mapping").get("department_content") or {}
+    return tuple(str(w) for w in raw.get("prefixes") or ()), tuple(str(w) for w in raw.get("not_ends") or ())
+
+
+@lru_cache(maxsize=8)
+def _department_words(departments: tuple, words: tuple) -> tuple[re.Pattern, tuple, tuple]:
+    labels = sorted({k for d in departments for x in (d.name, *d.aliases) if len(k := department_key(x)) >= 3},
+                    key=len, reverse=True)
+    return re.compile("|".join(map(re.escape, labels)) or "(?!)"), words[0], words[1]
 
 
 def _is_date(v, t: str) -> bool:
