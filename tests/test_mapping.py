@@ -293,3 +293,38 @@ def test_a_unit_column_over_offices_of_government_bodies_is_the_owner_unit(confi
 def test_petition_forms_are_the_source(config):
     mapped = map_columns({0: ["来访形式"], 1: ["渠道类别"]}, {0: ["来信", "来访", "网上信访"], 1: ["来访", "来信", "来访"]}, config)
     assert mapped[0].key == "source"
+
+
+def test_a_sheet_with_only_the_company_among_other_ledger_columns_is_read_too(tmp_path, config):
+    dispute = ["序号", "企业名称", "问题类别", "问题描述", "整改状态"]
+    suits = ["序号", "起诉企业", "案号", "标的额", "立案日期", "受理法院"]  # nothing that describes
+    sheets = {"纠纷": [[LINE], dispute, [1, "甲公司", "B1", "新官不理旧账", "整改中"]],
+              "诉讼": [[LINE], suits, [1, "乙公司", "（2026）豫0425民初7号", 12, datetime(2026, 3, 1), "县人民法院"]],
+              "统计": [["问题类别", "件数", "金额"], ["B1", 1, 3]]}
+    result = read_file(write_book(tmp_path / "县住建局.xlsx", sheets), config)
+    assert result.files[0].sheets == ["纠纷", "诉讼"] and list(result.rows["sheet"]) == ["纠纷", "诉讼"]
+    assert result.rows.iloc[1]["case_no"] == "（2026）豫0425民初7号"
+    _, found = validate(result.rows, config)
+    assert "问题描述" in " ".join(found[found["code"] == "row_column_absent"]["message"])  # said, not `…为空`
+
+
+WORKS = ["序号", "工程名称", "承建单位", "合同价（万元）", "开工时间", "存在问题", "责任人"]
+WORK_ROWS = [[1, "城南污水管网改造工程", "平顶山市路通建设有限公司", 820.5, datetime(2026, 3, 2), "拆迁未完成", "李四"],
+             [2, "第三中学塑胶操场", "郏县绿源园林有限公司", 96, datetime(2026, 5, 9), "雨季停工", "王五"]]
+
+
+@pytest.mark.parametrize("title, header, disposition", [
+    ("郏县城区道路工程推进情况一览表", WORKS, "rejected"),
+    (None, WORKS, "rejected"),  # no title: the file name 县交通局工程进度统计表 says it
+    ("郏县交通运输局政务失信问题排查台账", WORKS, "processed"),
+    ("郏县城区道路工程推进情况一览表", [*WORKS, "问题类别"], "processed"),  # a column only a ledger has
+])
+def test_a_table_of_another_kind_is_rejected_whole_though_its_columns_look_like_a_ledger(
+        tmp_path, config, title, header, disposition):
+    rows = [*([[title]] if title else []), ["填报单位：县交通运输局"], header,
+            *[r + (["B5"] if len(header) > len(WORKS) else []) for r in WORK_ROWS]]
+    result = read_file(write_book(tmp_path / "县交通局工程进度统计表.xlsx", {"进度": rows}), config)
+    src = result.files[0]
+    assert src.disposition == disposition
+    if disposition == "rejected":
+        assert src.reason.startswith("这不是政务失信问题排查整治台账：标题“") and src.rows_read == 0

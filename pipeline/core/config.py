@@ -71,6 +71,15 @@ class RunSettings:
 
 
 @dataclass(frozen=True)
+class TitleWords:
+    """A table whose title (else file name) has an `other` word and no `ledger` word, and no column of
+    `ledger_keys`, is another kind of table (进度统计表, 一览表…), rejected whole."""
+    other: tuple[str, ...] = ()
+    ledger: tuple[str, ...] = ()
+    ledger_keys: tuple[str, ...] = ("category", "case_no")
+
+
+@dataclass(frozen=True)
 class IntakeSettings:
     max_unzipped_mb: float = 300
     max_cells: int = 2_000_000
@@ -81,6 +90,7 @@ class IntakeSettings:
     date_labels: tuple[str, ...] = ("填报日期", "报送日期")
     max_workers: int = 1
     parallel_min_files: int = 100
+    title_words: TitleWords = TitleWords()
 
 
 @dataclass(frozen=True)
@@ -126,7 +136,7 @@ SETTINGS = {"run": RunSettings, "intake": IntakeSettings, "office": OfficeSettin
             "ledger": LedgerSettings}
 
 
-NESTED = {(ReportSettings, "slow_rule"): SlowRule}
+NESTED = {(ReportSettings, "slow_rule"): SlowRule, (IntakeSettings, "title_words"): TitleWords}
 
 
 def _settings(cls, spec: Any):
@@ -408,7 +418,7 @@ KNOWN_KEYS = {
     "": "version paths run intake office report ledger categories classification columns header_groups enums "
         "zero_report_phrases footnote_words total_words skip_sheet_words merge departments mail mapping",
     "paths": "inbox outbox database archive quarantine corrections logs",
-    "mapping": "min_score weak_below sample_rows words content group_words company_suffixes roles contradicted_by_content contradicted_below enumeration yes_no needs_content department_content qualifiers",
+    "mapping": "min_score weak_below sample_rows words content group_words company_suffixes roles contradicted_by_content contradicted_below enumeration yes_no needs_content department_content qualifiers sheet_min_keys",
     "merge": "strip_prefixes same_item_score suspect_score intake_departments court_department",
     **{name: " ".join(f.name for f in fields(cls)) for name, cls in SETTINGS.items()},
 }

@@ -325,6 +325,9 @@ def _read_grids(done: _Read, grids: list[Grid], config: Config, opts: dict) -> N
     if not {"company", "description"} & set(header.keys.values()):
         _reject(done, "not_a_ledger", detail=_not_ledger_detail(header, config))
         return
+    if other := _other_kind_of_table(src.name, sheets, opts):
+        _reject(done, "not_a_ledger", detail=other)
+        return
     done.found.extend(fnd.make(code, file=src.name, sheet=name, department=src.department, **extra)
                       for code, name, extra in notes)
     rows = [_read_rows(done, g, h, config) for g, h in sheets]
@@ -347,8 +350,25 @@ def _not_ledger_detail(header: _Header, config: Config) -> str:
     return f"只识别出{shown}{len(seen)}列，缺少{need}等必填列"
 
 
+def _other_kind_of_table(name: str, sheets: list, opts: dict) -> str:
+    """Why a table whose columns look like a ledger's is another kind of table ("" if it is none): its
+    title (else the file name) names another kind (进度统计表, 花名册…) and no ledger word (台账, 问题…),
+    and no sheet has a column only a ledger has (问题类别, 案号)."""
+    words = opts["title_words"]
+    if any(k in words.get("ledger_keys", ()) for _, h in sheets for k in h.keys.values()):
+        return ""
+    grid, header = sheets[0]
+    skip = (*opts["department_labels"], *opts["date_labels"], "单位：", "单位:")
+    lines = [t for row in grid.rows[:header.index] for t in _texts(row).values() if not any(w in t for w in skip)]
+    titles = [clean_text(t) for t in lines] or [clean_text(Path(name).stem)]
+    if any(w in t for t in titles for w in words.get("ledger", ())):
+        return ""
+    kind = next((t for t in titles if any(w in t for w in words.get("other", ()))), "")
+    return f"标题“{kind}”说明这是另一种表格，表中也没有“问题类别”“案号”等台账专有的列" if kind else ""
+
+
 def _data_sheets(grids: list[Grid], config: Config, opts: dict) -> tuple[list, list]:
-    """The sheets to read — every one whose header names both 企业名称 and 问题描述, else the best one —
+    """The sheets to read — every one with a ledger header (_is_ledger_header), else the best one —
     and a note for each sheet skipped (instruction, list, hidden, no ledger header)."""
     skip = tuple(config.words("skip_sheet_words"))
     found, notes = [], []
@@ -363,7 +383,7 @@ def _data_sheets(grids: list[Grid], config: Config, opts: dict) -> tuple[list, l
             found.append((grid, _find_header(grid, config, opts)))
     if not found:
         found = [(g, _find_header(g, config, opts)) for g in grids if not g.empty]
-    ledgers = [(g, h) for g, h in found if h and {"company", "description"} <= set(h.keys.values())]
+    ledgers = [(g, h) for g, h in found if h and _is_ledger_header(h, config)]
     if not ledgers:
         best = max(found, key=lambda gh: len(gh[1].keys) if gh[1] else -1)
         ledgers = [best]
@@ -371,6 +391,16 @@ def _data_sheets(grids: list[Grid], config: Config, opts: dict) -> tuple[list, l
         if all(grid is not g for g, _ in ledgers):
             notes.append(("sheet_skipped", grid.name, {"detail": "没有台账表头（应有“企业名称”“问题描述”等列）"}))
     return ledgers, notes
+
+
+def _is_ledger_header(header: _Header, config: Config) -> bool:
+    """A ledger sheet's header: 企业名称 and 问题描述, or one of them among several other ledger columns
+    (a court's 诉讼案件 sheet: 原告, 案号, 标的额, 立案日期, 审理法院, but nothing that describes)."""
+    keys = set(header.keys.values())
+    if {"company", "description"} <= keys:
+        return True
+    least = int(config.section("mapping").get("sheet_min_keys", 4))
+    return bool({"company", "description"} & keys) and len(keys - {"seq", "note", "owner_person"}) >= least
 
 
 def _find_header(grid: Grid, config: Config, opts: dict) -> _Header | None:
