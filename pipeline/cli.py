@@ -146,7 +146,7 @@ def _parser() -> argparse.ArgumentParser:
     rem = sub.add_parser("remind", help="向本期尚未报送的单位发催报邮件（需 config.yaml 中 mail.reminders: true）")
     _common(rem)
     rem.add_argument("--as-of", help="统计日期 YYYY-MM-DD，决定期次（默认今天）")
-    rem.add_argument("--deadline", help="催报邮件中写的截止时间，如“11月26日（周四）下班”（默认取 mail.resubmit_deadline）")
+    rem.add_argument("--deadline", help="催报邮件中写的截止时间，如“11月26日（周四）下班”（默认取 office.weekly_deadline）")
     rem.add_argument("--outbox", help="结果文件夹（默认取 config.yaml），从中读取本期 run.json 的未报送单位")
     rem.set_defaults(handler=_remind)
     return p
@@ -399,7 +399,7 @@ def _remind(args) -> int:
     from pipeline.mail.mailbox import missing_departments, send_reminders
 
     period = period_of(_as_of(args.as_of))
-    deadline = args.deadline or str(config.section("mail").get("resubmit_deadline") or "本周报送截止")
+    deadline = args.deadline or config.office.weekly_deadline or "本周报送截止"
     for line in send_reminders(config, missing_departments(config, period), period, deadline):
         print(line)
     return 0

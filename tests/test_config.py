@@ -110,3 +110,25 @@ def test_misspelt_key_and_bad_numbers_are_reported(tmp_path):
     assert any("doc_numbr_start" in line and "无法识别" in line for line in lines)
     assert any("key_items" in line and "五" in line for line in lines)
     assert any("worst_overdue" in line for line in lines)
+
+
+def test_office_contact_and_deadlines_are_typed_with_one_home(tmp_path):
+    office = load_config(config_path()).office
+    assert (office.contact, office.phone, office.weekly_deadline) == ("王丽", "0375-5181234", "每周四下班前")
+    assert office.resubmit_by == "每周四下班前"
+    assert office.contact_line == "如有疑问，请联系郏县社会信用体系建设领导小组办公室王丽，电话 0375-5181234。"
+    raw = yaml.safe_load(config_path().read_text(encoding="utf-8"))
+    assert "resubmit_deadline" not in raw["mail"], "the resubmission deadline lives under office: only"
+
+    def bare(raw):  # none of the four set: the defaults of OFFICE_DEFAULTS
+        for key in ("contact", "phone", "weekly_deadline", "resubmit_deadline"):
+            raw["office"].pop(key, None)
+    office = load_config(write_config(tmp_path, bare)).office
+    assert (office.contact, office.phone, office.weekly_deadline, office.resubmit_by) == ("", "", "每周四下班前", "每周四下班前")
+    assert office.contact_line == ""
+
+    def legacy(raw):  # an older config that still has it under mail:
+        bare(raw)
+        raw["mail"]["resubmit_deadline"] = "三个工作日内"
+    assert load_config(write_config(tmp_path, legacy)).office.resubmit_by == "三个工作日内"
+    assert any("officer" in p for p in problems(tmp_path, lambda raw: raw["office"].update(officer="x")))

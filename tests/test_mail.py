@@ -106,7 +106,6 @@ def _config(tmp_path: Path, imap_port: int = 1, smtp_port: int = 1, **mail_overr
         "smtp": {"host": "127.0.0.1", "port": smtp_port, "tls": "none", "user": "",
                  "password_env": "TEST_JIAXIAN_SMTP_PW", "from": "郏县信用办 <xyb@example.test>", "timeout": 10},
         "accept_unknown_senders": False, "replies": True, "reminders": True,
-        "resubmit_deadline": "每周四下班前",
         "senders": {"zjj@example.test": "住建局", "slj@example.test": "县水利局"},
         "departments": {"县财政局": "czj@example.test"},
         **mail_overrides,

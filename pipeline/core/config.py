@@ -1,7 +1,7 @@
 """Load and validate config.yaml into frozen objects. Nothing else in the package reads YAML."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 import re
 from functools import cached_property, lru_cache
 from pathlib import Path
@@ -103,6 +103,22 @@ class OfficeSettings:
     recipients: str = ""
     cc: str = ""
     printer: str = ""
+    contact: str = ""                         # the office's contact person, as departments read it
+    phone: str = ""
+    weekly_deadline: str = "每周四下班前"      # when each week's ledger is due
+    resubmit_deadline: str = ""               # by when a returned ledger is sent again
+
+    @property
+    def resubmit_by(self) -> str:
+        """The resubmission deadline; the weekly one when none of its own is set."""
+        return self.resubmit_deadline or self.weekly_deadline
+
+    @property
+    def contact_line(self) -> str:
+        """`如有疑问，请联系…` for a department, or "" when neither person nor phone is configured."""
+        who = "".join(p for p in (self.name, self.contact) if p)
+        phone = f"，电话 {self.phone}" if self.phone else ""
+        return f"如有疑问，请联系{who}{phone}。" if self.contact or self.phone else ""
 
 
 @dataclass(frozen=True)
@@ -227,6 +243,9 @@ def load_config(path: str | Path = "config.yaml", overrides: dict[str, str] | No
     if problems:
         raise ConfigError(problems)
     typed = {name: _settings(cls, raw.get(name)) for name, cls in SETTINGS.items()}
+    mail_deadline = str((raw.get("mail") or {}).get("resubmit_deadline") or "").strip()
+    if not typed["office"].resubmit_deadline and mail_deadline:  # its former home, still read
+        typed["office"] = replace(typed["office"], resubmit_deadline=mail_deadline)
     return Config(path, raw, columns, categories, enums, departments, paths, **typed)
 
 

@@ -593,7 +593,8 @@ def feedback_messages(config: Config, run_dir: Path, summary: dict) -> tuple[lis
         elif not attachment.is_file():
             lines.append(f"未发送：{name} 的反馈表 {attachment.name} 不存在")
         else:
-            body = feedback_text(name, files, summary, _warnings(attachment), str(mail.get("resubmit_deadline") or ""))
+            body = feedback_text(name, files, summary, _warnings(attachment), config.office.resubmit_by,
+                                 config.office.contact_line)
             messages.append(_message(mail, to, f"台账报送反馈（{summary.get('period', '')}）：{name}", body, attachment))
     return messages, lines
 
@@ -619,7 +620,8 @@ def _warnings(workbook: Path) -> int:
     return sum(1 for row in rows for cell in row if cell == WARNING)
 
 
-def feedback_text(department: str, files: list[dict], summary: dict, warnings: int, deadline: str) -> str:
+def feedback_text(department: str, files: list[dict], summary: dict, warnings: int, deadline: str,
+                  contact: str = "") -> str:
     from pipeline.outputs.feedback import DISPOSITION_TEXT
 
     lines = [f"{department}：", "",
@@ -636,6 +638,8 @@ def feedback_text(department: str, files: list[dict], summary: dict, warnings: i
         lines.append(f"请按反馈表改正后，于{deadline or '下次报送截止前'}将本单位完整的台账（不是只报改正的行）重新发送到本邮箱。")
     else:
         lines.append("本次报送的数据已全部收录，感谢配合。下次报送时请继续使用完整台账，更新整改进展。")
+    if contact:
+        lines.append(contact)
     return "\n".join(lines + ["", "郏县社会信用体系建设领导小组办公室", "（本邮件由台账汇总程序自动发送）"])
 
 
