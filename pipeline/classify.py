@@ -264,7 +264,7 @@ def _doubt(explicit: str, by_case: Evidence | None, by_text: Evidence, rules: Ru
 def _guess_detail(evidence: Evidence, rules: Rules) -> str:
     if not evidence.best:
         return f"（{evidence.reason}）"
-    return f"（最接近 {_display(evidence.best, rules)}：{evidence.reason}，得分{evidence.score}，依据不足）"
+    return f"（{evidence.reason}，可能是 {_display(evidence.best, rules)}，但不足以确定）"
 
 
 def _display(code: str, rules: Rules) -> str:

@@ -387,7 +387,7 @@ def test_a_stranger_never_replaces_a_department_ledger_without_the_office_releas
     assert states == {"住建局台账.xlsx": "processed", "住建局台账（更正）.xlsx": "superseded"}
     assert second["held"] == []
     assert _outbox(tmp_path, "ledger.csv").read_bytes() == ledger
-    feedback = read_sheet(_outbox(tmp_path, "feedback/县住房和城乡建设局.xlsx"), "问题清单")
+    feedback = read_sheet(_outbox(tmp_path, "feedback/县住房和城乡建设局.xlsx"), "回执")  # a 提醒 only: a receipt
     assert any("填报日期 2026-12-31 晚于统计日期 2026-11-26" in str(c) for row in feedback for c in row)
 
 

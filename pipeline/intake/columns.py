@@ -23,6 +23,15 @@ from pipeline.core.normalise import parse_amount, parse_date, parse_enum
 from pipeline.core.text import cell_text, clean_text, department_key, header_key
 
 EXACT, SYNONYM, CONTAINED, WORDS, CONTENT = "标准列名", "表头同义词", "表头近义词", "表头用词", "单元格内容"
+# Why a column was taken, in the words a department's clerk reads in the feedback ({name}: the standard name).
+_WHY = {EXACT: "表头就是标准列名", SYNONYM: "表头“{text}”是“{name}”的常见写法",
+        CONTAINED: "表头“{text}”中含有“{name}”或它的常见写法", WORDS: "表头“{text}”的用词与“{name}”相近",
+        CONTENT: "该列所填的内容与“{name}”相符"}
+
+
+def why(how: str, text: str, name: str) -> str:
+    """The reason a column with header `text` was read as the standard column `name`, in plain words."""
+    return _WHY.get(how, "表头与“{name}”相近").format(text=text, name=name)
 _HINT = re.compile(r"[（(][^）)]*[）)]")
 _MARKS = re.compile(r"[*＊※★☆:：\s]")
 _USCC = re.compile(r"^[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}$")

@@ -669,7 +669,8 @@ def _header_findings(done: _Read, grid: Grid, header: _Header, config: Config) -
     for m in header.mapped:
         if m.key and m.how != columns.EXACT:
             code = "column_guessed" if m.weak else "column_mapped"
-            done.found.append(fnd.make(code, **common, column=names[m.key], value=m.text, number=m.col + 1, how=m.how))
+            done.found.append(fnd.make(code, **common, column=names[m.key], value=m.text, number=m.col + 1,
+                                       why=columns.why(m.how, m.text, names[m.key])))
     unused = [m for m in header.mapped if not m.key]
     for m in unused:
         done.found.append(fnd.make("unmapped_column", **common, column=m.text, value=m.text, number=m.col + 1))

@@ -1,8 +1,10 @@
 """Feedback workbooks for departments: their rows as read, marked up, plus every finding in words.
 
-The first sheet lists every finding (or is a receipt when all rows passed); the second shows the
-department's rows as the pipeline read them, errors filled red, warnings yellow, with a comment
-on each marked cell. This is the file the office emails back.
+The first sheet lists every finding (or, when nothing was returned, is a receipt: 全部通过 first,
+then the 提醒 as a numbered list); the second shows the department's rows as the pipeline read
+them, errors filled red, warnings yellow, with a comment on each marked cell. Counts that are zero
+are not mentioned, the resubmission deadline and the office's contact come from config.yaml
+(`office:`). This is the file the office emails back.
 """
 from __future__ import annotations
 
@@ -19,6 +21,10 @@ from pipeline.core.names import DERIVED_BYTES, output_name
 from pipeline.outputs.xlsx import column_width, fit_cell
 
 CUT_NOTE = "…（内容过长，Excel 单元格最多 32767 字，已截断；完整内容见总台账 ledger.csv）"
+RECEIPT_SHEET, FINDINGS_SHEET, ROWS_SHEET = "回执", "问题清单", "台账（按读取结果标注）"
+TABLE_HEADS = ("序号", "级别", "行号", "列", "说明", "文件")
+SUMMARY_WIDTHS = (6, 7, 7, 16, 64, 24)
+LAST_COL = len(SUMMARY_WIDTHS) - 1
 DISPOSITION_TEXT = {"processed": "已处理", "zero_report": "零报告", "superseded": "已被更新文件替代",
                     "duplicate": "重复文件", "rejected": "退回", "ignored": "已忽略"}
 
@@ -43,7 +49,7 @@ def write_feedback(path: Path, fb: Feedback, config: Config, as_of: date) -> Pat
     wb = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_urls": False,
                                          "nan_inf_to_errors": True})
     fmt = _formats(wb)
-    _summary_sheet(wb, fmt, fb, as_of)
+    _summary_sheet(wb, fmt, fb, config, as_of)
     if len(fb.rows):
         _rows_sheet(wb, fmt, fb, config)
     wb.close()
@@ -62,76 +68,144 @@ def _formats(wb) -> dict:
         "error_date": wb.add_format({**border, "bg_color": "#FF9999", "num_format": "yyyy-mm-dd"}),
         "warning_date": wb.add_format({**border, "bg_color": "#FFEB84", "num_format": "yyyy-mm-dd"}),
         "text": wb.add_format({"text_wrap": True, "valign": "top"}),
+        "pass": wb.add_format({"text_wrap": True, "valign": "top", "bold": True, "font_color": "#006100"}),
     }
 
 
-def _summary_sheet(wb, fmt, fb: Feedback, as_of: date) -> None:
-    ws = wb.add_worksheet("问题清单" if _has_findings(fb) else "回执")
-    for col, width in enumerate((8, 16, 8, 70, 26)):
+def _summary_sheet(wb, fmt, fb: Feedback, config: Config, as_of: date) -> None:
+    ws = wb.add_worksheet(RECEIPT_SHEET if _passed(fb) else FINDINGS_SHEET)
+    for col, width in enumerate(SUMMARY_WIDTHS):
         ws.set_column(col, col, width)
     ws.set_landscape()
     ws.set_paper(9)
     ws.fit_to_pages(1, 0)
-    ws.merge_range(0, 0, 0, 4, f"{fb.name} 台账报送反馈（{as_of.year}年{as_of.month}月{as_of.day}日）", fmt["title"])
+    ws.merge_range(0, 0, 0, LAST_COL, f"{_title_name(fb)} 台账报送反馈（{as_of.year}年{as_of.month}月{as_of.day}日）",
+                   fmt["title"])
+    shown = set(fb.findings["message"])
     line = 2
     for sf in fb.files:
-        _merged_line(ws, line, _file_line(sf), fmt["text"])
+        _merged_line(ws, line, _file_line(sf, shown), fmt["text"])
         line += 1
     line += 1
-    if fb.overdue:
-        _merged_line(ws, line, f"本单位有 {len(fb.overdue)} 项问题已超过整改时限仍未办结，请抓紧整改：" + "；".join(fb.overdue),
-                     fmt["text"])
-        line += 2
-    if not _has_findings(fb):
-        _merged_line(ws, line, f"经核对，本次报送的 {len(fb.rows)} 行数据全部通过校验，已收录。感谢配合！", fmt["text"])
-        if len(fb.findings):  # notes only: how the columns were read
-            _findings_table(ws, fmt, line + 2, fb.findings)
-        return
-    errors = int((fb.findings["severity"] == ERROR).sum())
-    warnings = int((fb.findings["severity"] == WARNING).sum())
-    _merged_line(ws, line, f"共发现 {errors} 处错误（所在行已退回，请改正后重新报送完整台账）、{warnings} 处"
-                           f"提醒（已收录，请核对）。第二张表按读取结果标出了每一处：红色为错误，黄色为提醒，批注写明如何修改。"
-                           f"级别为“说明”的行写明各列是怎样识别的，不是问题。",
-                 fmt["text"])
-    _findings_table(ws, fmt, line + 2, fb.findings)
+    problems = fb.findings[fb.findings["severity"] != NOTE]
+    warnings = problems[problems["severity"] == WARNING]
+    office = config.office
+    if _passed(fb):
+        _merged_line(ws, line, _pass_line(fb), fmt["pass"])
+        line += 1
+        if len(warnings):
+            _merged_line(ws, line, f"请核对以下 {len(warnings)} 处提醒（数据已收录，不影响本次报送；请在下次报送时改正）：",
+                         fmt["text"])
+            line = _findings_table(ws, fmt, line + 1, warnings, repeat=True) + 1
+        line = _overdue_lines(ws, fmt, line + 1, fb.overdue)
+        _merged_line(ws, line, f"下次报送时间：{office.weekly_deadline}，请继续报送本单位完整台账（含已办结事项）。", fmt["text"])
+        line += 1
+    else:
+        for text in _problem_lines(fb, problems, office.resubmit_by):
+            _merged_line(ws, line, text, fmt["text"])
+            line += 1
+        line = _findings_table(ws, fmt, line + 1, problems, repeat=True) + 1
+        line = _overdue_lines(ws, fmt, line + 1, fb.overdue)
+    notes = fb.findings[fb.findings["severity"] == NOTE]
+    if len(notes):
+        _merged_line(ws, line + 1, "各列的识别情况（供核对，不是问题）：", fmt["text"])
+        line = _findings_table(ws, fmt, line + 2, notes) + 1
+    if office.contact_line:
+        _merged_line(ws, line + 1, office.contact_line, fmt["text"])
 
 
-def _findings_table(ws, fmt, line: int, findings: pd.DataFrame) -> None:
-    for col, head in enumerate(["行号", "列", "级别", "说明", "文件"]):
+def _title_name(fb: Feedback) -> str:
+    """The department; for a file whose department is not in the registry, what it wrote (or the file)."""
+    if any(sf.department for sf in fb.files) or not fb.files:
+        return fb.name
+    first = fb.files[0]
+    return first.raw_department or first.name
+
+
+def _pass_line(fb: Feedback) -> str:
+    if not len(fb.rows) and any(sf.disposition == "zero_report" for sf in fb.files):
+        return "全部通过：本单位本期为零报告（经排查未发现问题），已登记。感谢配合！"
+    return f"全部通过：本次报送的 {len(fb.rows)} 行数据已全部收录。感谢配合！"
+
+
+def _problem_lines(fb: Feedback, problems: pd.DataFrame, deadline: str) -> list[str]:
+    """What went wrong and what to do, with only the counts that are not zero and only sheets that exist."""
+    errors = int((problems["severity"] == ERROR).sum())
+    warnings = int((problems["severity"] == WARNING).sum())
+    returned = sum(sf.rows_rejected for sf in fb.files)
+    rejected = [sf for sf in fb.files if sf.disposition == "rejected"]
+    what = []
+    if rejected:
+        what.append("文件未能收录" if len(rejected) == len(fb.files) else f"{len(rejected)} 个文件未能收录")
+    if returned:
+        what.append(f"所在的 {returned} 行已退回")
+    head = f"本次报送有 {errors} 处错误" + (f"，{'，'.join(what)}" if what else "") + "。" if errors else ""
+    lines = []
+    if head:
+        whole = "本单位完整台账（不要只报改正的行）" if returned else ""
+        lines.append(head + f"请按下表改正后，于{deadline}重新报送{whole}。")
+    if warnings:
+        lines.append(f"{'另有' if errors else '有'} {warnings} 处提醒，数据已收录，请核对。")
+    marked = [text for count, text in ((errors, "红色为错误"), (warnings, "黄色为提醒")) if count]
+    if len(fb.rows) and marked:
+        lines.append(f"“{ROWS_SHEET}”表按读取结果标出了每一处：{'，'.join(marked)}，批注写明如何修改。")
+    return lines
+
+
+def _overdue_lines(ws, fmt, line: int, overdue: list[str]) -> int:
+    if not overdue:
+        return line
+    _merged_line(ws, line, f"本单位有 {len(overdue)} 项问题已超过整改时限仍未办结，请抓紧整改：", fmt["text"])
+    for n, text in enumerate(overdue, 1):
+        _merged_line(ws, line + n, f"{n}. {text}", fmt["text"])
+    return line + len(overdue) + 2
+
+
+def _findings_table(ws, fmt, line: int, findings: pd.DataFrame, repeat: bool = False) -> int:
+    """The findings as a numbered list under a header row (repeated on each printed page when
+    `repeat`: the sheet's main table); returns the last row written."""
+    for col, head in enumerate(TABLE_HEADS):
         ws.write_string(line, col, head, fmt["head"])
-    ws.repeat_rows(line)
+    if repeat:
+        ws.repeat_rows(line)
     ordered = findings.sort_values(["file", "row"], kind="stable")
-    for rec in ordered.to_dict("records"):
+    for n, rec in enumerate(ordered.to_dict("records"), 1):
         line += 1
         style = {ERROR: fmt["error"], WARNING: fmt["warning"]}.get(rec["severity"], fmt["cell"])
-        ws.write_string(line, 0, str(rec["row"] or "—"), fmt["cell"])
-        ws.write_string(line, 1, str(rec["column"] or ""), fmt["cell"])
-        ws.write_string(line, 2, rec["severity"], style)
-        ws.write_string(line, 3, _fit(str(rec["message"])), fmt["cell"])
-        ws.write_string(line, 4, str(rec["file"]), fmt["cell"])
-        ws.set_row(line, 15 * (1 + min(len(str(rec["message"])), 2000) // 34))  # the 说明 column wraps at ~34 characters
+        ws.write_number(line, 0, n, fmt["cell"])
+        ws.write_string(line, 1, rec["severity"], style)
+        ws.write_string(line, 2, str(rec["row"] or "—"), fmt["cell"])
+        ws.write_string(line, 3, str(rec["column"] or ""), fmt["cell"])
+        ws.write_string(line, 4, _fit(str(rec["message"])), fmt["cell"])
+        ws.write_string(line, 5, str(rec["file"]), fmt["cell"])
+        ws.set_row(line, 15 * (1 + min(len(str(rec["message"])), 2000) // 30))  # the 说明 column wraps at ~30 characters
+    return line
 
 
 def _merged_line(ws, line: int, text: str, style) -> None:
-    ws.merge_range(line, 0, line, 4, text, style)
-    ws.set_row(line, 15 * (1 + len(text) // 60))
+    ws.merge_range(line, 0, line, LAST_COL, text, style)
+    ws.set_row(line, 15 * (1 + len(text) // 62))
 
 
-def _file_line(sf) -> str:
+def _file_line(sf, shown: set[str]) -> str:
+    """The file and what became of it; its reason only when no finding below says it already."""
     text = f"文件：{sf.name}　处理结果：{DISPOSITION_TEXT.get(sf.disposition, sf.disposition)}"
     if sf.disposition == "processed":
-        text += f"　读取 {sf.rows_read} 行，收录 {sf.rows_accepted} 行，退回 {sf.rows_rejected} 行"
-    if sf.reason:
+        text += f"　读取 {sf.rows_read} 行，收录 {sf.rows_accepted} 行"
+        text += f"，退回 {sf.rows_rejected} 行" if sf.rows_rejected else ""
+    if sf.reason and sf.reason not in shown:
         text += f"　原因：{sf.reason}"
     return text
 
 
-def _has_findings(fb: Feedback) -> bool:
-    return bool((fb.findings["severity"] != NOTE).any()) or any(sf.disposition not in ("processed", "zero_report") for sf in fb.files)
+def _passed(fb: Feedback) -> bool:
+    """No 错误 and no file turned away: the first sheet is a receipt (提醒 listed on it)."""
+    return not bool((fb.findings["severity"] == ERROR).any()) and \
+        not any(sf.disposition == "rejected" for sf in fb.files)
 
 
 def _rows_sheet(wb, fmt, fb: Feedback, config: Config) -> None:
-    ws = wb.add_worksheet("台账（按读取结果标注）")
+    ws = wb.add_worksheet(ROWS_SHEET)
     columns = [c for c in config.columns if c.key != "seq"]
     heads = ["文件", "原行号"] + [c.name for c in columns]
     sample = fb.rows.head(200)

@@ -1,0 +1,128 @@
+"""Feedback workbooks as a department's clerk opens them: each rule checked on the written .xlsx (openpyxl)."""
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import openpyxl
+import pytest
+import yaml
+
+from pipeline.cli import main
+from pipeline.core.config import load_config
+from pipeline.outputs.feedback import FINDINGS_SHEET, RECEIPT_SHEET, ROWS_SHEET
+from tests.ledgerfiles import write_book, write_ledger
+from tests.workspace import make_project
+
+OFFICE = {"contact": "测试联系人", "phone": "0375-7654321", "weekly_deadline": "每周三中午前",
+          "resubmit_deadline": "12月3日（周四）下班前"}
+GOOD = {"category": "B1 违反契约精神、不兑现承诺、“新官不理旧账”等侵害市场主体权益问题", "company": "郏县通达建材有限公司",
+        "description": "项目合同约定的工程款未按期支付", "amount": 12.5, "status": "整改中", "deadline": date(2027, 3, 31)}
+INFERRED = {**GOOD, "category": "", "company": "郏县恒通物流有限公司", "case_no": "（2024）豫0425执88号",
+            "description": "判决生效后未履行付款义务"}
+NEGATIVE = {**GOOD, "company": "郏县宏发商贸有限公司", "amount": -3}
+UNKNOWN_CATEGORY = {**GOOD, "company": "郏县远航机械有限公司", "category": "其他问题", "description": "因执行问题双方有争议"}
+UNFAMILIAR_HEAD = ["序号", "问题类型", "企业名称", "问题简要描述", "整改状态"]
+
+
+@pytest.fixture(scope="module")
+def feedback(tmp_path_factory) -> Path:
+    root = tmp_path_factory.mktemp("feedback")
+    path = make_project(root)
+    raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    raw["office"].update(OFFICE)
+    path.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
+    config = load_config(path)
+    inbox = root / "inbox"
+    write_ledger(inbox / "水利局台账.xlsx", config, "县水利局", [GOOD, INFERRED])           # 提醒 only
+    write_ledger(inbox / "交通局台账.xlsx", config, "县交通运输局", [GOOD])                 # nothing at all
+    write_ledger(inbox / "住建局台账.xlsx", config, "县住建局", [GOOD, NEGATIVE])            # one 错误, no 提醒
+    write_ledger(inbox / "商务局台账.xlsx", config, "县商务局", [UNKNOWN_CATEGORY])         # category unknown
+    write_ledger(inbox / "宇宙局台账.xlsx", config, "县宇宙管理局", [GOOD])                 # not in the registry
+    write_book(inbox / "财政局台账.xlsx", {"台账": [["填报单位：县财政局"], UNFAMILIAR_HEAD,
+                                                  [1, "B1", "郏县华联超市有限公司", "合同款未按期支付", "整改中"]]})
+    assert main(["run", "--config", str(path), "--as-of", "2026-11-26"]) == 0
+    return root / "outbox" / "2026-W48" / "feedback"
+
+
+def texts(ws) -> list[str]:
+    return [str(c.value) for row in ws.iter_rows() for c in row if c.value is not None]
+
+
+def body(ws) -> str:
+    return "\n".join(texts(ws))
+
+
+def level_rows(ws, level: str) -> list[tuple]:
+    return [row for row in ws.iter_rows(values_only=True) if len(row) > 1 and row[1] == level]
+
+
+def test_a_receipt_says_all_passed_first_then_lists_the_reminders(feedback):
+    wb = openpyxl.load_workbook(feedback / "县水利局.xlsx")
+    assert wb.sheetnames == [RECEIPT_SHEET, ROWS_SHEET]
+    lines = texts(wb[RECEIPT_SHEET])
+    verdict = next(i for i, t in enumerate(lines) if "全部通过" in t)
+    assert lines[verdict].startswith("全部通过") and "2 行" in lines[verdict]
+    assert all(not t.startswith(("文件：", "全部通过")) for t in lines[verdict + 1:]) and \
+        all(t.startswith(("县水利局 台账报送反馈", "文件：")) for t in lines[:verdict]), "the verdict comes first"
+    reminders = level_rows(wb[RECEIPT_SHEET], "提醒")
+    assert [r[0] for r in reminders] == [1] and "推断为 A1" in reminders[0][4]   # numbered, one row each
+    assert "1 处提醒" in body(wb[RECEIPT_SHEET])
+    assert lines.index(next(t for t in lines if "处提醒" in t)) > verdict
+
+
+def test_no_zero_counts_and_no_pointer_to_a_missing_sheet(feedback):
+    for path in feedback.glob("*.xlsx"):
+        wb = openpyxl.load_workbook(path)
+        text = body(wb.worksheets[0])
+        assert "共发现" not in text and " 0 处" not in text and "退回 0 行" not in text, path.name
+        assert "第二张表" not in text, path.name
+        for sheet in ("“台账（按读取结果标注）”", "“问题清单”", "“回执”"):
+            if sheet in text:
+                assert sheet.strip("“”") in wb.sheetnames, (path.name, sheet)
+    clean = openpyxl.load_workbook(feedback / "县交通运输局.xlsx")
+    assert clean.sheetnames[0] == RECEIPT_SHEET and not level_rows(clean.worksheets[0], "提醒")
+    assert "提醒" not in body(clean.worksheets[0])
+
+
+def test_errors_name_the_resubmission_deadline_and_the_marked_sheet(feedback):
+    wb = openpyxl.load_workbook(feedback / "县住房和城乡建设局.xlsx")
+    assert wb.sheetnames == [FINDINGS_SHEET, ROWS_SHEET]
+    text = body(wb[FINDINGS_SHEET])
+    assert "本次报送有 1 处错误，所在的 1 行已退回" in text and "于12月3日（周四）下班前重新报送" in text
+    assert "提醒" not in text.split("序号")[0], "no 提醒 to mention"
+    assert f"“{ROWS_SHEET}”表" in text
+    assert [r[1] for r in level_rows(wb[FINDINGS_SHEET], "错误")] == ["错误"]
+
+
+def test_every_feedback_ends_with_the_office_contact_from_config(feedback):
+    for path in feedback.glob("*.xlsx"):
+        lines = texts(openpyxl.load_workbook(path).worksheets[0])
+        assert lines[-1] == "如有疑问，请联系郏县社会信用体系建设领导小组办公室测试联系人，电话 0375-7654321。", path.name
+    receipt = body(openpyxl.load_workbook(feedback / "县水利局.xlsx").worksheets[0])
+    assert "下次报送时间：每周三中午前" in receipt
+
+
+def test_an_unknown_department_is_told_it_is_not_in_the_registry(feedback):
+    path = next(feedback.glob("未识别单位-*.xlsx"))
+    wb = openpyxl.load_workbook(path)
+    assert wb.sheetnames == [FINDINGS_SHEET]
+    ws = wb.worksheets[0]
+    text = body(ws)
+    assert texts(ws)[0].startswith("县宇宙管理局 台账报送反馈")
+    assert "“县宇宙管理局”不在全县单位名录中" in text and "下拉列表选择本单位" in text and "列入名录" in text
+    assert "全称" not in text and "完整台账" not in text and ROWS_SHEET not in text
+
+
+def test_notes_and_messages_say_in_plain_words_why(feedback):
+    notes = body(openpyxl.load_workbook(feedback / "县财政局.xlsx").worksheets[0])
+    assert "第4列“问题简要描述”按“问题描述”读取：表头“问题简要描述”的用词与“问题描述”相近" in notes
+    assert "第2列“问题类型”按“问题类别”读取：表头“问题类型”是“问题类别”的常见写法" in notes
+    unknown = body(openpyxl.load_workbook(feedback / "县商务局.xlsx").worksheets[0])
+    assert "“其他问题”无法识别" in unknown and "不足以确定" in unknown
+    for path in feedback.glob("*.xlsx"):
+        wb = openpyxl.load_workbook(path)
+        text = "\n".join(body(ws) for ws in wb.worksheets) + "".join(
+            c.comment.text for ws in wb.worksheets for row in ws.iter_rows() for c in row if c.comment)
+        for jargon in ("得分", "依据不足", "按表头", "单元格内容", "把握不大", "→"):
+            assert jargon not in text, (path.name, jargon)
