@@ -62,9 +62,12 @@ def _formats(wb) -> dict:
         "title": wb.add_format({"bold": True, "font_size": 14}),
         "head": wb.add_format({**border, "bold": True, "bg_color": "#D9E1F2", "align": "center"}),
         "cell": wb.add_format(border),
+        "center": wb.add_format({**border, "align": "center"}),
         "date": wb.add_format({**border, "num_format": "yyyy-mm-dd"}),
         "error": wb.add_format({**border, "bg_color": "#FF9999"}),
         "warning": wb.add_format({**border, "bg_color": "#FFEB84"}),
+        "error_center": wb.add_format({**border, "bg_color": "#FF9999", "align": "center"}),
+        "warning_center": wb.add_format({**border, "bg_color": "#FFEB84", "align": "center"}),
         "error_date": wb.add_format({**border, "bg_color": "#FF9999", "num_format": "yyyy-mm-dd"}),
         "warning_date": wb.add_format({**border, "bg_color": "#FFEB84", "num_format": "yyyy-mm-dd"}),
         "text": wb.add_format({"text_wrap": True, "valign": "top"}),
@@ -171,10 +174,10 @@ def _findings_table(ws, fmt, line: int, findings: pd.DataFrame, repeat: bool = F
     ordered = findings.sort_values(["file", "row"], kind="stable")
     for n, rec in enumerate(ordered.to_dict("records"), 1):
         line += 1
-        style = {ERROR: fmt["error"], WARNING: fmt["warning"]}.get(rec["severity"], fmt["cell"])
-        ws.write_number(line, 0, n, fmt["cell"])
+        style = {ERROR: fmt["error_center"], WARNING: fmt["warning_center"]}.get(rec["severity"], fmt["center"])
+        ws.write_number(line, 0, n, fmt["center"])
         ws.write_string(line, 1, rec["severity"], style)
-        ws.write_string(line, 2, str(rec["row"] or "—"), fmt["cell"])
+        ws.write_string(line, 2, str(rec["row"] or "—"), fmt["center"])
         ws.write_string(line, 3, str(rec["column"] or ""), fmt["cell"])
         ws.write_string(line, 4, _fit(str(rec["message"])), fmt["cell"])
         ws.write_string(line, 5, str(rec["file"]), fmt["cell"])
