@@ -34,6 +34,10 @@ class LedgerUpdate:
     ledger: pd.DataFrame                  # one row per item, sorted by item_id
     closed_ids: list[str] = field(default_factory=list)
     not_resubmitted: list[str] = field(default_factory=list)
+    # open carried-over items none of whose departments reported this period (单位本期未报送)
+    unit_missing: list[str] = field(default_factory=list)
+    # the previous period's status and paid amount of every item that existed then, indexed by item_id
+    previous: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=["status", "paid"]))
 
     @property
     def closed_this_period(self) -> int:
@@ -72,6 +76,7 @@ def update_ledger(previous: pd.DataFrame, items: pd.DataFrame, ctx: RunContext, 
     carried = prev.drop(index=[k for k in touched.index if k in prev.index]).reindex(columns=touched.columns)
     closed_status = ctx.config.closed_status
     not_resub = _not_resubmitted(carried, submitted, closed_status)
+    unit_missing = _unit_missing(carried, submitted, closed_status)
     carried["touched"], touched["touched"] = False, True
     ledger = pd.concat([carried, touched]) if len(carried) else touched
     ledger["touched"] = ledger["touched"].astype(bool)  # a bool column, not objects that may be numpy's True
@@ -80,7 +85,10 @@ def update_ledger(previous: pd.DataFrame, items: pd.DataFrame, ctx: RunContext, 
     closed = _closed_this_period(ledger, prev, closed_status)
     ledger["flags"] = [_flags(r, k in not_resub) for k, r in zip(ledger.index, ledger.to_dict("records"))]
     ledger = ledger.reset_index(names="item_id").sort_values("item_id", kind="stable")
-    return LedgerUpdate(_typed(ledger[columns].reset_index(drop=True), ctx.config), closed, sorted(not_resub))
+    before = prev.reindex(columns=["status", "paid"]).copy()
+    before["paid"] = pd.to_numeric(before["paid"], errors="coerce").astype(float)
+    return LedgerUpdate(_typed(ledger[columns].reset_index(drop=True), ctx.config), closed, sorted(not_resub),
+                        sorted(unit_missing), before)
 
 
 def _typed(ledger: pd.DataFrame, config: Config) -> pd.DataFrame:
@@ -140,6 +148,12 @@ def _not_resubmitted(carried: pd.DataFrame, submitted: set[str], closed_status: 
         if status != closed_status and set(_split(deps, "、")) & submitted:
             out.add(key)
     return out
+
+
+def _unit_missing(carried: pd.DataFrame, submitted: set[str], closed_status: str) -> set[str]:
+    """Open carried-over items whose departments all failed to report this period (the units are missing)."""
+    return {key for key, status, deps in zip(carried.index, carried["status"], carried["departments"])
+            if status != closed_status and not set(_split(deps, "、")) & submitted}
 
 
 def _apply_decisions(ledger: pd.DataFrame, decisions: pd.DataFrame, as_of: date, closed_status: str) -> pd.DataFrame:

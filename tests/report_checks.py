@@ -64,6 +64,8 @@ def _check_workbook(path: Path, manifest: dict, ledger: list[dict]) -> None:
         for r in rows[start + 1:]:
             if all(v is None for v in r):  # the notes below the table start after a blank row
                 break
+            if r[0] == "本期无":  # an empty table says so in its first row
+                continue
             out.append(r)
         return out
 
@@ -77,6 +79,10 @@ def _check_workbook(path: Path, manifest: dict, ledger: list[dict]) -> None:
     assert len(body("逾期问题")) == t["overdue"] == sum(r["overdue"] == "true" for r in ledger)
     problems = {(r[1], r[3]) for r in body("数据问题")}
     assert len(problems) == t["rows_rejected"]
-    files = [r for r in body("报送情况") if not str(r[0]).startswith("未报送单位")]
+    heads = [c.value for c in wb["报送情况"][1]]
+    rows = body("报送情况")
+    files = [r for r in rows if r[heads.index("处理结果")] not in ("未报送", "待放行")]
     assert len(files) == len(manifest["files"])
+    chase = {r[heads.index("单位")] for r in rows if r[heads.index("本期是否报送")] == "否" and r[heads.index("单位")]}
+    assert chase == set(manifest["departments"]["missing"])
     assert len(body("疑似重复")) == t["suspected_duplicates"]

@@ -2,6 +2,8 @@
 
 Every text cell is written as a string (never a formula), cut to Excel's 32,767-character limit
 with a note; dates get a date format, amounts two decimals; headers are frozen and filtered.
+Panes freeze through the 企业名称 column when there is one (问题编号 and 企业 stay in view); every sheet
+prints fitted to the page width with its header row repeated; an empty table says 本期无.
 """
 from __future__ import annotations
 
@@ -10,11 +12,14 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import xlsxwriter
 
 EXCEL_MAX_CHARS = 32767
 CUT_NOTE = "…（超过 Excel 单元格 32767 字上限，已截断；完整内容见 ledger.csv）"
+EMPTY = "本期无"
+FREEZE_THROUGH = "企业名称"
 WIDE = {"问题描述": 40, "整改措施": 30, "说明": 60, "原因": 40, "备注": 20, "来源行": 30, "标记": 30, "企业名称": 26}
 
 
@@ -25,8 +30,12 @@ class Sheet:
     title: str = ""                                  # one line above the table
     highlight: list[bool] | None = None              # rows filled light red (e.g. overdue)
     percent: tuple[str, ...] = ()                    # columns shown as 0.0%
+    signed: tuple[str, ...] = ()                     # amount columns of changes, shown +1.00 / -1.00 / 0
     notes: list[str] = field(default_factory=list)   # lines below the table
     chart: dict | None = None                        # {"type": "column", "categories": col, "values": [cols], "title": str}
+    total_row: bool = False                          # the last row is a 合计 row: bold, outside the filter
+    freeze: str | None = FREEZE_THROUGH              # panes freeze through this column when the sheet has it
+    print_columns: int | None = None                 # print only the first n columns (all when None)
 
 
 def write_workbook(path: Path, sheets: list[Sheet]) -> Path:
@@ -43,11 +52,14 @@ def _formats(wb) -> dict:
     base = {"border": 1, "valign": "top", "text_wrap": True, "font_size": 10}
     out = {"head": wb.add_format({**base, "bold": True, "bg_color": "#D9E1F2", "align": "center"}),
            "title": wb.add_format({"bold": True, "font_size": 14}),
-           "note": wb.add_format({"italic": True, "font_color": "#555555"})}
+           "note": wb.add_format({"italic": True, "font_color": "#555555"}),
+           "empty": wb.add_format({**base, "italic": True, "font_color": "#555555"})}
     for name, extra in {"text": {}, "date": {"num_format": "yyyy-mm-dd"}, "num": {"num_format": "#,##0.00"},
-                        "int": {"num_format": "0"}, "pct": {"num_format": "0.0%"}}.items():
+                        "int": {"num_format": "0"}, "pct": {"num_format": "0.0%"},
+                        "signed": {"num_format": "+#,##0.00;-#,##0.00;0"}}.items():
         out[name] = wb.add_format({**base, **extra})
         out[name + "_hi"] = wb.add_format({**base, **extra, "bg_color": "#F8CBAD"})
+        out[name + "_total"] = wb.add_format({**base, **extra, "bold": True, "bg_color": "#F2F2F2"})
     return out
 
 
@@ -58,34 +70,85 @@ def _write_sheet(wb, fmt: dict, sheet: Sheet) -> None:
         ws.write_string(0, 0, sheet.title, fmt["title"])
         top = 2
     frame = sheet.frame
+    kinds = [_kind(frame[c], c in sheet.percent) for c in frame.columns]
+    kinds = ["signed" if c in sheet.signed and k == "num" else k for c, k in zip(frame.columns, kinds)]
+    widths = [WIDE.get(str(name)) or column_width(name, frame.iloc[:200, col], kinds[col])
+              for col, name in enumerate(frame.columns)]
     for col, name in enumerate(frame.columns):
         ws.write_string(top, col, str(name), fmt["head"])
-        ws.set_column(col, col, WIDE.get(str(name)) or column_width(name, frame.iloc[:200, col]))
-    ws.set_landscape()
-    ws.set_paper(9 if len(frame.columns) <= 12 else 8)  # A4, or A3 for the wide ledger sheets
-    if len(frame.columns) <= 12:
-        ws.fit_to_pages(1, 0)
-    ws.repeat_rows(top)
-    kinds = [_kind(frame[c], c in sheet.percent) for c in frame.columns]
+        ws.set_column(col, col, widths[col])
+    ws.set_row(top, row_height([str(n) for n in frame.columns], widths))
+    printed = min(sheet.print_columns or len(frame.columns), len(frame.columns))
+    _print_setup(ws, top, printed)
+    last = len(frame) - 1
     for i, values in enumerate(frame.itertuples(index=False, name=None)):
         hi = "_hi" if sheet.highlight is not None and sheet.highlight[i] else ""
+        if sheet.total_row and i == last:
+            hi = "_total"
         for col, value in enumerate(values):
             _write_cell(ws, top + 1 + i, col, value, kinds[col], fmt, hi)
-    ws.freeze_panes(top + 1, 0)
+        ws.set_row(top + 1 + i, row_height([v if isinstance(v, str) else "" for v in values], widths))
+    if not len(frame):
+        ws.write_string(top + 1, 0, EMPTY, fmt["empty"])
+    names = [str(c) for c in frame.columns]
+    ws.freeze_panes(top + 1, names.index(sheet.freeze) + 1 if sheet.freeze in names else 0)
     if len(frame.columns):
-        ws.autofilter(top, 0, top + max(len(frame), 1), len(frame.columns) - 1)
-    end = top + len(frame) + 2
+        body = len(frame) - (1 if sheet.total_row and len(frame) else 0)
+        ws.autofilter(top, 0, top + max(body, 1), len(frame.columns) - 1)
+    end = top + max(len(frame), 1) + 2
     for j, line in enumerate(sheet.notes):
         ws.write_string(end + j, 0, line, fmt["note"])
+    if printed < len(frame.columns):
+        ws.print_area(0, 0, end + max(len(sheet.notes), 1) - 1, printed - 1)
     if sheet.chart and len(frame):
         _chart(wb, ws, sheet, top, len(frame.columns))
 
 
-def column_width(name, sample: pd.Series) -> float:
-    """Column width from the header and the first values; a Chinese character counts double."""
-    texts = [str(name)] + ["" if v is None or v != v else str(v) for v in sample]
+def _print_setup(ws, header_row: int, ncols: int) -> None:
+    """Landscape, A4 (A3 beyond 14 printed columns), fitted to one page wide, the header row on every
+    page, the sheet name and page numbers in the margins."""
+    ws.set_landscape()
+    ws.set_paper(9 if ncols <= 14 else 8)
+    ws.fit_to_pages(1, 0)
+    ws.repeat_rows(header_row)
+    ws.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.6)
+    ws.set_header("&L&A")
+    ws.set_footer("&C第 &P 页，共 &N 页")
+
+
+def column_width(name, sample: pd.Series, kind: str = "text") -> float:
+    """Column width from the header and the first values as shown; a Chinese character counts double."""
+    texts = [str(name)] + ["" if v is None or v is pd.NA or v != v else _shown(v, kind) for v in sample]
     longest = max(width_units(t[:60]) for t in texts)
-    return max(8, min(40, longest + 2))
+    return max(8, min(40, longest + 3))
+
+
+LINE_HEIGHT = 13.5  # points per line of 10-point text
+MAX_LINES = 12
+
+
+def row_height(texts: list[str], widths: list[float]) -> float:
+    """The height a row of wrapped text cells needs (LibreOffice and Excel do not grow rows written
+    without a height), at most MAX_LINES lines; a cell's text wraps at its column width."""
+    lines = 1
+    for text, width in zip(texts, widths):
+        if text:
+            per_line = max(1.0, width - 2)
+            count = sum(math.ceil(width_units(part) / per_line) or 1 for part in text[:2000].split("\n"))
+            lines = max(lines, count)
+    return LINE_HEIGHT * min(lines, MAX_LINES) + 4
+
+
+def _shown(value, kind: str) -> str:
+    if kind == "pct" and isinstance(value, (int, float)):
+        return f"{value * 100:.1f}%"
+    if kind == "num" and isinstance(value, (int, float)):
+        return f"{value:,.2f}"
+    if kind == "signed" and isinstance(value, (int, float)):
+        return f"{value:+,.2f}"
+    if kind == "date":
+        return "2026-01-01"
+    return str(value)
 
 
 def width_units(text: str) -> int:
@@ -109,13 +172,15 @@ def _kind(series: pd.Series, percent: bool) -> str:
 
 
 def _write_cell(ws, row: int, col: int, value, kind: str, fmt: dict, hi: str) -> None:
-    if value is None or value is pd.NaT or (isinstance(value, float) and math.isnan(value)):
+    if isinstance(value, np.generic):  # numpy scalars (an Int64 column) as the Python value
+        value = value.item()
+    if value is None or value is pd.NaT or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
         ws.write_blank(row, col, None, fmt["text" + hi])
     elif isinstance(value, bool):
         ws.write_string(row, col, "是" if value else "否", fmt["text" + hi])
     elif kind == "date" and isinstance(value, (date, datetime, pd.Timestamp)):
         ws.write_datetime(row, col, pd.Timestamp(value).to_pydatetime(), fmt["date" + hi])
-    elif kind in ("num", "int", "pct") and isinstance(value, (int, float)):
+    elif kind in ("num", "int", "pct", "signed") and isinstance(value, (int, float)):
         ws.write_number(row, col, value, fmt[kind + hi])
     else:
         ws.write_string(row, col, fit_cell(str(value)), fmt["text" + hi])

@@ -24,7 +24,8 @@ def write_reports(folder: Path, ctx: RunContext, summary: dict, update, findings
                                "report_docx": docx_name, "summary_xlsx": xlsx_name})
     inp = ReportInput(ctx=ctx, summary=summary, ledger=update.ledger, findings=findings, history=history,
                       doc_number=doc_number, issue_no=issue_no, new_ids=frozenset(merged.new_ids),
-                      closed_ids=frozenset(update.closed_ids))
+                      closed_ids=frozenset(update.closed_ids), previous=update.previous,
+                      unit_missing_ids=frozenset(update.unit_missing))
     figures = compute_figures(inp)  # both documents show the same numbers; computed once
     docx = write_report(folder / docx_name, inp, figures)
     write_summary(folder / xlsx_name, inp, merged, figures)

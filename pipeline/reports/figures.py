@@ -32,6 +32,8 @@ class ReportInput:
     issue_no: int               # 第N期
     new_ids: frozenset = frozenset()      # items first made this period
     closed_ids: frozenset = frozenset()   # items closed this period
+    previous: pd.DataFrame | None = None  # status and paid of each item at the previous period (by item_id)
+    unit_missing_ids: frozenset = frozenset()  # open items carried over because no department of theirs reported
 
 
 # --- number formatting as Chinese official documents write it ---

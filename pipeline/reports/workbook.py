@@ -5,13 +5,23 @@ from pathlib import Path
 
 import pandas as pd
 
-from pipeline.reports.figures import ReportInput, compute_figures
+from pipeline.core.config import Config
 from pipeline.core.findings import ERROR
+from pipeline.corrections import FILE_NAME as CORRECTIONS_FILE
 from pipeline.outputs.xlsx import Sheet, write_workbook
+from pipeline.reports.figures import NO_OWNER, TOTAL, ReportInput, compute_figures, rate
 
 EXTRA_HEADS = {"category_inferred": "类别为推断", "departments": "报送单位", "sources": "来源行",
                "first_reported": "首次报送", "last_reported": "最近报送期", "overdue": "是否逾期", "flags": "标记",
                "item_id": "问题编号"}
+PREVIOUS_STATUS = "上期状态"
+PAID_CHANGE = "本期兑付变化（万元）"
+NEW_ITEM = "本期新增"          # 上期状态 of an item that did not exist at the previous period
+UNIT_MISSING = "单位本期未报送"  # an open item carried over because none of its departments reported
+NOT_REPORTED = "未报送"          # 处理结果 of a missing unit's row in 报送情况
+# The columns a clerk works from come first and are the ones printed; the rest follow in ledger.csv order.
+PRINTED = ["item_id", "category", "company", "description", "amount", "owner_unit", "deadline", "status",
+           PREVIOUS_STATUS, "paid", PAID_CHANGE, "closed_on", "flags"]
 DISPOSITION = {"processed": "已处理", "zero_report": "零报告", "superseded": "被替代", "duplicate": "重复文件",
                "rejected": "退回", "ignored": "已忽略"}
 
@@ -21,7 +31,7 @@ def write_summary(path: Path, inp: ReportInput, merged, figures: dict | None = N
     ledger = inp.ledger
     sheets = [
         _overview(inp, figures),
-        _by_department(figures),
+        _by_department(figures, inp),
         _ledger_sheet("总台账", ledger, inp),
         _ledger_sheet("本期新增", ledger[ledger["item_id"].isin(inp.new_ids)], inp),
         _ledger_sheet("本期办结", ledger[ledger["item_id"].isin(inp.closed_ids)], inp),
@@ -34,21 +44,57 @@ def write_summary(path: Path, inp: ReportInput, merged, figures: dict | None = N
 
 
 def ledger_frame(ledger: pd.DataFrame, inp: ReportInput) -> pd.DataFrame:
-    """The ledger with Chinese headers, category shown as code + short label."""
+    """The ledger with Chinese headers, category shown as code + short label; beside 整改状态 the status
+    at the previous period (上期状态) and beside 已兑付金额 its change since then (本期兑付变化)."""
     config = inp.ctx.config
     names = {c.key: c.name for c in config.columns} | EXTRA_HEADS
     shorts = {c.code: f"{c.code} {c.short}" for c in config.categories}
     out = ledger.drop(columns=[c for c in ("corrected",) if c in ledger]).copy()
     out["category"] = out["category"].map(lambda c: shorts.get(c, c))
+    before = inp.previous if inp.previous is not None else pd.DataFrame(columns=["status", "paid"])
+    ids = out["item_id"]
+    known = ids.isin(before.index)
+    prev_status = before["status"].reindex(ids).fillna("").astype(str).to_numpy()
+    out.insert(out.columns.get_loc("status") + 1, PREVIOUS_STATUS,
+               [s if k else NEW_ITEM for s, k in zip(prev_status, known)])
+    out.insert(out.columns.get_loc("paid") + 1, PAID_CHANGE,
+               paid_change(pd.to_numeric(out["paid"], errors="coerce"), before["paid"].reindex(ids).to_numpy(), known))
+    missing = ids.isin(inp.unit_missing_ids) & (out["status"] != inp.ctx.config.closed_status)
+    out["flags"] = [_with_flag(f, UNIT_MISSING) if m else f for f, m in zip(out["flags"], missing)]
     if "corrected" in ledger:
         out["人工更正"] = ledger["corrected"].fillna("")
-    return out.rename(columns=names)
+    first = [c for c in PRINTED if c in out]
+    return out[first + [c for c in out.columns if c not in first]].rename(columns=names)
+
+
+def paid_change(now: pd.Series, before, known) -> list[float | None]:
+    """已兑付金额 now minus at the previous period, 万元 (an empty amount counts as 0; an item new this
+    period changes by all it has been paid); empty when there is no amount either time."""
+    out = []
+    for value, old, existed in zip(now, before, known):
+        old = old if existed else None
+        if pd.isna(value) and (old is None or pd.isna(old)):
+            out.append(None)
+        else:
+            out.append(round((0.0 if pd.isna(value) else float(value)) - (0.0 if old is None or pd.isna(old) else float(old)), 2))
+    return out
+
+
+def _with_flag(flags, tag: str) -> str:
+    text = "" if flags is None or flags != flags else str(flags)
+    return f"{text}；{tag}" if text else tag
 
 
 def _ledger_sheet(name: str, ledger: pd.DataFrame, inp: ReportInput) -> Sheet:
     frame = ledger_frame(ledger.reset_index(drop=True), inp)
-    note = ["浅红色底纹的行为逾期事项（整改时限已过仍未办结）。"] if len(frame) else ["（本期无）"]
-    return Sheet(name, frame, highlight=list(ledger["overdue"].astype(bool)), notes=note)
+    notes = ["浅红色底纹的行为逾期事项（整改时限已过仍未办结）。",
+             f"{PREVIOUS_STATUS}为上一期的整改状态（“{NEW_ITEM}”为本期首次报送）；{PAID_CHANGE}为本期与上期已兑付金额之差。",
+             f"标记“本期未报”：报送单位本期报送了台账但台账中没有这一项；“{UNIT_MISSING}”：该项的报送单位本期均未报送，"
+             "事项沿用上期数据。"] if len(frame) else []
+    if len(frame):
+        notes.append(f"打印时只打印前 {len(PRINTED)} 列（问题编号至标记），其余各列在表中右侧。")
+    return Sheet(name, frame, highlight=list(ledger["overdue"].astype(bool)), notes=notes,
+                 print_columns=len(PRINTED), signed=(PAID_CHANGE,))
 
 
 def _overview(inp: ReportInput, figures: dict) -> Sheet:
@@ -65,21 +111,41 @@ def _overview(inp: ReportInput, figures: dict) -> Sheet:
                  notes=notes, chart=chart)
 
 
-def _by_department(figures: dict) -> Sheet:
+def _by_department(figures: dict, inp: ReportInput) -> Sheet:
+    frame = department_frame(figures, inp.summary["departments"], inp.ctx.config)
+    notes = ["本期是否报送为“否”的单位本期未报送台账，其事项为上期数据（数据沿用上期）。"] if len(frame) > 1 else []
+    return Sheet("分单位", frame, title="各单位报送与进展（按责任单位统计）", total_row=len(frame) > 1, freeze="责任单位",
+                 percent=tuple(c for c in frame.columns if "率" in c), notes=notes)
+
+
+def department_frame(figures: dict, departments: dict, config: Config) -> pd.DataFrame:
+    """figures' department table with 本期是否报送 (是/否; empty for a unit outside the registry) and a 合计 row."""
+    units = figures["units"]
+    if not units:
+        return pd.DataFrame(columns=["排名", "责任单位", "本期是否报送", "事项数", "已办结", "未办结", "办结率", "逾期",
+                                     "涉及金额（万元）"])
+    reported, registry = set(departments["reported"]), set(config.department_names)
     frame = pd.DataFrame(figures["department_table"])
-    return Sheet("分单位", frame, title="各单位报送与进展（按责任单位统计）",
-                 percent=tuple(c for c in frame.columns if "率" in c))
+    frame.insert(2, "本期是否报送", ["" if u["unit"] == NO_OWNER or u["unit"] not in registry
+                                     else ("是" if u["unit"] in reported else "否") for u in units])
+    total = {"排名": None, "责任单位": TOTAL, "本期是否报送": "", "事项数": sum(u["items"] for u in units),
+             "已办结": sum(u["closed"] for u in units), "未办结": sum(u["open"] for u in units),
+             "逾期": sum(u["overdue"] for u in units), "涉及金额（万元）": round(sum(u["amount"] for u in units), 2)}
+    total["办结率"] = rate(total["已办结"], total["事项数"])
+    frame = pd.concat([frame, pd.DataFrame([total])], ignore_index=True)
+    frame["排名"] = frame["排名"].astype("Int64")
+    return frame
 
 
 def _suspects(merged, inp: ReportInput) -> Sheet:
     s = merged.suspects
-    heads = {"key_a": "问题编号A", "key_b": "问题编号B", "score": "描述相似度", "reason": "原因", "company": "企业名称",
+    heads = {"key_a": "问题编号A", "key_b": "问题编号B", "company": "企业名称", "score": "描述相似度", "reason": "原因",
              "category_a": "类别A", "category_b": "类别B", "description_a": "描述A", "description_b": "描述B",
              "departments_a": "报送单位A", "departments_b": "报送单位B"}
     frame = s.reindex(columns=list(heads)).rename(columns=heads) if len(s) else pd.DataFrame(columns=list(heads.values()))
-    folder = inp.ctx.path("corrections")
+    folder = office_path(inp.ctx.path("corrections") / CORRECTIONS_FILE, inp.ctx.config)
     return Sheet("疑似重复", frame, notes=[
-        f"请信用办判断每一对是否为同一问题，并在 {folder / '更正.xlsx'} 中填写一行：操作填“合并”或“不合并”，"
+        f"请信用办判断每一对是否为同一问题，并在 {folder} 中填写一行：操作填“合并”或“不合并”，"
         "问题编号填问题编号A，另一问题编号或单位填问题编号B（可从本表复制）；重新运行本期或下期运行时生效。"])
 
 
@@ -88,26 +154,47 @@ def _data_problems(findings: pd.DataFrame) -> Sheet:
     heads = {"department": "单位", "file": "文件", "sheet": "工作表", "row": "行号", "column": "列", "value": "填写内容",
              "message": "退回原因"}
     frame = rows.sort_values(["file", "row"], kind="stable")[list(heads)].rename(columns=heads).reset_index(drop=True)
-    return Sheet("数据问题", frame, notes=[] if len(frame) else ["本期没有被退回的数据行。"])
+    return Sheet("数据问题", frame)
 
 
 def _submissions(inp: ReportInput) -> Sheet:
-    files = pd.DataFrame(inp.summary["files"])
-    heads = {"name": "文件", "department": "单位", "disposition": "处理结果", "reason": "原因", "rows_read": "读取行数",
+    """One row per file received (and per mail held for release), then one row per missing unit that sent
+    nothing, so 本期是否报送 = 否 filters every unit to chase."""
+    deps = inp.summary["departments"]
+    reported = set(deps["reported"])
+    heads = {"department": "单位", "name": "文件", "disposition": "处理结果", "reason": "原因", "rows_read": "读取行数",
              "rows_accepted": "收录行数", "rows_rejected": "退回行数"}
-    frame = files.reindex(columns=list(heads)).rename(columns=heads) if len(files) else pd.DataFrame(columns=list(heads.values()))
-    frame["处理结果"] = frame["处理结果"].map(lambda d: DISPOSITION.get(d, d))
+    rows = [{**{h: f.get(k) for k, h in heads.items()}, "处理结果": DISPOSITION.get(f.get("disposition"), f.get("disposition")),
+             "本期是否报送": "是" if f.get("department") in reported else "否"} for f in inp.summary["files"]]
     held = inp.summary.get("held") or []
-    if held:  # mail from unregistered senders, not processed until the office releases it
-        frame = pd.concat([frame, pd.DataFrame([{"文件": h["name"], "处理结果": "待放行", "原因": h["reason"]}
-                                                for h in held])], ignore_index=True)
-    returned = inp.summary["departments"].get("returned", [])
-    missing = [d for d in inp.summary["departments"]["missing"] if d not in returned]
-    notes = [f"未报送单位（{len(missing)} 个）：{'、'.join(missing) if missing else '无'}",
+    # mail from unregistered senders, not processed until the office releases it
+    rows += [{"文件": h["name"], "处理结果": "待放行", "原因": h["reason"], "本期是否报送": "否"} for h in held]
+    sent = {f.get("department") for f in inp.summary["files"]}
+    returned = deps.get("returned", [])
+    missing = [d for d in deps["missing"] if d not in returned]
+    rows += [{"单位": d, "处理结果": NOT_REPORTED, "原因": "本期未收到台账", "本期是否报送": "否"}
+             for d in deps["missing"] if d not in sent]
+    columns = ["单位", "本期是否报送", "文件", "处理结果", "原因", "读取行数", "收录行数", "退回行数"]
+    frame = pd.DataFrame(rows).reindex(columns=columns) if rows else pd.DataFrame(columns=columns)
+    for col in ("读取行数", "收录行数", "退回行数"):
+        frame[col] = frame[col].astype("Int64")
+    notes = [f"未报送单位（{len(missing)} 个）：{'、'.join(missing) if missing else '无'}（表中处理结果为“{NOT_REPORTED}”的行，"
+             "可按“本期是否报送”筛选）",
              f"已报送但被退回的单位（{len(returned)} 个，视同未报送，会被催报）：{'、'.join(returned) if returned else '无'}"]
     if held:
-        notes.append(f"来自未登记发件邮箱、等待放行的来件 {len(held)} 个（在 {Path(held[0]['path']).parent}）："
+        notes.append(f"来自未登记发件邮箱、等待放行的来件 {len(held)} 个（在 {office_path(Path(held[0]['path']).parent, inp.ctx.config)}）："
                      "确认是本县单位报送的，运行 python -m pipeline release 文件名 放行，下次运行时处理。")
     dropped = inp.findings[inp.findings["code"] == "rows_dropped"]
     notes += [f"{d}：{m}" for d, m in zip(dropped["department"], dropped["message"])]
-    return Sheet("报送情况", frame, notes=notes)
+    return Sheet("报送情况", frame, notes=notes, freeze="单位")
+
+
+def office_path(path: Path, config: Config) -> str:
+    """A path as the office knows it: relative to the project folder (where config.yaml is) when it is
+    inside it, else absolute; never relative to wherever the command happened to run."""
+    base = Path(config.path).resolve().parent
+    full = Path(path).resolve()
+    try:
+        return str(full.relative_to(base))
+    except ValueError:
+        return str(full)
