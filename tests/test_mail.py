@@ -618,3 +618,80 @@ def test_mail_limits_every_skipped_attachment_listed(tmp_path, imap_port, passwo
     assert not (inbox / "大.xlsx").exists()
     assert _flags(config, imap_port)["<big@example.test>"] is False
     assert any("跳过：现场照片.jpg" in line for line in result.lines())
+
+
+def _body(msg) -> str:
+    return msg.get_body(("plain",)).get_content()
+
+
+def test_a_refused_mail_gets_one_reply_saying_why(tmp_path, imap_port, smtp_server, password):
+    """Too big, too many spreadsheets, not a spreadsheet: the sender receives one reply naming what was not
+    taken and what to do; a second fetch (the big message is still unread) sends nothing again; mail sent by
+    a machine, and a message without any attachment, get no reply."""
+    port, store = smtp_server
+    config = _config(tmp_path, imap_port, port, max_message_mb=0.05, max_attachments=2)
+    inbox = config.paths["inbox"]
+    when = datetime(2026, 11, 24, 9, tzinfo=CST)
+    auto = _message("zjj@example.test", "<auto@example.test>", when, [_part('attachment; filename="a.pdf"', b"%PDF")])
+    auto = auto.replace(b"MIME-Version", b"Auto-Submitted: auto-replied\r\nMIME-Version", 1)
+    _deliver(config, imap_port,
+             _message("县住建局 <zjj@example.test>", "<many@example.test>", when,
+                      [_part(f'attachment; filename="台账{i}.xlsx"', _xlsx(str(i))) for i in range(3)]
+                      + [_part('attachment; filename="现场照片.jpg"', b"\xff\xd8\xff", "image/jpeg")],
+                      subject="住建局本周台账"),
+             _message("slj@example.test", "<big@example.test>", when,
+                      [_part('attachment; filename="大.xlsx"', os.urandom(80_000))], subject="水利局台账"),
+             _message("stranger@example.test", "<pdf@example.test>", when,
+                      [_part('attachment; filename="台账扫描件.pdf"', b"%PDF-1.4")], subject="扫描件"),
+             _message("zjj@example.test", "<text@example.test>", when, [], subject="只有正文"),
+             auto)
+
+    first = mail.fetch_mail(config, inbox)
+    second = mail.fetch_mail(config, inbox)
+
+    replies = {to[0]: msg for to, msg in store.messages}
+    assert sorted(replies) == ["slj@example.test", "stranger@example.test", "zjj@example.test"]
+    assert len(store.messages) == 3  # once per message, though the big one and the pdf stay unread
+    many, big, pdf = (_body(replies[a]) for a in ("zjj@example.test", "slj@example.test", "stranger@example.test"))
+    assert replies["zjj@example.test"]["Subject"] == "来件未能全部收取：住建局本周台账"
+    assert replies["zjj@example.test"]["In-Reply-To"] == "<many@example.test>"
+    assert replies["zjj@example.test"]["Auto-Submitted"] == "auto-replied"
+    assert many.startswith("县住房和城乡建设局：") and "11月24日" in many
+    assert "最多收取 2 个表格附件" in many and "台账2.xlsx" in many and "另发一封邮件" in many
+    assert "现场照片.jpg" in many and "不是表格文件" in many and ".xlsx" in many
+    assert "台账0.xlsx、台账1.xlsx 已收到" in many and "郏县社会信用体系建设领导小组办公室" in many
+    assert "超过了本邮箱单封邮件 0.05 MB 的上限" in big and "分成几封邮件发送" in big and "压缩" in big
+    assert "台账扫描件.pdf" in pdf and "只发送 Excel 表格" in pdf and "已收到" not in pdf
+    assert "{" not in many + big + pdf and "\n\n\n" not in many
+    assert sum(line.startswith("  已发送：") for line in first.lines()) == 3
+    assert any("未回复" in line and "自动发送" in line for line in first.replies)
+    assert second.replies == [] and second.messages == 4  # big, pdf, text-only and auto: still unread
+    index = json.loads((inbox / mail.INDEX_NAME).read_text(encoding="utf-8"))
+    assert sorted(r["message_id"] for r in index["replies"] if r["sent"]) == [
+        "<big@example.test>", "<many@example.test>", "<pdf@example.test>"]
+    assert {r["message_id"]: r["reasons"] for r in index["replies"]}["<many@example.test>"] == [
+        "too_many", "not_spreadsheet"]
+    assert sorted(p.name for p in result_files(inbox)) == ["台账0.xlsx", "台账1.xlsx"]
+
+
+def result_files(folder: Path) -> list[Path]:
+    return [p for p in folder.iterdir() if not p.name.startswith(".")]
+
+
+def test_no_refusal_reply_when_replies_are_off_and_a_failed_reply_waits_for_the_next_fetch(
+        tmp_path, imap_port, smtp_server, password):
+    port, store = smtp_server
+    config = _config(tmp_path, imap_port, _free_port(), replies=True)
+    _deliver(config, imap_port, _message("zjj@example.test", "<jpg@example.test>", datetime(2026, 11, 24, tzinfo=CST),
+                                         [_part('attachment; filename="照片.jpg"', b"\xff\xd8\xff", "image/jpeg")]))
+    down = mail.fetch_mail(config, config.paths["inbox"])  # the SMTP server is not there
+    assert any("未能回复" in line and "下次收取邮件时再发" in line for line in down.lines())
+
+    config.section("mail")["replies"] = False
+    off = mail.fetch_mail(config, config.paths["inbox"])
+    assert off.replies == ["未回复 1 封未能全部收取的邮件：config.yaml 中 mail.replies 为 false，请另行告知发件单位。"]
+
+    config.section("mail").update(replies=True, smtp={**config.section("mail")["smtp"], "port": port})
+    on = mail.fetch_mail(config, config.paths["inbox"])
+    assert [to for to, _ in store.messages] == [["zjj@example.test"]] and "照片.jpg" in _body(store.messages[0][1])
+    assert on.replies and mail.fetch_mail(config, config.paths["inbox"]).replies == []

@@ -8,6 +8,11 @@ Only senders registered for a department (`mail.senders`) reach the inbox: attac
 other address are held in `<quarantine>/held/` and change nothing until the office releases them
 (`release`, or by moving the file into the inbox); every run lists them (run.json `held`, 报送情况).
 Set `mail.accept_unknown_senders: true` to take them straight into the inbox instead.
+
+A message that cannot be taken in whole (over `mail.max_message_mb`, more than `mail.max_attachments`
+spreadsheets, an attachment that is not a spreadsheet) gets one reply saying why and what to do
+(templates/mail/refused.j2), when `mail.replies` is on; the index records it, so never twice. Mail sent
+by a machine (Auto-Submitted, Precedence bulk/list, mailing lists, no-reply addresses) gets none.
 """
 from __future__ import annotations
 
@@ -59,6 +64,7 @@ class FetchResult:
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (what, reason)
     messages: int = 0                                             # unseen messages looked at
     held: list[tuple[Path, str]] = field(default_factory=list)    # (file, sender) from unregistered senders
+    replies: list[str] = field(default_factory=list)              # what became of the refusal replies
 
     def lines(self) -> list[str]:
         out = [f"查看未读邮件 {self.messages} 封，收取附件 {len(self.saved)} 个。"]
@@ -69,6 +75,7 @@ class FetchResult:
             out += [f"  待放行：{p.name}（发件人 {sender}）" for p, sender in self.held]
             out.append(f"  {RELEASE_HINT}")
         out += [f"  跳过：{what}（{why}）" for what, why in self.skipped]
+        out += [f"  {line}" for line in self.replies]
         return out
 
 
@@ -83,6 +90,22 @@ class _Envelope:
     department: str | None
     sent: datetime | None
     subject: str
+    automatic: bool = False  # sent by a machine: never answered (RFC 3834)
+
+
+@dataclass
+class Refusal:
+    """What one message lost: the reason for a reply to its sender."""
+    env: _Envelope
+    too_big: tuple[float, float] | None = None              # (size MB, limit MB): the whole message left unread
+    too_many: list[str] = field(default_factory=list)       # spreadsheets over max_attachments
+    limit: int = 0
+    not_sheets: list[str] = field(default_factory=list)     # attachments that are not spreadsheets
+    saved: list[str] = field(default_factory=list)          # this message's attachments that were taken
+    held: bool = False                                       # ... into quarantine/held/, for the office to release
+
+    def __bool__(self) -> bool:
+        return bool(self.too_big or self.too_many or self.not_sheets)
 
 
 # --- settings ---------------------------------------------------------------------------------
@@ -232,11 +255,14 @@ def fetch_mail(config: Config, inbox: Path, password: str | None = None) -> Fetc
     secret = _secret(imap, password)
     inbox = Path(inbox)
     inbox.mkdir(parents=True, exist_ok=True)
-    index, result = MailIndex(inbox), FetchResult()
+    index, result, refusals = MailIndex(inbox), FetchResult(), []
     with _imap_session(imap, secret) as conn:
         for uid in _unseen(conn):
             result.messages += 1
-            _take_message(conn, uid, config, mail, index, result)
+            refusal = _take_message(conn, uid, config, mail, index, result)
+            if refusal:
+                refusals.append(refusal)
+    result.replies = reply_to_refusals(config, index, refusals)
     return result
 
 
@@ -296,6 +322,13 @@ def _raw_message(conn: imaplib.IMAP4, uid: bytes) -> bytes | None:
     return next((item[1] for item in data if isinstance(item, tuple) and len(item) > 1), None)
 
 
+def _raw_header_block(conn: imaplib.IMAP4, uid: bytes) -> bytes:
+    """Only the header of a message (who sent it), for one too big to fetch."""
+    typ, data = conn.uid("FETCH", uid, "(BODY.PEEK[HEADER])")
+    found = next((item[1] for item in data or [] if isinstance(item, tuple) and len(item) > 1), None)
+    return found if typ == "OK" and found else b""
+
+
 def _size(conn: imaplib.IMAP4, uid: bytes) -> int | None:
     typ, data = conn.uid("FETCH", uid, "(RFC822.SIZE)")
     found = re.search(rb"RFC822\.SIZE (\d+)", b" ".join(d if isinstance(d, bytes) else d[0] for d in data or [] if d))
@@ -303,36 +336,57 @@ def _size(conn: imaplib.IMAP4, uid: bytes) -> int | None:
 
 
 def _take_message(conn: imaplib.IMAP4, uid: bytes, config: Config, mail: dict, index: "MailIndex",
-                  result: FetchResult) -> None:
+                  result: FetchResult) -> Refusal | None:
+    """Save one message's spreadsheets; what it lost, for a reply to its sender."""
     limit_mb = float(mail.get("max_message_mb", 20))
     size = _size(conn, uid)
     if size is not None and size > limit_mb * 1024 * 1024:  # judged before the body is fetched into memory
         result.skipped.append((f"邮件 UID {uid.decode()}（{size / 1024 / 1024:.1f} MB）",
                                f"超过单封邮件 {limit_mb:g} MB 的上限，未收取，保持未读；请联系发件单位压缩或分开发送"))
-        return
+        head = _raw_header_block(conn, uid)
+        if not head:
+            return None
+        env = _envelope(email.message_from_bytes(head, policy=email.policy.default), head, config)
+        return Refusal(env, too_big=(size / 1024 / 1024, limit_mb))
     raw = _raw_message(conn, uid)
     if raw is None:
         result.skipped.append((f"邮件 UID {uid.decode()}", "无法读取邮件内容，保持未读"))
-        return
+        return None
     msg = email.message_from_bytes(raw, policy=email.policy.default)
     env = _envelope(msg, raw, config)
+    refusal = Refusal(env)
     label = f"{env.sender or '未知发件人'}《{env.subject}》"
-    parts = _spreadsheets(msg, config, int(mail.get("max_attachments", 20)), result)
+    parts = _spreadsheets(msg, config, int(mail.get("max_attachments", 20)), result, refusal)
     hold = env.department is None and not mail.get("accept_unknown_senders", False)
     folder = held_folder(config) if hold else index.folder
     if not parts:
         result.skipped.append((label, "没有表格附件，保持未读"))
     elif all([_save(index, env, name, data, result, folder) for name, data in parts]):
         conn.uid("STORE", uid, "+FLAGS", "(\\Seen)")
-        return
+        refusal.saved, refusal.held = [name for name, _ in parts], hold
+        return refusal
+    else:
+        return None  # a file could not be written here: the message stays unread and is tried again
     log.info("邮件 %s 保持未读：%s", label, result.skipped[-1][1] if result.skipped else "")
+    return refusal
 
 
 def _envelope(msg: EmailMessage, raw: bytes, config: Config) -> _Envelope:
     sender = parseaddr(_header(msg, "From"))[1].strip().lower()
     message_id = _header(msg, "Message-ID").strip() or "sha256:" + hashlib.sha256(raw).hexdigest()
     return _Envelope(message_id, sender, sender_map(config).get(sender), _sent(_header(msg, "Date")),
-                     _header(msg, "Subject") or "无主题")
+                     _header(msg, "Subject") or "无主题", _automatic(msg, sender))
+
+
+_MACHINE_SENDER = re.compile(r"^(no-?reply|do-?not-?reply|mailer-daemon|postmaster|bounces?)([+.\-@]|$)")
+
+
+def _automatic(msg: EmailMessage, sender: str) -> bool:
+    """Mail a machine sent (RFC 3834): answering it would only start a loop of robots."""
+    auto = _header(msg, "Auto-Submitted").strip().lower()
+    precedence = _header(msg, "Precedence").strip().lower()
+    return ((bool(auto) and auto != "no") or precedence in ("bulk", "list", "junk") or bool(_header(msg, "List-Id"))
+            or not sender or bool(_MACHINE_SENDER.match(sender)))
 
 
 def _header(msg: EmailMessage, name: str) -> str:
@@ -350,8 +404,10 @@ def _sent(text: str) -> datetime | None:
     return when if when.tzinfo else when.astimezone()
 
 
-def _spreadsheets(msg: EmailMessage, config: Config, limit: int, result: FetchResult) -> list[tuple[str, bytes]]:
-    """The spreadsheet attachments, at most `limit`; every other attachment is listed in `result.skipped`."""
+def _spreadsheets(msg: EmailMessage, config: Config, limit: int, result: FetchResult,
+                  refusal: Refusal | None = None) -> list[tuple[str, bytes]]:
+    """The spreadsheet attachments, at most `limit`; every other attachment is listed in `result.skipped`
+    (and in `refusal`, for the reply)."""
     from pipeline.intake.files import settings
 
     types = {t.lower() for t in settings(config)["file_types"]}
@@ -362,8 +418,13 @@ def _spreadsheets(msg: EmailMessage, config: Config, limit: int, result: FetchRe
             continue
         if Path(safe_name(name)).suffix.lower() not in types:
             result.skipped.append((name, "不是表格文件，未收取"))
+            if refusal is not None:
+                refusal.not_sheets.append(name)
         elif len(out) >= limit:
             result.skipped.append((name, f"一封邮件最多收取 {limit} 个表格附件，其余未收取"))
+            if refusal is not None:
+                refusal.too_many.append(name)
+                refusal.limit = limit
         else:
             out.append((name, part.get_payload(decode=True) or b""))
     return out
@@ -456,8 +517,19 @@ class MailIndex:
     def __init__(self, folder: Path):
         self.folder = Path(folder)
         self.path = self.folder / INDEX_NAME
-        self.records: list[dict] = _read_records(self.path)
+        data = _read_index(self.path)
+        self.records: list[dict] = list(data.get("files") or [])
+        self.replies: list[dict] = list(data.get("replies") or [])  # refusal replies sent, one per message
         self._keys = {(r.get("message_id"), r.get("attachment"), r.get("sha256")) for r in self.records}
+
+    def replied(self, message_id: str) -> bool:
+        return any(r.get("message_id") == message_id for r in self.replies)
+
+    def add_reply(self, env: _Envelope, reasons: list[str], sent: bool = True) -> None:
+        self.replies.append({"message_id": env.message_id, "to": env.sender, "subject": env.subject,
+                             "reasons": reasons, "sent": sent,
+                             "sent_at": datetime.now(timezone.utc).isoformat(timespec="seconds")})
+        self._write()
 
     def has(self, message_id: str, attachment: str, digest: str) -> bool:
         return (message_id, attachment, digest) in self._keys
@@ -481,19 +553,23 @@ class MailIndex:
 
     def _write(self) -> None:
         tmp = self.path.with_name(self.path.name + ".part")
-        tmp.write_text(json.dumps({"version": 1, "files": self.records}, ensure_ascii=False, indent=1),
-                       encoding="utf-8")
+        data = {"version": 1, "files": self.records, **({"replies": self.replies} if self.replies else {})}
+        tmp.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
         os.replace(tmp, self.path)
 
 
-def _read_records(path: Path) -> list[dict]:
+def _read_index(path: Path) -> dict:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        return []
+        return {}
     except (OSError, ValueError) as exc:
         raise RunError(f"邮件收取记录 {path} 无法读取（{exc}），请修复或改名后重试")
-    return list(data.get("files") or []) if isinstance(data, dict) else []
+    return data if isinstance(data, dict) else {}
+
+
+def _read_records(path: Path) -> list[dict]:
+    return list(_read_index(path).get("files") or [])
 
 
 def mail_record(path: Path, inbox: Path | None = None) -> dict | None:
@@ -687,6 +763,64 @@ def missing_departments(config: Config, period: str) -> list[str]:
     return list((data.get("departments") or {}).get("missing") or [])
 
 
+def reply_to_refusals(config: Config, index: MailIndex, refusals: list[Refusal],
+                      password: str | None = None) -> list[str]:
+    """One reply per refused message, saying what was not taken and what to do; recorded in the index so a
+    message still unread at the next fetch is not answered again. Only when `mail.replies` is on."""
+    mail = config.section("mail")
+    waiting = [r for r in refusals if r and not index.replied(r.env.message_id)]
+    if not waiting:
+        return []
+    if not mail.get("replies"):
+        return [f"未回复 {len(waiting)} 封未能全部收取的邮件：config.yaml 中 mail.replies 为 false，请另行告知发件单位。"]
+    lines, messages = [], {}
+    for refusal in waiting:
+        if refusal.env.automatic:  # recorded as answered, so it is noted once
+            lines.append(f"未回复：{refusal.env.sender or '未知发件人'}《{refusal.env.subject}》是自动发送的邮件")
+            index.add_reply(refusal.env, _reasons(refusal), sent=False)
+            continue
+        msg = _message(mail, refusal.env.sender, f"来件未能全部收取：{refusal.env.subject}", refusal_text(config, refusal))
+        msg["In-Reply-To"] = msg["References"] = refusal.env.message_id
+        msg["Auto-Submitted"] = "auto-replied"
+        messages[id(msg)] = (msg, refusal)
+    sent = lambda msg: index.add_reply(messages[id(msg)][1].env, _reasons(messages[id(msg)][1]))  # noqa: E731
+    try:
+        lines += _send_all(mail.get("smtp") or {}, [m for m, _ in messages.values()], password, on_sent=sent)
+    except (RunError, ConfigError) as exc:  # the attachments are saved; the reply waits for the next fetch
+        lines.append(f"未能回复未收取的邮件（{exc.lines[0]}），下次收取邮件时再发")
+    return lines
+
+
+def _reasons(refusal: Refusal) -> list[str]:
+    return ((["too_big"] if refusal.too_big else []) + (["too_many"] if refusal.too_many else [])
+            + (["not_spreadsheet"] if refusal.not_sheets else []))
+
+
+def refusal_text(config: Config, refusal: Refusal) -> str:
+    """The reply's body, from templates/mail/refused.j2."""
+    import jinja2
+
+    from pipeline.intake.files import settings
+
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(MAIL_TEMPLATES)), undefined=jinja2.StrictUndefined,
+                             lstrip_blocks=True, trim_blocks=True, autoescape=False)
+    sent = refusal.env.sent
+    size_mb, limit_mb = refusal.too_big or (0.0, 0.0)
+    text = env.get_template("refused.j2").render(
+        addressee=refusal.env.department or "您好", subject=refusal.env.subject,
+        sent=f"{sent.month}月{sent.day}日" if sent else "",
+        office=str(config.section("office").get("name") or "信用办"),
+        file_types="、".join(t for t in settings(config)["file_types"] if t in (".xlsx", ".xls", ".csv"))
+        or "、".join(settings(config)["file_types"]),
+        too_big={"size_mb": f"{size_mb:.1f}", "limit_mb": f"{limit_mb:g}"} if refusal.too_big else None,
+        too_many={"names": refusal.too_many, "limit": refusal.limit} if refusal.too_many else None,
+        not_sheets=refusal.not_sheets, saved=refusal.saved, held=refusal.held)
+    return re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"
+
+
+MAIL_TEMPLATES = Path(__file__).resolve().parents[2] / "templates" / "mail"
+
+
 def _message(mail: dict, to: str, subject: str, body: str, attachment: Path | None = None) -> Message:
     smtp = mail.get("smtp") or {}
     sender_name, sender_addr = parseaddr(str(smtp.get("from") or smtp.get("user") or ""))
@@ -714,7 +848,7 @@ def _attachment(path: Path) -> MIMEBase:
     return part
 
 
-def _send_all(smtp: dict, messages: list[Message], password: str | None) -> list[str]:
+def _send_all(smtp: dict, messages: list[Message], password: str | None, on_sent=None) -> list[str]:
     if not messages:
         return []
     secret = _secret(smtp, password, needed=bool(smtp.get("user")))
@@ -724,6 +858,8 @@ def _send_all(smtp: dict, messages: list[Message], password: str | None) -> list
             try:
                 conn.send_message(msg)
                 lines.append(f"已发送：{msg['To']}《{msg['Subject']}》")
+                if on_sent:
+                    on_sent(msg)
             except smtplib.SMTPException as exc:
                 lines.append(f"发送失败：{msg['To']}《{msg['Subject']}》（{exc}）")
     return lines
