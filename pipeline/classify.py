@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import pandas as pd
-from rapidfuzz import fuzz, process
 
 from pipeline.core import findings as fnd
 from pipeline.core.config import Category, Config
@@ -177,6 +176,8 @@ def _fuzzy(key: str, rules: Rules) -> str | None:
     """A close paraphrase of one name (新官不认旧账); a tie between two categories is no answer."""
     if len(key) < 3:  # two characters sharing one with a name are not a paraphrase of it
         return None
+    from rapidfuzz import fuzz, process  # only when a name needs a fuzzy look-up
+
     hits = process.extract(key, list(rules.terms), scorer=fuzz.ratio, score_cutoff=rules.fuzzy_threshold, limit=5)
     if not hits:
         return None

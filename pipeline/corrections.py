@@ -12,9 +12,7 @@ import zipfile
 from datetime import date
 from pathlib import Path
 
-import openpyxl
 import pandas as pd
-import xlsxwriter
 
 from pipeline.core import findings as fnd
 from pipeline.classify import read_category
@@ -48,7 +46,7 @@ def read_corrections(folder: Path, config: Config) -> tuple[pd.DataFrame, pd.Dat
     """(decisions: action,item_id,other,value,note,row ; findings for the lines that cannot be used).
     No workbook means no decisions."""
     path = Path(folder) / FILE_NAME
-    if not path.is_file():
+    if not path.is_file() or _only_header(path):
         return _decisions([]), fnd.table()
     try:
         lines = _read_lines(path)
@@ -108,8 +106,27 @@ def _item_id(text: str) -> str:
     return text.replace(" ", "").upper()
 
 
+def _only_header(path: Path) -> bool:
+    """Sheet 更正 holds its header and no cell below it (the workbook as first put in place): no decisions.
+    A quick look through python-calamine (already loaded for the inbox); anything else, or any doubt,
+    is False and the workbook is read with openpyxl as usual."""
+    try:
+        from python_calamine import CalamineWorkbook
+
+        book = CalamineWorkbook.from_path(str(path))
+        if SHEET_NAME not in book.sheet_names:
+            return False
+        rows = [tuple(r) for r in book.get_sheet_by_name(SHEET_NAME).to_python(skip_empty_area=False)]
+        top, _ = _header(rows)
+    except Exception:  # noqa: BLE001 - not sure: let openpyxl read it, and report what it finds
+        return False
+    return all(cell is None or cell == "" for line in rows[top + 1:] for cell in line)
+
+
 def _read_lines(path: Path) -> list[tuple[int, dict[str, object]]]:
     """(Excel row, {key: cell value}) for each line below the header of sheet 更正."""
+    import openpyxl  # only when the office's workbook is read
+
     wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
     try:
         sheet = wb[SHEET_NAME] if SHEET_NAME in wb.sheetnames else wb.worksheets[0]
@@ -145,6 +162,8 @@ def _decisions(records: list[dict]) -> pd.DataFrame:
 
 def write_corrections_template(path: Path) -> Path:
     """The empty corrections workbook: a note explaining each action, the header, a dropdown for 操作."""
+    import xlsxwriter
+
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     wb = xlsxwriter.Workbook(str(path))

@@ -15,13 +15,8 @@ from pipeline.classify import classify
 from pipeline.core import findings as fnd
 from pipeline.core.context import RunContext
 from pipeline.core.errors import RunError, UsageError
-from pipeline.corrections import office_decisions
+from pipeline.core.names import HELD_FOLDER
 from pipeline.intake.files import READABLE, Intake, in_name_order, list_inputs, read_inputs, submitted_departments
-from pipeline.ledger import follow_up_findings, items_for_ledger, update_ledger
-from pipeline.merge.match import merge_rows
-from pipeline.outputs.feedbacks import write_all_feedback
-from pipeline.outputs.manifest import build_summary, period_totals_row
-from pipeline.outputs.tables import rejected_table, write_csv, write_json
 from pipeline.runtime.archive import archive_inputs, return_archived, set_aside
 from pipeline.runtime.backups import backup_after_commit, backup_folder, check_before_run, is_current, lock_path
 from pipeline.runtime.hooks import stall
@@ -31,6 +26,8 @@ from pipeline.store import Store
 from pipeline.validate import count_rows, split_accepted, validate
 
 log = logging.getLogger(__name__)
+# `check` needs only the stages up to classification (checked_rows): what comes after (corrections, merge,
+# ledger, the outputs and reports) is imported inside the functions that use it, so `check` does not load it.
 
 
 @dataclass
@@ -91,7 +88,10 @@ def _read_period_inputs(ctx: RunContext) -> tuple[Intake, pd.DataFrame, pd.DataF
 
 
 def _run(store: Store, ctx: RunContext, doc_number: int | None, checked) -> RunResult:
-    from pipeline.mail.mailbox import held_files
+    from pipeline.corrections import office_decisions
+    from pipeline.ledger import follow_up_findings, items_for_ledger, update_ledger
+    from pipeline.merge.match import merge_rows
+    from pipeline.outputs.manifest import build_summary, period_totals_row
 
     intake, clean, found = checked
     stall("intake")
@@ -111,7 +111,7 @@ def _run(store: Store, ctx: RunContext, doc_number: int | None, checked) -> RunR
         found = fnd.concat(found, follow_up_findings(update.not_resubmitted, previous, intake.files))
         count_rows(intake.files, clean, returned_keys)
         summary = build_summary(ctx, intake.files, update, merged, found)
-        summary["held"] = held_files(ctx.config)
+        summary["held"] = _held_mail(ctx)
         this_period = period_totals_row(ctx, summary, update)
         history = pd.concat([store.period_totals(), pd.DataFrame([this_period])],
                             ignore_index=True)
@@ -132,9 +132,21 @@ def _run(store: Store, ctx: RunContext, doc_number: int | None, checked) -> RunR
     return RunResult(ctx, ctx.run_dir, summary, notes)
 
 
+def _held_mail(ctx: RunContext) -> list[dict]:
+    """Files from unregistered mail senders, waiting in quarantine for the office's release (the mail
+    module is loaded only when there are some)."""
+    if not (ctx.config.paths["quarantine"] / HELD_FOLDER).is_dir():
+        return []
+    from pipeline.mail.mailbox import held_files
+
+    return held_files(ctx.config)
+
+
 def _write_outputs(folder: Path, ctx: RunContext, intake: Intake, update, merged,
                    found: pd.DataFrame, summary: dict, history: pd.DataFrame, doc_number: int,
                    issue_no: int) -> list[str]:
+    from pipeline.outputs.feedbacks import write_all_feedback
+    from pipeline.outputs.tables import rejected_table, write_csv, write_json
     from pipeline.reports.documents import write_reports  # reports are optional heavy imports; keep them out of `check`
 
     write_csv(update.ledger.drop(columns=["corrected"]), folder / "ledger.csv")

@@ -15,6 +15,7 @@ import re
 import unicodedata
 
 MAIL_INDEX = ".mail-index.json"   # the mail fetcher's record in the inbox (pipeline/mail/mailbox.py)
+HELD_FOLDER = "held"               # quarantine/held/: files from unregistered mail senders (pipeline/mail/mailbox.py)
 _OWN_FILES = re.compile(re.escape(MAIL_INDEX) + r"(\.part)?|\.[0-9a-f]{16}\.part")
 NAME_BYTES = 255      # the longest name (in UTF-8 bytes) ext4, NTFS and most file systems accept
 DERIVED_BYTES = 120   # derived names stay short: Windows paths are limited to 260 characters in all

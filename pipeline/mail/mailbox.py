@@ -46,12 +46,11 @@ from typing import Iterator
 from pipeline.core.config import Config
 from pipeline.core.errors import ConfigError, RunError, UsageError
 from pipeline.core.findings import WARNING
-from pipeline.core.names import MAIL_INDEX, UNSAFE, fit_name, invisible
+from pipeline.core.names import HELD_FOLDER, MAIL_INDEX, UNSAFE, fit_name, invisible
 
 log = logging.getLogger(__name__)
 
 INDEX_NAME = MAIL_INDEX
-HELD_FOLDER = "held"
 TLS_MODES = ("ssl", "starttls", "none")
 _RAW_NAME = re.compile(r'(?:^|;)\s*(?:file)?name\s*=\s*"?([^";]+)"?', re.IGNORECASE)
 _DEVICES = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)), *(f"LPT{i}" for i in range(1, 10))}

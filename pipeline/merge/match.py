@@ -50,7 +50,6 @@ from typing import Callable
 
 import numpy as np
 import pandas as pd
-from rapidfuzz import fuzz, process
 
 from pipeline.core.config import Config
 from pipeline.core.normalise import company_key, normalise_case_no
@@ -180,6 +179,8 @@ def similarity_matrix(docs: list[str], raw: list[str]) -> np.ndarray:
     On sorted sets the Indel ratio is the Dice coefficient, so one rapidfuzz cdist call gives the
     shared bigrams S of every pair; the score is token_set_ratio's 2S / (S + smaller set), which
     is 100 when one description's specific wording is wholly inside the other's."""
+    from rapidfuzz import fuzz, process  # only where descriptions are compared
+
     dice = process.cdist(docs, docs, scorer=fuzz.ratio, dtype=np.float32)
     size = np.array([len(d) for d in docs], dtype=np.float32)
     shared = dice * (size[:, None] + size[None, :]) / 200

@@ -13,7 +13,6 @@ from datetime import date, datetime
 from pathlib import Path
 
 import pandas as pd
-import xlsxwriter
 
 from pipeline.core.config import Config
 from pipeline.core.findings import ERROR, NOTE, WARNING
@@ -45,6 +44,8 @@ def feedback_name(department: str | None, file_name: str) -> str:
 
 
 def write_feedback(path: Path, fb: Feedback, config: Config, as_of: date) -> Path:
+    import xlsxwriter  # here, not at the top: `check` reads DISPOSITION_TEXT without writing workbooks
+
     path.parent.mkdir(parents=True, exist_ok=True)
     wb = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_urls": False,
                                          "nan_inf_to_errors": True})

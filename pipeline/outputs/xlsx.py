@@ -14,7 +14,6 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import xlsxwriter
 
 EXCEL_MAX_CHARS = 32767
 CUT_NOTE = "…（超过 Excel 单元格 32767 字上限，已截断；完整内容见 ledger.csv）"
@@ -39,6 +38,8 @@ class Sheet:
 
 
 def write_workbook(path: Path, sheets: list[Sheet]) -> Path:
+    import xlsxwriter  # only where a workbook is written
+
     wb = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_urls": False,
                                          "strings_to_numbers": False, "nan_inf_to_errors": True})
     fmt = _formats(wb)

@@ -9,10 +9,11 @@ from __future__ import annotations
 import io
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
-from matplotlib.font_manager import FontProperties, fontManager
+if TYPE_CHECKING:  # matplotlib itself is imported where a chart is drawn: importing this module stays cheap
+    from matplotlib.figure import Figure
+    from matplotlib.font_manager import FontProperties
 
 BAR_COLOUR, OPEN_COLOUR, CLOSED_COLOUR = "#B22222", "#B22222", "#2F5597"
 DPI = 200
@@ -24,6 +25,8 @@ def chinese_font() -> FontProperties | None:
     path = _font_path()
     if path is None:
         return None
+    from matplotlib.font_manager import FontProperties, fontManager
+
     fontManager.addfont(str(path))
     return FontProperties(fname=str(path))
 
@@ -93,6 +96,9 @@ def trend_figure(periods: list[str], open_items: list[int], closed_items: list[i
 
 
 def _figure(width: float, height: float):
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
     fig = Figure(figsize=(width, height), dpi=DPI)
     FigureCanvasAgg(fig)
     ax = fig.add_subplot()
