@@ -16,7 +16,7 @@ import pandas as pd
 
 from pipeline.core import findings as fnd
 from pipeline.core.config import Category, Config
-from pipeline.core.text import clean_text, map_distinct
+from pipeline.core.text import clean_text, is_missing, map_distinct
 
 _PUNCT = re.compile(r"[\W_]+")
 
@@ -300,4 +300,4 @@ def _findings(rows: pd.DataFrame, texts: pd.Series, cases: pd.Series, decisions:
 def _text_column(rows: pd.DataFrame, key: str) -> pd.Series:
     if key not in rows:
         return pd.Series([""] * len(rows), index=rows.index, dtype=object)
-    return rows[key].map(lambda v: "" if v is None or pd.isna(v) else str(v)).astype(object)
+    return rows[key].map(lambda v: "" if is_missing(v) else str(v)).astype(object)

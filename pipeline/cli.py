@@ -281,9 +281,9 @@ def _check(args) -> int:
 
 
 def _disposition_text(sf) -> str:
-    from pipeline.outputs.feedback import DISPOSITION_TEXT
+    from pipeline.core.findings import disposition_text
 
-    text = DISPOSITION_TEXT.get(sf.disposition, sf.disposition)
+    text = disposition_text(sf.disposition)
     return f"{text}（{sf.reason}）" if sf.reason else text
 
 

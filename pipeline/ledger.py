@@ -14,7 +14,7 @@ import pandas as pd
 from pipeline.core import findings as fnd
 from pipeline.core.config import Config
 from pipeline.core.context import RunContext
-from pipeline.core.text import is_empty, with_tag
+from pipeline.core.text import as_date, is_empty, with_tag
 from pipeline.intake.files import READABLE
 
 EXTRA_COLUMNS = ["category_inferred", "departments", "sources", "first_reported", "last_reported",
@@ -97,7 +97,7 @@ def _typed(ledger: pd.DataFrame, config: Config) -> pd.DataFrame:
     for col in ledger.columns:
         kind = types.get(col)
         if kind == "date" or col == "first_reported":
-            ledger[col] = pd.Series([_as_date(v) for v in ledger[col]], index=ledger.index, dtype=object)
+            ledger[col] = pd.Series([as_date(v) for v in ledger[col]], index=ledger.index, dtype=object)
         elif kind == "amount":
             ledger[col] = pd.to_numeric(ledger[col], errors="coerce").astype(float)
         elif col in ("category_inferred", "overdue"):
@@ -172,7 +172,7 @@ def _apply_decisions(ledger: pd.DataFrame, decisions: pd.DataFrame, as_of: date,
         elif rec["action"] == "confirm_closed":
             ledger.at[key, "status"] = closed_status
             if is_empty(ledger.at[key, "closed_on"]):
-                ledger.at[key, "closed_on"] = _as_date(rec.get("value")) or as_of
+                ledger.at[key, "closed_on"] = as_date(rec.get("value")) or as_of
             _tag(ledger, key, "人工确认办结")
     return ledger
 
@@ -212,21 +212,8 @@ def _dynamic_flags(rec: dict, not_resubmitted: bool) -> list[str]:
 
 
 def _is_overdue(deadline, status, as_of: date, closed_status: str) -> bool:
-    deadline = _as_date(deadline)
+    deadline = as_date(deadline)
     return bool(deadline and deadline < as_of and status != closed_status)
-
-
-def _as_date(value) -> date | None:
-    if is_empty(value):
-        return None
-    if isinstance(value, pd.Timestamp):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    try:
-        return date.fromisoformat(str(value)[:10])
-    except ValueError:
-        return None
 
 
 def _split(value, sep: str) -> list[str]:

@@ -22,7 +22,7 @@ import pandas as pd
 
 from pipeline.runtime import backups
 from pipeline.core.errors import ConfigError, RunError, UsageError
-from pipeline.core.text import printable, to_json
+from pipeline.core.text import as_date, is_empty, is_missing, printable, to_json
 
 BUSY_TIMEOUT_MS = 10_000
 
@@ -378,42 +378,33 @@ def _to_sql(frame: pd.DataFrame, name: str, kind: str) -> list:
     return [convert(v) for v in frame[name].astype(object).tolist()]
 
 
-def _missing(value) -> bool:
-    if value is None or value is pd.NaT:
-        return True
-    return isinstance(value, float) and value != value
-
-
 def _text(value) -> str | None:
     if type(value) is str:
         return printable(value)
-    return None if _missing(value) else printable(str(value))
+    return None if is_missing(value) else printable(str(value))
 
 
 def _iso_date(value) -> str | None:
-    if _missing(value) or (isinstance(value, str) and not value.strip()):
+    if is_empty(value):
         return None
-    if isinstance(value, datetime):  # also pd.Timestamp
-        return value.date().isoformat()
-    if isinstance(value, date):
-        return value.isoformat()
-    return date.fromisoformat(str(value).strip()[:10]).isoformat()
+    day = as_date(value)
+    if day is None:
+        raise ValueError(f"不是日期：{value!r}")
+    return day.isoformat()
 
 
 def _real(value) -> float | None:
-    if _missing(value) or (isinstance(value, str) and not value.strip()):
-        return None
-    return float(value)
+    return None if is_empty(value) else float(value)
 
 
 def _flag(value) -> int:
     if isinstance(value, str):
         return int(value.strip().lower() in ("true", "1", "是"))
-    return 0 if _missing(value) else int(bool(value))
+    return 0 if is_missing(value) else int(bool(value))
 
 
 def _key_text(value) -> str:
-    if _missing(value):
+    if is_missing(value):
         return ""
     if isinstance(value, (date, datetime)):
         return _iso_date(value)
@@ -421,7 +412,7 @@ def _key_text(value) -> str:
 
 
 def _int_or_none(value) -> int | None:
-    return None if _missing(value) or value == "" else int(value)
+    return None if is_missing(value) or value == "" else int(value)
 
 
 def _typed(frame: pd.DataFrame) -> pd.DataFrame:
@@ -457,7 +448,7 @@ def _file_value(value):
         return printable(str(value))
     if isinstance(value, str):
         return printable(value)
-    return None if _missing(value) else getattr(value, "item", lambda: value)()
+    return None if is_missing(value) else getattr(value, "item", lambda: value)()
 
 
 def _suspect_rows(period: str, suspects: pd.DataFrame) -> list[tuple]:

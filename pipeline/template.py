@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 
 import pandas as pd
@@ -18,6 +18,7 @@ from xlsxwriter.utility import xl_col_to_name
 
 from pipeline.core.config import Column, Config
 from pipeline.outputs.xlsx import width_units
+from pipeline.core.text import as_date, is_missing
 
 LISTS_SHEET = "下拉列表"          # hidden; its name holds the intake skip words 下拉/列表
 GUIDE_SHEET = "填表说明"
@@ -438,7 +439,7 @@ def _item_rows(config: Config, items: pd.DataFrame | None) -> list[dict]:
 
 
 def _cell_value(column: Column, value):
-    if value is None or (pd.api.types.is_scalar(value) and pd.isna(value)):
+    if is_missing(value):
         return None
     if column.type == "date":
         return _as_date(value)
@@ -449,14 +450,7 @@ def _cell_value(column: Column, value):
 
 
 def _as_date(value):
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    try:
-        return date.fromisoformat(str(value).strip()[:10])
-    except ValueError:
-        return str(value) or None      # keep what was stored rather than lose it
+    return as_date(value) or str(value) or None  # keep what was stored rather than lose it
 
 
 def _as_number(value):

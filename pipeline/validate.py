@@ -17,7 +17,7 @@ import pandas as pd
 from pipeline.core import findings as fnd
 from pipeline.core.config import Column, Config
 from pipeline.core.normalise import AMOUNT_APPROXIMATE, check_uscc, normalise_case_no, parse_amount, parse_date, parse_enum
-from pipeline.core.text import cell_display, cell_text, looks_like_formula, map_distinct
+from pipeline.core.text import cell_display, cell_text, is_missing, looks_like_formula, map_distinct
 
 AMOUNT_KEY, PAID_KEY = "amount", "paid"
 STATUS_KEY, CLOSED_ON_KEY = "status", "closed_on"
@@ -203,7 +203,7 @@ def _number_text(amount: float) -> str:
 
 
 def _text_or_empty(value) -> str:
-    return "" if value is None or (isinstance(value, float) and math.isnan(value)) else str(value)
+    return "" if is_missing(value) else str(value)
 
 
 def _row_number(value) -> int:

@@ -81,6 +81,15 @@ CATALOGUE: dict[str, Rule] = {
 }
 
 
+# What became of a file (SourceFile.disposition), as every report words it: feedback, check, mail, workbook.
+DISPOSITION_TEXT = {"processed": "已处理", "zero_report": "零报告", "superseded": "已被更新文件替代",
+                    "duplicate": "重复文件", "rejected": "退回", "ignored": "已忽略"}
+
+
+def disposition_text(disposition: str | None) -> str:
+    return DISPOSITION_TEXT.get(disposition or "", disposition or "")
+
+
 def make(code: str, *, file: str = "", sheet: str = "", row: int = 0, department: str | None = None,
          column: str = "", value="", **extra) -> dict:
     """One finding as a dict with the table's columns; the message is filled from the catalogue."""

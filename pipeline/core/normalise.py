@@ -13,7 +13,7 @@ from datetime import date, datetime, timedelta
 from functools import lru_cache
 
 from pipeline.core.config import Enum
-from pipeline.core.text import cell_text, clean_text
+from pipeline.core.text import cell_text, clean_text, is_empty
 
 # --- dates ---------------------------------------------------------------------------------------
 
@@ -265,10 +265,4 @@ def _enum_index(enum: Enum) -> dict[str, str]:
 # --- shared ----------------------------------------------------------------------------------------
 
 def _is_blank(value) -> bool:
-    if value is None:
-        return True
-    if isinstance(value, float):
-        return math.isnan(value)
-    if isinstance(value, str):
-        return not value.strip()
-    return value.__class__.__name__ in ("NaTType", "NAType")
+    return is_empty(value)

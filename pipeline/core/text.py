@@ -79,13 +79,32 @@ def department_key(value: str) -> str:
     return text
 
 
-def is_empty(value) -> bool:
-    """None, NaN or a string of only whitespace."""
+def is_missing(value) -> bool:
+    """No value at all: None, NaN, or pandas' NaT / NA (checked by type, so this module needs no pandas)."""
     if value is None:
         return True
-    if isinstance(value, float) and value != value:
-        return True
-    return isinstance(value, str) and not value.strip()
+    if isinstance(value, float):
+        return value != value
+    return type(value).__name__ in ("NaTType", "NAType")
+
+
+def is_empty(value) -> bool:
+    """Missing (is_missing) or a string of only whitespace."""
+    return is_missing(value) or (isinstance(value, str) and not value.strip())
+
+
+def as_date(value) -> date | None:
+    """A stored date value (date, datetime, pandas Timestamp, ISO text) as a date; None when empty or unreadable."""
+    if is_empty(value):
+        return None
+    if isinstance(value, datetime):  # also pd.Timestamp
+        return value.date()
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value).strip()[:10])
+    except ValueError:
+        return None
 
 
 def cell_text(value) -> str:

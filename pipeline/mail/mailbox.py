@@ -45,7 +45,7 @@ from typing import Iterator
 
 from pipeline.core.config import Config
 from pipeline.core.errors import ConfigError, RunError, UsageError
-from pipeline.core.findings import WARNING
+from pipeline.core.findings import WARNING, disposition_text
 from pipeline.core.names import HELD_FOLDER, MAIL_INDEX, UNSAFE, fit_name, invisible
 
 log = logging.getLogger(__name__)
@@ -697,12 +697,11 @@ def _warnings(workbook: Path) -> int:
 
 def feedback_text(department: str, files: list[dict], summary: dict, warnings: int, deadline: str,
                   contact: str = "") -> str:
-    from pipeline.outputs.feedback import DISPOSITION_TEXT
 
     lines = [f"{department}：", "",
              f"贵单位报送的政务失信问题排查整治台账（{summary.get('period', '')}）已收到，处理结果如下："]
     for f in files:
-        text = f"  文件“{f['name']}”：{DISPOSITION_TEXT.get(f.get('disposition'), f.get('disposition'))}"
+        text = f"  文件“{f['name']}”：{disposition_text(f.get('disposition'))}"
         if f.get("disposition") == "processed":
             text += f"，共 {f.get('rows_read', 0)} 行，收录 {f.get('rows_accepted', 0)} 行，退回 {f.get('rows_rejected', 0)} 行"
         lines.append(text + (f"（{f['reason']}）" if f.get("reason") else "") + "。")

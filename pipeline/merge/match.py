@@ -53,7 +53,7 @@ import pandas as pd
 
 from pipeline.core.config import Config
 from pipeline.core.normalise import company_key, normalise_case_no
-from pipeline.core.text import clean_text, is_empty, with_tag
+from pipeline.core.text import clean_text, is_empty, is_missing, with_tag
 
 SUSPECT_COLUMNS = ["key_a", "key_b", "score", "reason", "company", "category_a", "category_b",
                    "description_a", "description_b", "departments_a", "departments_b"]
@@ -341,7 +341,7 @@ def _column(frame: pd.DataFrame, key: str) -> list[str]:
 
 
 def _cell(value) -> str:
-    if value is None or (isinstance(value, float) and value != value) or value is pd.NA:
+    if is_missing(value):
         return ""
     return clean_text(str(value))
 

@@ -15,17 +15,16 @@ from pathlib import Path
 import pandas as pd
 
 from pipeline.core.config import Config
-from pipeline.core.findings import ERROR, NOTE, WARNING
+from pipeline.core.findings import ERROR, NOTE, WARNING, disposition_text
 from pipeline.core.names import DERIVED_BYTES, output_name
 from pipeline.outputs.xlsx import column_width, fit_cell
+from pipeline.core.text import is_missing
 
 CUT_NOTE = "…（内容过长，Excel 单元格最多 32767 字，已截断；完整内容见总台账 ledger.csv）"
 RECEIPT_SHEET, FINDINGS_SHEET, ROWS_SHEET = "回执", "问题清单", "台账（按读取结果标注）"
 TABLE_HEADS = ("序号", "级别", "行号", "列", "说明", "文件")
 SUMMARY_WIDTHS = (6, 7, 7, 16, 64, 24)
 LAST_COL = len(SUMMARY_WIDTHS) - 1
-DISPOSITION_TEXT = {"processed": "已处理", "zero_report": "零报告", "superseded": "已被更新文件替代",
-                    "duplicate": "重复文件", "rejected": "退回", "ignored": "已忽略"}
 
 
 @dataclass
@@ -44,7 +43,7 @@ def feedback_name(department: str | None, file_name: str) -> str:
 
 
 def write_feedback(path: Path, fb: Feedback, config: Config, as_of: date) -> Path:
-    import xlsxwriter  # here, not at the top: `check` reads DISPOSITION_TEXT without writing workbooks
+    import xlsxwriter  # here, not at the top: `check` does not write workbooks
 
     path.parent.mkdir(parents=True, exist_ok=True)
     wb = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_urls": False,
@@ -193,7 +192,7 @@ def _merged_line(ws, line: int, text: str, style) -> None:
 
 def _file_line(sf, shown: set[str]) -> str:
     """The file and what became of it; its reason only when no finding below says it already."""
-    text = f"文件：{sf.name}　处理结果：{DISPOSITION_TEXT.get(sf.disposition, sf.disposition)}"
+    text = f"文件：{sf.name}　处理结果：{disposition_text(sf.disposition)}"
     if sf.disposition == "processed":
         text += f"　读取 {sf.rows_read} 行，收录 {sf.rows_accepted} 行"
         text += f"，退回 {sf.rows_rejected} 行" if sf.rows_rejected else ""
@@ -251,7 +250,7 @@ def _write_cell(ws, line: int, col: int, value, fmt: dict, mark) -> None:
     elif isinstance(value, (int, float)) and not isinstance(value, bool) and value == value:
         ws.write_number(line, col, value, fmt[kind])
     else:
-        ws.write_string(line, col, _fit("" if value is None or value != value else str(value)), fmt[kind])
+        ws.write_string(line, col, _fit("" if is_missing(value) else str(value)), fmt[kind])
     if mark:
         ws.write_comment(line, col, _fit(mark[1])[:30000], {"x_scale": 2, "y_scale": 2})
 

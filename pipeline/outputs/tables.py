@@ -2,20 +2,19 @@
 from __future__ import annotations
 
 import csv
-import math
 from datetime import date, datetime
 from pathlib import Path
 
 import pandas as pd
 
 from pipeline.core.findings import ERROR
-from pipeline.core.text import FORMULA_START, printable, to_json
+from pipeline.core.text import FORMULA_START, is_missing, printable, to_json
 
 
 
 def csv_value(value) -> str:
     """One cell as interface.md writes it: ISO dates, plain decimals, true/false, '' for missing."""
-    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NaT:
+    if is_missing(value):
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"

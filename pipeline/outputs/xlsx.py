@@ -14,6 +14,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from pipeline.core.text import is_missing
 
 EXCEL_MAX_CHARS = 32767
 CUT_NOTE = "…（超过 Excel 单元格 32767 字上限，已截断；完整内容见 ledger.csv）"
@@ -119,7 +120,7 @@ def _print_setup(ws, header_row: int, ncols: int) -> None:
 
 def column_width(name, sample: pd.Series, kind: str = "text") -> float:
     """Column width from the header and the first values as shown; a Chinese character counts double."""
-    texts = [str(name)] + ["" if v is None or v is pd.NA or v != v else _shown(v, kind) for v in sample]
+    texts = [str(name)] + ["" if is_missing(v) else _shown(v, kind) for v in sample]
     longest = max(width_units(t[:60]) for t in texts)
     return max(8, min(40, longest + 3))
 
@@ -175,7 +176,7 @@ def _kind(series: pd.Series, percent: bool) -> str:
 def _write_cell(ws, row: int, col: int, value, kind: str, fmt: dict, hi: str) -> None:
     if isinstance(value, np.generic):  # numpy scalars (an Int64 column) as the Python value
         value = value.item()
-    if value is None or value is pd.NaT or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
+    if is_missing(value):
         ws.write_blank(row, col, None, fmt["text" + hi])
     elif isinstance(value, bool):
         ws.write_string(row, col, "是" if value else "否", fmt["text" + hi])

@@ -6,7 +6,6 @@ derived from the ledger. Rates are fractions (0.667), amounts 万元; formatting
 """
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from datetime import date
 
@@ -15,6 +14,7 @@ import pandas as pd
 from pipeline.core.config import Config
 from pipeline.core.context import RunContext
 from pipeline.core.findings import ERROR
+from pipeline.core.text import is_missing
 
 NO_OWNER = "未明确责任单位"
 BLANK = "未填写"
@@ -40,7 +40,7 @@ class ReportInput:
 
 def fmt_amount(value: float | None) -> str:
     """12949 -> '12,949.0': one decimal and thousands separators, everywhere in the 通报."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
+    if is_missing(value):
         return "—"
     text = f"{float(value):,.1f}"
     return "0.0" if text == "-0.0" else text
@@ -48,7 +48,7 @@ def fmt_amount(value: float | None) -> str:
 
 def fmt_rate(value: float | None) -> str:
     """0.5 -> '50.0%' (one decimal); None (nothing to divide by) -> '—'."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
+    if is_missing(value):
         return "—"
     return f"{value * 100:.1f}%"
 
@@ -204,7 +204,7 @@ def breakdown(ledger: pd.DataFrame, key: str, config: Config) -> list[dict]:
     """Items and amount per value of an enumerated column, in the configured order; blanks last."""
     column = config.column(key)
     values = list(config.enums[column.enum].values) if column.enum else []
-    text = ledger[key].map(lambda v: "" if v is None or (isinstance(v, float) and math.isnan(v)) else str(v).strip())
+    text = ledger[key].map(lambda v: "" if is_missing(v) else str(v).strip())
     text = text.replace("", BLANK)
     rows = []
     for value in values + sorted(set(text) - set(values) - {BLANK}) + [BLANK]:
@@ -218,8 +218,8 @@ def breakdown(ledger: pd.DataFrame, key: str, config: Config) -> list[dict]:
 def _item(row, config: Config) -> dict:
     short = next((c.short for c in config.categories if c.code == row.category), row.category)
     return {"item_id": row.item_id, "category": row.category, "short": short, "company": row.company, "unit": row.unit,
-            "amount": None if pd.isna(row.amount) else float(row.amount),
-            "paid": None if pd.isna(row.paid) else float(row.paid),
+            "amount": None if is_missing(row.amount) else float(row.amount),
+            "paid": None if is_missing(row.paid) else float(row.paid),
             "status": row.status, "deadline": row.deadline, "description": row.description}
 
 
@@ -233,7 +233,7 @@ def key_items(ledger: pd.DataFrame, as_of: date, config: Config) -> list[dict]:
 
 
 def _days_late(row, as_of: date) -> int:
-    if not row.overdue or row.deadline is None or pd.isna(row.deadline):
+    if not row.overdue or is_missing(row.deadline):
         return 0
     return (as_of - _day(row.deadline)).days
 
@@ -297,7 +297,7 @@ TREND_KEYS = ("items", "open", "closed", "new_items", "closed_this_period", "ove
 
 def _trend_point(row: dict) -> dict:
     point = {"period": str(row["period"]), "as_of": row.get("as_of")}
-    point.update({k: int(row[k]) for k in TREND_KEYS if k in row and not pd.isna(row[k])})
+    point.update({k: int(row[k]) for k in TREND_KEYS if k in row and not is_missing(row[k])})
     point.setdefault("closed", point.get("items", 0) - point.get("open", 0))
     return point
 

@@ -32,6 +32,7 @@ from docx.shared import Mm, Pt, RGBColor
 from pipeline.reports import charts
 from pipeline.core.config import Config
 from pipeline.reports.figures import (ReportInput, cn_date, compute_figures, fmt_amount, fmt_rate, rate, slow_rule)
+from pipeline.core.text import is_missing
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates" / "report"
 LINE = 28.95            # pt: 22 lines in the 225 mm 版心 (579 twips)
@@ -657,7 +658,7 @@ def _runs_xml(value) -> str:
 
 
 def cell_text(value) -> str:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
+    if is_missing(value):
         return ""
     if hasattr(value, "year") and hasattr(value, "month"):
         return f"{value.year:04d}-{value.month:02d}-{value.day:02d}"

@@ -6,10 +6,11 @@ from pathlib import Path
 import pandas as pd
 
 from pipeline.core.config import Config
-from pipeline.core.findings import ERROR
+from pipeline.core.findings import ERROR, disposition_text
 from pipeline.corrections import FILE_NAME as CORRECTIONS_FILE
 from pipeline.outputs.xlsx import Sheet, write_workbook
 from pipeline.reports.figures import NO_OWNER, TOTAL, ReportInput, compute_figures, rate
+from pipeline.core.text import is_missing
 
 EXTRA_HEADS = {"category_inferred": "类别为推断", "departments": "报送单位", "sources": "来源行",
                "first_reported": "首次报送", "last_reported": "最近报送期", "overdue": "是否逾期", "flags": "标记",
@@ -22,8 +23,6 @@ NOT_REPORTED = "未报送"          # 处理结果 of a missing unit's row in �
 # The columns a clerk works from come first and are the ones printed; the rest follow in ledger.csv order.
 PRINTED = ["item_id", "category", "company", "description", "amount", "owner_unit", "deadline", "status",
            PREVIOUS_STATUS, "paid", PAID_CHANGE, "closed_on", "flags"]
-DISPOSITION = {"processed": "已处理", "zero_report": "零报告", "superseded": "被替代", "duplicate": "重复文件",
-               "rejected": "退回", "ignored": "已忽略"}
 
 
 def write_summary(path: Path, inp: ReportInput, merged, figures: dict | None = None) -> Path:
@@ -73,10 +72,10 @@ def paid_change(now: pd.Series, before, known) -> list[float | None]:
     out = []
     for value, old, existed in zip(now, before, known):
         old = old if existed else None
-        if pd.isna(value) and (old is None or pd.isna(old)):
+        if is_missing(value) and is_missing(old):
             out.append(None)
         else:
-            out.append(round((0.0 if pd.isna(value) else float(value)) - (0.0 if old is None or pd.isna(old) else float(old)), 2))
+            out.append(round((0.0 if is_missing(value) else float(value)) - (0.0 if is_missing(old) else float(old)), 2))
     return out
 
 
@@ -164,7 +163,7 @@ def _submissions(inp: ReportInput) -> Sheet:
     reported = set(deps["reported"])
     heads = {"department": "单位", "name": "文件", "disposition": "处理结果", "reason": "原因", "rows_read": "读取行数",
              "rows_accepted": "收录行数", "rows_rejected": "退回行数"}
-    rows = [{**{h: f.get(k) for k, h in heads.items()}, "处理结果": DISPOSITION.get(f.get("disposition"), f.get("disposition")),
+    rows = [{**{h: f.get(k) for k, h in heads.items()}, "处理结果": disposition_text(f.get("disposition")),
              "本期是否报送": "是" if f.get("department") in reported else "否"} for f in inp.summary["files"]]
     held = inp.summary.get("held") or []
     # mail from unregistered senders, not processed until the office releases it
