@@ -255,10 +255,10 @@ def _decide(explicit: str | None, by_case: Evidence | None, by_text: Evidence, r
 def _doubt(explicit: str, by_case: Evidence | None, by_text: Evidence, rules: Rules) -> str:
     """What contradicts an explicit label ("" when nothing does): a 案号 of another kind, or strong wording."""
     if by_case:
-        return "" if by_case.code == explicit else f"{_display(by_case.code, rules)}（{by_case.reason}）"
+        return "" if by_case.code == explicit else f"{_display(by_case.code or '', rules)}（{by_case.reason}）"
     strong = by_text.best and by_text.best != explicit and by_text.score >= rules.contradict_score
     if strong and by_text.score_of(explicit) < rules.min_score:
-        return f"{_display(by_text.best, rules)}（{by_text.reason}）"
+        return f"{_display(by_text.best or '', rules)}（{by_text.reason}）"
     return ""
 
 

@@ -303,10 +303,11 @@ def _history(args) -> int:
     store = Store(db)
     try:
         frame = store.history(item_id)
-        latest = store.snapshot(store.latest_period()) if len(frame) else None
+        period = store.latest_period()
+        latest = store.snapshot(period) if len(frame) and period else None
     finally:
         store.close()
-    if not len(frame):
+    if not len(frame) or latest is None:
         raise UsageError(f"数据库 {db} 中没有事项 {item_id}")
     row = latest[latest["item_id"] == item_id]
     if len(row):

@@ -407,7 +407,7 @@ def _key_text(value) -> str:
     if is_missing(value):
         return ""
     if isinstance(value, (date, datetime)):
-        return _iso_date(value)
+        return _iso_date(value) or ""
     return str(value).strip()
 
 

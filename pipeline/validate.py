@@ -110,7 +110,7 @@ def _amount_code(amount: float | None, problem: str | None, limit: float) -> str
 
 
 def _enums(raw: list, column: Column, config: Config) -> Checked:
-    enum = config.enums[column.enum]
+    enum = config.enums[str(column.enum)]
     parsed = map_distinct(raw, lambda v: parse_enum(v, enum))
     blank = map_distinct(raw, lambda v: not cell_text(v))
     code = "enum_unknown" if enum.default else "approach_unknown"

@@ -337,7 +337,7 @@ def _check_synonym_clashes(columns: list[Column], problems: list[str]) -> None:
 
 
 def _enums(raw: dict, problems: list[str]) -> dict[str, Enum]:
-    out = {}
+    out: dict[str, Enum] = {}
     enums = raw.get("enums") or {}
     if not isinstance(enums, dict):
         problems.append("enums 应为“名称: 定义”的结构")
@@ -397,7 +397,8 @@ def _categories(raw: dict, problems: list[str]) -> tuple[Category, ...]:
 
 
 def _departments(raw: dict, problems: list[str]) -> tuple[Department, ...]:
-    out, owner = [], {}
+    out: list[Department] = []
+    owner: dict[str, str] = {}
     for i, item in enumerate(_as_list(raw.get("departments")), 1):
         if isinstance(item, str):
             item = {"name": item}

@@ -97,6 +97,14 @@ class Settings:
     court: str
 
 
+def follow(alias: dict[str, str], start: str) -> list[str]:
+    """The chain of merges from `start`: start, the id it went into, the id that went into… (no id twice)."""
+    chain = [start]
+    while chain[-1] in alias and alias[chain[-1]] not in chain:
+        chain.append(alias[chain[-1]])
+    return chain
+
+
 @dataclass
 class Plan:
     """The office's decisions that matter to matching."""
@@ -106,13 +114,7 @@ class Plan:
 
     def resolve(self, item_id: str, known: set[str]) -> str:
         """The item an id now stands for: the last existing item along its chain of merges, or ""."""
-        found = item_id if item_id in known else ""
-        seen = {item_id}
-        while item_id in self.alias and self.alias[item_id] not in seen:
-            item_id = self.alias[item_id]
-            seen.add(item_id)
-            found = item_id if item_id in known else found
-        return found
+        return next((i for i in reversed(follow(self.alias, item_id)) if i in known), "")
 
 
 # --- keys ------------------------------------------------------------------------------------
@@ -264,11 +266,7 @@ def plan_of(decisions: pd.DataFrame | None, config: Config) -> Plan:
 
 
 def _leads_to(plan: Plan, start: str, target: str) -> bool:
-    seen = set()
-    while start in plan.alias and start not in seen:
-        seen.add(start)
-        start = plan.alias[start]
-    return start == target
+    return target in follow(plan.alias, start)
 
 
 def _existing(items: pd.DataFrame | None) -> pd.DataFrame:
@@ -730,11 +728,7 @@ def _merge_new_items(result: MergeResult, decisions: pd.DataFrame | None, config
         return
 
     def final(key: str) -> str:
-        seen = set()
-        while key in into and key not in seen:
-            seen.add(key)
-            key = into[key]
-        return key
+        return follow(into, key)[-1]
 
     tags = dict(zip(result.items["item_key"], result.items.get("corrected", [""] * len(result.items))))
     result.rows["item_key"] = result.rows["item_key"].map(final)

@@ -196,7 +196,7 @@ def fit_cell(text: str, note: str = CUT_NOTE) -> str:
 
 
 def _chart(wb, ws, sheet: Sheet, top: int, ncols: int) -> None:
-    spec, frame = sheet.chart, sheet.frame
+    spec, frame = sheet.chart or {}, sheet.frame
     chart = wb.add_chart({"type": spec.get("type", "column")})
     cat_col = list(frame.columns).index(spec["categories"])
     rows = spec.get("rows", len(frame))

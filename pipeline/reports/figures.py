@@ -40,7 +40,7 @@ class ReportInput:
 
 def fmt_amount(value: float | None) -> str:
     """12949 -> '12,949.0': one decimal and thousands separators, everywhere in the 通报."""
-    if is_missing(value):
+    if value is None or is_missing(value):
         return "—"
     text = f"{float(value):,.1f}"
     return "0.0" if text == "-0.0" else text
@@ -48,7 +48,7 @@ def fmt_amount(value: float | None) -> str:
 
 def fmt_rate(value: float | None) -> str:
     """0.5 -> '50.0%' (one decimal); None (nothing to divide by) -> '—'."""
-    if is_missing(value):
+    if value is None or is_missing(value):
         return "—"
     return f"{value * 100:.1f}%"
 
@@ -156,12 +156,19 @@ def _counts(items: int, part: pd.DataFrame) -> dict:
             "closed": closed, "open": items - closed, "rate": rate(closed, items), "overdue": int(part["overdue"].sum())}
 
 
+# The headings of the 通报's and the summary workbook's tables, one wording for both.
+HEADINGS = {"category": "问题类别", "kind": "类型", "rank": "排名", "unit": "责任单位", "items": "事项数",
+            "amount": "涉及金额（万元）", "paid": "已兑付金额（万元）", "closed": "已办结", "open": "未办结",
+            "rate": "办结率", "overdue": "逾期"}
+CATEGORY_COLUMNS = ["category", "kind", "items", "amount", "paid", "closed", "rate", "overdue"]
+DEPARTMENT_COLUMNS = ["rank", "unit", "items", "closed", "open", "rate", "overdue", "amount"]
+
+
 def category_table(rows: list[dict]) -> list[dict]:
     """The category rows as a display table (Chinese headers; the last row is 合计)."""
     kinds = {"case": "案件", "dispute": "纠纷", "": ""}
-    return [{"问题类别": f"{r['code']} {r['short']}".strip(), "类型": kinds[r["kind"]], "事项数": r["items"],
-             "涉及金额（万元）": r["amount"], "已兑付金额（万元）": r["paid"], "已办结": r["closed"], "办结率": r["rate"],
-             "逾期": r["overdue"]} for r in rows]
+    shown = [{**r, "category": f"{r['code']} {r['short']}".strip(), "kind": kinds[r["kind"]]} for r in rows]
+    return [{HEADINGS[k]: r[k] for k in CATEGORY_COLUMNS} for r in shown]
 
 
 def department_rows(ledger: pd.DataFrame, config: Config, carried=frozenset()) -> list[dict]:
@@ -185,8 +192,7 @@ def _rate_key(row: dict) -> float:
 
 def department_table(rows: list[dict]) -> list[dict]:
     """The department rows as a display table (Chinese headers)."""
-    return [{"排名": r["rank"], "责任单位": r["unit"], "事项数": r["items"], "已办结": r["closed"], "未办结": r["open"],
-             "办结率": r["rate"], "逾期": r["overdue"], "涉及金额（万元）": r["amount"]} for r in rows]
+    return [{HEADINGS[k]: r[k] for k in DEPARTMENT_COLUMNS} for r in rows]
 
 
 def slow_departments(rows: list[dict], config: Config) -> list[dict]:
@@ -296,7 +302,7 @@ TREND_KEYS = ("items", "open", "closed", "new_items", "closed_this_period", "ove
 
 
 def _trend_point(row: dict) -> dict:
-    point = {"period": str(row["period"]), "as_of": row.get("as_of")}
+    point: dict = {"period": str(row["period"]), "as_of": row.get("as_of")}
     point.update({k: int(row[k]) for k in TREND_KEYS if k in row and not is_missing(row[k])})
     point.setdefault("closed", point.get("items", 0) - point.get("open", 0))
     return point

@@ -14,7 +14,7 @@ import re
 import shutil
 import subprocess
 import tempfile
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 from xml.sax.saxutils import escape
 
@@ -31,7 +31,8 @@ from docx.shared import Mm, Pt, RGBColor
 
 from pipeline.reports import charts
 from pipeline.core.config import Config
-from pipeline.reports.figures import (ReportInput, cn_date, compute_figures, fmt_amount, fmt_rate, rate, slow_rule)
+from pipeline.reports.figures import (HEADINGS, ReportInput, cn_date, compute_figures, fmt_amount, fmt_rate, rate,
+                                      slow_rule)
 from pipeline.core.text import is_missing
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates" / "report"
@@ -495,15 +496,20 @@ def add_text(doc: DocxDocument, line: str) -> None:
         doc.add_paragraph(line)
 
 
+def _heads(keys: list[str]) -> list[str]:
+    """The shared table headings (figures.HEADINGS), a unit in brackets on its own line (`涉及金额|（万元）`)."""
+    return [HEADINGS[k].replace("（", "|（") for k in keys]
+
+
 def _category_table(doc: DocxDocument, figures: dict) -> None:
-    heads = ["问题类别", "事项数", "涉及金额|（万元）", "已兑付|（万元）", "已办结", "办结率", "逾期"]
+    heads = _heads(["category", "items", "amount", "paid", "closed", "rate", "overdue"])
     rows = [[f"{c['code']} {c['short']}".strip(), c["items"], fmt_amount(c["amount"]), fmt_amount(c["paid"]),
              c["closed"], fmt_rate(c["rate"]), c["overdue"]] for c in figures["categories"]]
     add_table(doc, heads, rows, ["left"] + ["center"] * 6)
 
 
 def _department_table(doc: DocxDocument, figures: dict, labels) -> None:
-    heads = ["排名", "责任单位", "事项数", "已办结", "未办结", "办结率", "逾期"]
+    heads = _heads(["rank", "unit", "items", "closed", "open", "rate", "overdue"])
     rows = [[f"{labels.tied}{u['rank']}" if u["tied"] else u["rank"],
              u["unit"] + (f"\n{labels.carried}" if u["carried"] else ""),
              u["items"], u["closed"], u["open"], fmt_rate(u["rate"]), u["overdue"]] for u in figures["units"]]
@@ -816,7 +822,7 @@ def _attachment_charts(doc: DocxDocument, figures: dict, wording: Wording) -> fl
 
 def _period_label(point: dict) -> str:
     day = point.get("as_of")
-    return f"{day.month}月{day.day}日" if hasattr(day, "month") else str(point["period"])
+    return f"{day.month}月{day.day}日" if isinstance(day, date) else str(point["period"])
 
 
 FIGURE_WIDTH_MM = 150
@@ -870,7 +876,8 @@ def _imprint(doc: DocxDocument, inp: ReportInput, used: float) -> None:
     doc.element.body.append(doc.element.body.sectPr)  # keep sectPr last
     end = doc.add_paragraph(style="版记")  # a table may not end the document body: a hairline paragraph
     end.paragraph_format.line_spacing_rule, end.paragraph_format.line_spacing = WD_LINE_SPACING.EXACTLY, Pt(1)
-    end.runs or end.add_run().font.__setattr__("size", Pt(1))
+    if not end.runs:
+        end.add_run().font.size = Pt(1)
 
 
 def imprint_lines(text: str) -> int:

@@ -69,13 +69,13 @@ def ledger_frame(ledger: pd.DataFrame, inp: ReportInput) -> pd.DataFrame:
 def paid_change(now: pd.Series, before, known) -> list[float | None]:
     """已兑付金额 now minus at the previous period, 万元 (an empty amount counts as 0; an item new this
     period changes by all it has been paid); empty when there is no amount either time."""
-    out = []
+    out: list[float | None] = []
     for value, old, existed in zip(now, before, known):
         old = old if existed else None
         if is_missing(value) and is_missing(old):
             out.append(None)
         else:
-            out.append(round((0.0 if is_missing(value) else float(value)) - (0.0 if is_missing(old) else float(old)), 2))
+            out.append(round((0.0 if is_missing(value) else float(value)) - (0.0 if old is None or is_missing(old) else float(old)), 2))
     return out
 
 
