@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import re
 import sys
 from datetime import date
@@ -17,6 +18,16 @@ def main(argv: list[str] | None = None) -> int:
     if not getattr(args, "handler", None):
         parser.print_help()
         return 2
+    previous = sys.unraisablehook
+    sys.unraisablehook = _log_unraisable  # a file left open by the failed stage closes without a traceback
+    try:
+        return _guarded(args)
+    finally:
+        gc.collect()
+        sys.unraisablehook = previous
+
+
+def _guarded(args) -> int:
     try:
         return args.handler(args)
     except PipelineError as exc:
@@ -37,6 +48,20 @@ def _log_traceback(exc: BaseException) -> None:
 
     logger = logging.getLogger("pipeline")
     record = logger.makeRecord(logger.name, logging.ERROR, __file__, 0, "未预料的错误", (), (type(exc), exc, exc.__traceback__))
+    for handler in logger.handlers:
+        if isinstance(handler, logging.FileHandler):
+            handler.handle(record)
+
+
+def _log_unraisable(unraisable) -> None:
+    """An error while an object is destroyed (typically a half-written workbook's zip file on a full disk
+    closing after the failure was reported): into the log file, never onto the console."""
+    import logging
+
+    logger = logging.getLogger("pipeline")
+    exc = unraisable.exc_value
+    record = logger.makeRecord(logger.name, logging.WARNING, __file__, 0, "清理时出错：%s", (unraisable.object,),
+                               (type(exc), exc, unraisable.exc_traceback) if exc is not None else None)
     for handler in logger.handlers:
         if isinstance(handler, logging.FileHandler):
             handler.handle(record)

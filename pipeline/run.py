@@ -100,29 +100,33 @@ def _run(store: Store, ctx: RunContext, doc_number: int | None, checked) -> RunR
     doc_number = doc_number or store.doc_number(ctx.period) or store.next_doc_number(
         ctx.config.office.doc_number_start)
     folder = RunFolder(ctx.run_dir, keep_previous=ctx.config.run.keep_previous_runs)
-    with store.transaction():
-        store.discard_period(ctx.period)
-        previous = store.ledger_before(ctx.period)
-        log.info("校验完成：%d 行收录，%d 行退回；开始并单", len(accepted), len(clean) - len(accepted))
-        merged = merge_rows(accepted, previous, decisions, ctx.config, store.id_allocator(ctx.as_of.year, ctx.period))
-        stall("merge")
-        update = update_ledger(previous, items_for_ledger(merged, found), ctx, submitted_departments(intake.files),
-                               decisions, merged.absorbed)
-        found = fnd.concat(found, follow_up_findings(update.not_resubmitted, previous, intake.files))
-        count_rows(intake.files, clean, returned_keys)
-        summary = build_summary(ctx, intake.files, update, merged, found)
-        summary["held"] = _held_mail(ctx)
-        this_period = period_totals_row(ctx, summary, update)
-        history = pd.concat([store.period_totals(), pd.DataFrame([this_period])],
-                            ignore_index=True)
-        log.info("总台账 %d 项；生成报告", len(update.ledger))
-        notes = _write_outputs(folder.tmp, ctx, intake, update, merged, found, summary, history, doc_number,
-                               issue_no=len(store.periods()) + 1)
-        for absorbed_id, into in merged.absorbed.items():
-            store.mark_absorbed(absorbed_id, into, ctx.period)
-        store.record_corrections(decisions, ctx.period)
-        store.save_period(ctx.period, ctx.as_of, update.ledger, intake.files, merged.suspects, summary, doc_number,
-                          closed=this_period["closed"])
+    try:
+        with store.transaction():
+            store.discard_period(ctx.period)
+            previous = store.ledger_before(ctx.period)
+            log.info("校验完成：%d 行收录，%d 行退回；开始并单", len(accepted), len(clean) - len(accepted))
+            merged = merge_rows(accepted, previous, decisions, ctx.config, store.id_allocator(ctx.as_of.year, ctx.period))
+            stall("merge")
+            update = update_ledger(previous, items_for_ledger(merged, found), ctx, submitted_departments(intake.files),
+                                   decisions, merged.absorbed)
+            found = fnd.concat(found, follow_up_findings(update.not_resubmitted, previous, intake.files))
+            count_rows(intake.files, clean, returned_keys)
+            summary = build_summary(ctx, intake.files, update, merged, found)
+            summary["held"] = _held_mail(ctx)
+            this_period = period_totals_row(ctx, summary, update)
+            history = pd.concat([store.period_totals(), pd.DataFrame([this_period])],
+                                ignore_index=True)
+            log.info("总台账 %d 项；生成报告", len(update.ledger))
+            notes = _write_outputs(folder.tmp, ctx, intake, update, merged, found, summary, history, doc_number,
+                                   issue_no=len(store.periods()) + 1)
+            for absorbed_id, into in merged.absorbed.items():
+                store.mark_absorbed(absorbed_id, into, ctx.period)
+            store.record_corrections(decisions, ctx.period)
+            store.save_period(ctx.period, ctx.as_of, update.ledger, intake.files, merged.suspects, summary, doc_number,
+                              closed=this_period["closed"])
+    except BaseException:  # nothing was committed: the half-written folder goes too (on a full disk, its space)
+        folder.abandon()
+        raise
     stall("commit")
     folder.commit()
     if ctx.config.run.archive_inbox:

@@ -23,6 +23,10 @@ class RunFolder:
         clean_leftovers(final.parent)
         self.tmp.mkdir(parents=True)
 
+    def abandon(self) -> None:
+        """A failed run: its half-written folder goes at once (on a full disk, the space it took comes back)."""
+        shutil.rmtree(self.tmp, ignore_errors=True)
+
     def commit(self) -> Path:
         if self.final.exists():
             os.replace(self.final, _aside_name(self.final))
