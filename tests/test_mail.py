@@ -695,3 +695,21 @@ def test_no_refusal_reply_when_replies_are_off_and_a_failed_reply_waits_for_the_
     on = mail.fetch_mail(config, config.paths["inbox"])
     assert [to for to, _ in store.messages] == [["zjj@example.test"]] and "照片.jpg" in _body(store.messages[0][1])
     assert on.replies and mail.fetch_mail(config, config.paths["inbox"]).replies == []
+
+
+def test_a_non_ascii_password_is_one_chinese_line_and_nothing_is_fetched(tmp_path, imap_port, monkeypatch, capsys):
+    """A password (授权码) typed with Chinese characters, against the real IMAP server: one line, exit 1, the
+    message left unread, nothing written into the inbox."""
+    from pipeline.cli import main
+
+    config = _config(tmp_path, imap_port)
+    _deliver(config, imap_port, _message("zjj@example.test", "<pw@example.test>", datetime(2026, 11, 24, tzinfo=CST),
+                                         [_part('attachment; filename="台账.xlsx"', _xlsx("x"))]))
+    monkeypatch.setenv("TEST_JIAXIAN_IMAP_PW", "授权码secret")
+    capsys.readouterr()
+    assert main(["fetch-mail", "--config", str(tmp_path / "config.yaml")]) == 1
+    err = [line for line in capsys.readouterr().err.splitlines() if line.strip()]
+    assert len(err) == 1 and "Traceback" not in err[0], err
+    assert "密码" in err[0] and "TEST_JIAXIAN_IMAP_PW" in err[0] and "中文" in err[0], err
+    assert _flags(config, imap_port) == {"<pw@example.test>": False}
+    assert not any(config.paths["inbox"].iterdir())

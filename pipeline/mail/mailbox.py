@@ -285,9 +285,19 @@ def _imap_session(imap: dict, password: str) -> Iterator[imaplib.IMAP4]:
         _quietly(conn.logout)
 
 
+def _not_ascii(server: dict, section: str, password: str | None) -> RunError:
+    """imaplib and smtplib send the user name and password as ASCII: say which one holds other characters."""
+    if password and not password.isascii():
+        return RunError(f"邮箱密码中含有中文或全角字符，服务器无法接受；请检查环境变量 {server.get('password_env')} "
+                        "中的密码（授权码），只能是英文字母、数字和半角符号。未收发任何邮件。")
+    return RunError(f"邮箱用户名 mail.{section}.user 中含有中文或全角字符，服务器无法接受；请改为完整的邮箱地址。未收发任何邮件。")
+
+
 def _imap_open(conn: imaplib.IMAP4, imap: dict, password: str) -> None:
     try:
         conn.login(str(imap.get("user") or ""), password)
+    except UnicodeEncodeError:
+        raise _not_ascii(imap, "imap", password)
     except imaplib.IMAP4.error:
         raise RunError(f"邮箱登录失败：请检查 mail.imap.user 和环境变量 {imap.get('password_env')} 中的密码（授权码）")
     folder = str(imap.get("folder") or "INBOX")
@@ -870,6 +880,8 @@ def _smtp_session(smtp: dict, password: str | None) -> Iterator[smtplib.SMTP]:
         conn = _smtp_connect(smtp, host, port)
         if smtp.get("user"):
             conn.login(str(smtp["user"]), password or "")
+    except UnicodeEncodeError:
+        raise _not_ascii(smtp, "smtp", password)
     except smtplib.SMTPAuthenticationError:
         raise RunError(f"发件邮箱登录失败：请检查 mail.smtp.user 和环境变量 {smtp.get('password_env')} 中的密码")
     except (OSError, smtplib.SMTPException) as exc:
