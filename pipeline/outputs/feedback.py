@@ -82,6 +82,7 @@ def _summary_sheet(wb, fmt, fb: Feedback, config: Config, as_of: date) -> None:
     ws.set_landscape()
     ws.set_paper(9)
     ws.fit_to_pages(1, 0)
+    ws.repeat_rows(0)  # the title on every page; the findings table's header replaces it when there is one
     ws.merge_range(0, 0, 0, LAST_COL, f"{_title_name(fb)} 台账报送反馈（{as_of.year}年{as_of.month}月{as_of.day}日）",
                    fmt["title"])
     shown = set(fb.findings["message"])
@@ -219,6 +220,7 @@ def _rows_sheet(wb, fmt, fb: Feedback, config: Config) -> None:
     ws.freeze_panes(1, 2)
     ws.set_landscape()
     ws.set_paper(8)
+    ws.fit_to_pages(1, 0)
     ws.repeat_rows(0)
     marks = _marks(fb.findings)
     for line, rec in enumerate(fb.rows.to_dict("records"), start=1):
