@@ -292,7 +292,8 @@ def _check(args) -> int:
     worst = 0
     for sf in intake.files:
         mine = found[found["file"] == sf.name].sort_values("row", kind="stable")
-        print(f"【{sf.name}】单位：{sf.department or '未识别'}；{_disposition_text(sf)}")
+        filled = f"；填报日期：{sf.filled_date.isoformat()}" if sf.filled_date else ""
+        print(f"【{sf.name}】单位：{sf.department or '未识别'}{filled}；{_disposition_text(sf)}")
         for rec in mine.to_dict("records"):
             where = f"工作表“{rec['sheet']}”" if len(sf.sheets) > 1 and rec["sheet"] else ""
             print(f"  [{rec['severity']}] {where}{rec['message']}")

@@ -33,6 +33,8 @@ WIDTH_BY_KEY = {"description": 32, "measures": 26, "company": 20, "court": 14, "
 GUIDE_WIDTHS = (20, 18, 62)
 LINE_HEIGHT = 14                 # points per wrapped line of 10-pt text
 HEADER_ROW_HEIGHTS = (24, 36)
+DEPARTMENT_LABEL, DATE_LABEL = "填报单位", "填报日期"   # read back by intake (intake.department_labels / date_labels)
+FILLER_WIDTHS = {DEPARTMENT_LABEL: (12, 30), "填报人": (10, 14), "联系电话": (10, 16), DATE_LABEL: (10, 12)}
 TEMPLATE_NAME = "{title}（模板）.xlsx"
 DEPARTMENT_NAME = "{department}台账（{label}）.xlsx"
 
@@ -82,8 +84,7 @@ def _write_ledger(ws, config: Config, fmt: dict, department: str | None, rows: l
     last_col = len(config.columns) - 1
     ws.merge_range(0, 0, 0, last_col, config.ledger.title, fmt["title"])
     ws.set_row(0, 32)
-    ws.merge_range(1, 0, 1, last_col, filler_line(department), fmt["filler"])
-    ws.set_row(1, 22)
+    _write_filler(ws, config, fmt, department, sources)
     _write_header(ws, config, fmt)
     data_rows = len(rows) + BLANK_ROWS
     _set_columns(ws, config, fmt)
@@ -95,8 +96,63 @@ def _write_ledger(ws, config: Config, fmt: dict, department: str | None, rows: l
 
 
 def filler_line(department: str | None) -> str:
-    """The line under the title that the clerk completes (pre-filled with the department)."""
+    """The line under the title as one text (the older form, still read by intake)."""
     return f"填报单位：{department or BLANK}  填报人：{BLANK}  联系电话：{BLANK}  填报日期：{BLANK}"
+
+
+@dataclass(frozen=True)
+class FillerCell:
+    """One label or value on the 填报单位 row: 0-based first/last column, and what it holds."""
+    col: int
+    last_col: int
+    label: str
+    is_value: bool
+
+
+def filler_cells(config: Config) -> list[FillerCell]:
+    """The 填报单位 row as label/value pairs laid over the ledger's columns: each cell takes whole
+    columns until it is at least as wide as FILLER_WIDTHS asks (a label, then the cell it labels)."""
+    widths = [_width(c) for c in config.columns]
+    cells, col = [], 0
+    for label, (label_width, value_width) in FILLER_WIDTHS.items():
+        for is_value, want in ((False, label_width), (True, value_width)):
+            end, total = col, widths[col]
+            while total < want and end + 1 < len(widths):
+                end += 1
+                total += widths[end]
+            cells.append(FillerCell(col, end, label, is_value))
+            col = end + 1
+            if col >= len(widths):
+                raise ValueError("台账列太少，放不下填报单位一行")  # noqa: TRY003 - 22 standard columns always fit
+    return cells
+
+
+def _write_filler(ws, config: Config, fmt: dict, department: str | None, sources: dict[str, str]) -> None:
+    """填报单位 (dropdown of the registry), 填报人, 联系电话 and 填报日期 (a date cell), each in its own cell."""
+    for cell in filler_cells(config):
+        style = fmt["filler_value"] if cell.is_value else fmt["filler_label"]
+        if cell.is_value and cell.label == DATE_LABEL:
+            style = fmt["filler_date"]
+        value = department if cell.is_value and cell.label == DEPARTMENT_LABEL and department else ""
+        if cell.last_col > cell.col:
+            ws.merge_range(1, cell.col, 1, cell.last_col, value if cell.is_value else f"{cell.label}：", style)
+        else:
+            ws.write_string(1, cell.col, value if cell.is_value else f"{cell.label}：", style)
+        if not cell.is_value:
+            continue
+        if cell.label == DEPARTMENT_LABEL:
+            ws.data_validation(1, cell.col, 1, cell.col, {
+                "validate": "list", "source": sources[DEPARTMENT_LABEL], "error_type": "stop",
+                "error_title": "填报单位不在名录中",
+                "error_message": "请从下拉列表中选择本单位。本单位不在名录中的，请与县信用办联系。",
+                **_input(DEPARTMENT_LABEL, "从下拉列表选择本单位（全县单位名录）")})
+        elif cell.label == DATE_LABEL:
+            ws.data_validation(1, cell.col, 1, cell.col, {
+                "validate": "date", "criteria": "between", "minimum": DATE_MIN, "maximum": DATE_MAX,
+                "error_type": "warning", "error_title": "填报日期填写有误",
+                "error_message": "请填写报送当天的日期，如 2021-12-31。",
+                **_input(DATE_LABEL, "填写报送当天的日期，如 2021-12-31")})
+    ws.set_row(1, 24)
 
 
 def header_cells(config: Config) -> list[HeaderCell]:
@@ -212,7 +268,7 @@ _PROTECTION = {"format_cells": True, "format_columns": True, "format_rows": True
 def _write_lists(ws, config: Config, fmt: dict) -> dict[str, str]:
     """One column per dropdown on the hidden sheet; returns list name -> absolute range reference."""
     sources = {}
-    for col, (name, values) in enumerate(dropdowns(config).items()):
+    for col, (name, values) in enumerate({**dropdowns(config), DEPARTMENT_LABEL: config.department_names}.items()):
         ws.write_string(0, col, name, fmt["head"])
         for row, value in enumerate(values, 1):
             ws.write_string(row, col, value)
@@ -272,7 +328,7 @@ def required_text(config: Config, column: Column) -> str:
     if column.required == "yes":
         return "必填"
     if column.required == "infer":
-        return "必填（未填时按案号和描述推断，需人工核对）"
+        return "必填（漏填的按案号和描述推断，请核对）"
     if column.required == "case":
         return f"{_case_codes(config)}类必填"
     return "选填"
@@ -294,11 +350,12 @@ def column_rule(config: Config, column: Column) -> str:
 
 def _type_hint(config: Config, column: Column) -> str:
     if column.type == "category":
-        return f"从下拉列表选择（{'、'.join(c.code for c in config.categories)}），也可只填代码或简称；类别说明见“{GUIDE_SHEET}”"
+        return (f"从下拉列表选择（{'、'.join(c.code for c in config.categories)}），也可只填代码或简称；"
+                f"各类别的含义见“{GUIDE_SHEET}”表第二部分")
     if column.type in ("enum", "status"):
         enum = config.enums[_enum_name(column)]
         fallback = f"，其他内容按“{enum.default}”计" if enum.default and column.type == "enum" else ""
-        blank = f"，空白按“{enum.default}”计" if enum.default and column.type == "status" else ""
+        blank = f"；漏填的按“{enum.default}”计并提醒" if enum.default and column.type == "status" else ""
         return f"从下拉列表选择：{'、'.join(enum.values)}{fallback}{blank}"
     return _SIMPLE_HINTS.get(column.type, "")
 
@@ -308,7 +365,7 @@ _SIMPLE_HINTS = {
     "item_id": "信用办生成的编号，预填的请勿修改；新增问题留空",
     "uscc": "18位统一社会信用代码",
     "case_no": "如（2021）豫0425执123号",
-    "amount": "只填数字，单位万元，保留两位小数，如 12.5",
+    "amount": "只填数字，单位万元，最多两位小数，如 12.5 或 12.35",
     "date": "日期，格式 2021-12-31",
 }
 
@@ -383,21 +440,27 @@ def _status_rows(config: Config) -> list[list[str]]:
 
 
 def guide_notes(config: Config) -> list[str]:
-    """The rules for sending the file: zero report, no password, whole ledger, fixed header."""
-    ledger = config.ledger
+    """The rules for sending the file: who fills what, when, zero report, no password, whole ledger,
+    fixed header, and whom to ask (deadline and contact from config.yaml `office:`)."""
+    ledger, office = config.ledger, config.office
     phrases = config.words("zero_report_phrases")
     examples = [p for p in phrases[:1]] + [p for p in phrases if p.startswith("经排查")][:1]
     zero = "”或“".join(examples) or "无"
-    return [
-        f"1. 本单位经排查未发现问题的，实行零报告：在“{ledger.sheet_name}”数据区第一行"
+    notes = [
+        f"1. 报送时间：{office.weekly_deadline}报送本单位台账；被退回的台账请于{office.resubmit_by}改正后重新报送。",
+        f"2. 表头上方的“{DEPARTMENT_LABEL}”请从下拉列表中选择本单位（全县单位名录）；“{DATE_LABEL}”填写报送当天的日期，"
+        "如 2021-12-31。本单位不在下拉列表中的，请与信用办联系。",
+        f"3. 本单位经排查未发现问题的，实行零报告：在“{ledger.sheet_name}”数据区第一行"
         f"“{config.column('description').name}”列填写“{zero}”，其他列留空，照常报送。",
-        "2. 报送文件不得设置打开密码或修改密码，加密的文件无法读取，将被退回；请保存为 .xlsx 格式。",
-        "3. 请勿修改表头、增删列或改动列的顺序；可以插入、删除、排序数据行。表头已保护（无密码），仅防误改。",
         f"4. 每次报送本单位完整台账（含已办结事项），预填的“{config.column('item_id').name}”请勿修改；"
         f"已办结的事项改“{config.column('status').name}”，不要删除。",
-        "5. 标“*”的列为必填；日期写成 2021-12-31，金额单位为万元。",
-        f"6. “填报单位”请填写单位全称，单位名录：{'、'.join(config.department_names)}。",
+        "5. 请勿修改表头、增删列或改动列的顺序；可以插入、删除、排序数据行。表头已保护（无密码），仅防误改。",
+        "6. 标“*”的列为必填；日期写成 2021-12-31，金额单位为万元。",
+        "7. 报送文件不得设置打开密码或修改密码，加密的文件无法读取，将被退回；请保存为 .xlsx 格式。",
     ]
+    if office.contact_line:
+        notes.append(f"8. {office.contact_line}")
+    return notes
 
 
 def _guide_notes(ws, fmt: dict, row: int, config: Config) -> None:
@@ -469,7 +532,10 @@ def _formats(wb) -> dict:
     return {
         "title": wb.add_format({"font_name": "黑体", "font_size": 18, "bold": True, "align": "center",
                                 "valign": "vcenter"}),
-        "filler": wb.add_format({**font, "font_size": 11, "valign": "vcenter", "locked": False}),
+        "filler_label": wb.add_format({**font, "font_size": 11, "bold": True, "align": "right", "valign": "vcenter"}),
+        "filler_value": wb.add_format({**font, "font_size": 11, "valign": "vcenter", "bottom": 1, "locked": False}),
+        "filler_date": wb.add_format({**font, "font_size": 11, "valign": "vcenter", "bottom": 1, "locked": False,
+                                      "num_format": "yyyy-mm-dd", "align": "center"}),
         "head": wb.add_format({**font, "bold": True, "border": 1, "text_wrap": True, "align": "center",
                                "valign": "vcenter", "bg_color": "#D9E1F2", "locked": True}),
         "star": wb.add_format({**font, "bold": True, "font_color": "#FF0000"}),

@@ -1,4 +1,6 @@
 """The standard ledger template, read back with openpyxl: layout, dropdowns, checks, protection."""
+import json
+import os
 import re
 from datetime import date, datetime
 from pathlib import Path
@@ -10,10 +12,12 @@ import yaml
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.datetime import to_excel
 
+from pipeline.cli import main
 from pipeline.core.config import load_config
 from pipeline.intake.files import read_file
 from pipeline.template import (DATE_MAX, DATE_MIN, GUIDE_SHEET, LISTS_SHEET, VALIDATION_ROWS, default_name,
                                write_template)
+from tests.ledgerfiles import write_book
 from tests.workspace import config_path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -62,11 +66,13 @@ def grouped_keys(config) -> dict[str, str]:
     return {k: g["name"] for g in config.section("header_groups") for k in g["columns"]}
 
 
-def validations(ws):
-    """(validation, 1-based column, first row, last row) for every data validation of the sheet."""
+def validations(ws, filler: bool = False):
+    """(validation, 1-based column, first row, last row) for every data validation of the columns
+    (header and data rows); with `filler`, those of the 填报单位 row (row 2) instead."""
     for dv in ws.data_validations.dataValidation:
         for rng in dv.sqref.ranges:
-            yield dv, rng.min_col, rng.min_row, rng.max_row
+            if (rng.min_row == 2) == filler:
+                yield dv, rng.min_col, rng.min_row, rng.max_row
 
 
 def resolve(wb, formula: str) -> list[str]:
@@ -78,14 +84,42 @@ def resolve(wb, formula: str) -> list[str]:
 
 # --- title, line and header ---------------------------------------------------------------------
 
-def test_title_and_filler_line_span_all_columns(blank, config):
+def test_title_spans_all_columns(blank, config):
     ws, last = sheet(blank, config), get_column_letter(len(config.columns))
     assert ws["A1"].value == config.section("ledger")["title"]
     assert ws["A1"].font.b and ws["A1"].font.sz >= 14
-    line = ws["A2"].value
-    assert line.startswith("填报单位：") and all(label in line for label in ("填报人：", "联系电话：", "填报日期："))
+    assert f"A1:{last}1" in {str(r) for r in ws.merged_cells.ranges}
+
+
+def filler(ws) -> dict[str, object]:
+    """Row 2 as label → its value cell: the cell right after the label's (possibly merged) cell."""
+    ends = {r.min_col: r.max_col for r in ws.merged_cells.ranges if r.min_row == 2}
+    return {str(c.value).rstrip("："): ws.cell(2, ends.get(c.column, c.column) + 1)
+            for c in ws[2] if isinstance(c.value, str) and c.value.endswith("：")}
+
+
+def test_the_filler_row_has_a_cell_per_field(blank, config):
+    ws = sheet(blank, config)
+    values = filler(ws)
+    assert list(values) == ["填报单位", "填报人", "联系电话", "填报日期"]
+    assert all(c.value in (None, "") and not c.protection.locked for c in values.values())
+    assert all(ws.cell(2, c.column - 1).protection.locked or ws.cell(2, c.column - 1).value is None
+               for c in values.values())
+    assert values["填报日期"].number_format == "yyyy-mm-dd"
     merged = {str(r) for r in ws.merged_cells.ranges}
-    assert {f"A1:{last}1", f"A2:{last}2"} <= merged
+    department = next(r for r in merged if r.startswith(values["填报单位"].coordinate + ":"))
+    assert ws[department.split(":")[1]].column - values["填报单位"].column >= 1  # wide enough for a long name
+
+
+def test_department_is_a_dropdown_of_the_registry_and_the_date_a_date_check(blank, config):
+    ws = sheet(blank, config)
+    values = filler(ws)
+    found = {col: dv for dv, col, *_ in validations(ws, filler=True)}
+    dept, day = found[values["填报单位"].column], found[values["填报日期"].column]
+    assert dept.type == "list" and resolve(blank, dept.formula1) == config.department_names
+    assert dept.errorStyle in (None, "stop") and dept.showErrorMessage and "信用办" in dept.error
+    assert day.type == "date" and (float(day.formula1), float(day.formula2)) == (to_excel(DATE_MIN), to_excel(DATE_MAX))
+    assert set(found) == {values["填报单位"].column, values["填报日期"].column}
 
 
 def test_every_config_column_in_order_on_the_header(blank, config):
@@ -202,7 +236,7 @@ def test_header_locked_data_unlocked_and_sheet_protected_without_password(blank,
         assert ws.cell(1, col).protection.locked and ws.cell(3, col).protection.locked
         assert ws.cell(4, col).protection.locked
         assert not ws.cell(5, col).protection.locked and not ws.cell(24, col).protection.locked
-    assert not ws["A2"].protection.locked
+    assert ws["A2"].protection.locked  # the 填报单位 label; its value cell is unlocked (test above)
 
 
 def test_data_formats_borders_and_widths(blank, config):
@@ -260,7 +294,7 @@ def test_guide_lists_categories_status_synonyms_zero_report_and_no_password(blan
 def test_prefilled_rows_carry_item_ids_values_and_the_department(config, tmp_path):
     wb = openpyxl.load_workbook(write_template(tmp_path / "pre.xlsx", config, "县住房和城乡建设局", items_frame()))
     ws, col = sheet(wb, config), {k: i for i, k in enumerate(config.column_keys, 1)}
-    assert ws["A2"].value.startswith("填报单位：县住房和城乡建设局")
+    assert filler(ws)["填报单位"].value == "县住房和城乡建设局"
     assert [ws.cell(r, col["item_id"]).value for r in (5, 6, 7)] == ["JX-2026-0001", "JX-2026-0002", None]
     assert [ws.cell(r, col["seq"]).value for r in (5, 6)] == [1, 2]
     assert ws.cell(5, col["category"]).value == config.category("A1").dropdown
@@ -328,3 +362,54 @@ def test_prefilled_dates_and_amounts_stored_as_text_are_written_as_dates_and_num
     assert ws.cell(5, col["occurred_on"]).value == datetime(2021, 3, 2)
     assert ws.cell(5, col["deadline"]).value == datetime(2021, 12, 31)
     assert ws.cell(5, col["amount"]).value == 125.5
+
+
+# --- round trip: the template as a clerk fills it, through check and run ---------------------------
+
+def fill_template(path: Path, out: Path, department: str, filled: date, companies: list[str]) -> Path:
+    """What a clerk does: pick the department, enter the date, type rows under the header."""
+    config = load_config(config_path())
+    wb = openpyxl.load_workbook(path)
+    ws = wb[wb.sheetnames[0]]
+    cells = filler(ws)
+    cells["填报单位"].value, cells["填报人"].value, cells["联系电话"].value = department, "李明", "0375-5182306"
+    cells["填报日期"].value = filled
+    col = {k: i for i, k in enumerate(config.column_keys, 1)}
+    for r, company in enumerate(companies, 5):
+        for key, value in (("category", "B1"), ("company", company), ("description", "合同约定的工程款未按期支付"),
+                           ("status", "整改中")):
+            ws.cell(r, col[key], value)
+    wb.save(out)
+    return out
+
+
+def test_the_filled_template_goes_through_check_and_run_and_the_old_line_still_reads(tmp_path, capsys):
+    cfg = str(config_path())
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    assert main(["template", "--config", cfg, "-o", str(tmp_path / "blank.xlsx")]) == 0
+    new = fill_template(tmp_path / "blank.xlsx", inbox / "水利局台账.xlsx", "县水利局", date(2026, 11, 25),
+                        ["郏县清源水务有限公司", "郏县润田灌溉工程有限公司"])
+    capsys.readouterr()
+    assert main(["check", "--config", cfg, str(new)]) == 0
+    out = capsys.readouterr().out
+    assert "【水利局台账.xlsx】单位：县水利局；填报日期：2026-11-25；已处理" in out and "未发现问题" in out
+
+    config = load_config(config_path())   # the older form: one merged line with every label in it
+    heads = [c.name for c in config.columns]
+    old = write_book(inbox / "水利局台账（旧表）.xlsx", {"台账": [
+        [config.section("ledger")["title"]],
+        ["填报单位：县水利局  填报人：李明  联系电话：0375-5182306  填报日期：2026年11月20日"], heads,
+        [1, "", "B1", "郏县旧表公司", *[""] * 4, "合同款未付", *[""] * 9, "整改中"]]})
+    later = datetime(2026, 11, 26, 9).timestamp()
+    os.utime(old, (later, later))  # the older 填报日期 loses although its file is the newer one
+    capsys.readouterr()
+    assert main(["check", "--config", cfg, str(old)]) == 0
+    assert "单位：县水利局；填报日期：2026-11-20；已处理" in capsys.readouterr().out
+
+    assert main(["run", "--config", cfg, "--inbox", str(inbox), "--outbox", str(tmp_path / "out"),
+                 "--db", str(tmp_path / "l.sqlite"), "--as-of", "2026-11-26"]) == 0
+    manifest = json.loads((tmp_path / "out" / "2026-W48" / "run.json").read_text(encoding="utf-8"))
+    states = {f["name"]: (f["department"], f["disposition"], f["rows_accepted"]) for f in manifest["files"]}
+    assert states == {"水利局台账.xlsx": ("县水利局", "processed", 2),
+                      "水利局台账（旧表）.xlsx": ("县水利局", "superseded", 0)}

@@ -460,8 +460,15 @@ def _is_parent_row(grid: Grid, row: int, config: Config, labels: frozenset) -> b
     """The row above the best header row holds parents (merged across columns) of its cells."""
     spans = [c0 for r0, c0, r1, c1 in grid.merged if r0 == row and c1 > c0]
     own = _texts(grid.rows[row])
+    if _is_filler_row(own, labels):
+        return False
     upper = _spread(own, grid.merged, row)
     return len(own) >= 2 and bool(spans) and _is_subheader(upper, _texts(grid.rows[row + 1]), grid, row, config, labels)
+
+
+def _is_filler_row(texts: dict[int, str], labels: frozenset) -> bool:
+    """The template's 填报单位 row, each label in its own cell (`填报单位：`, then the value): no header."""
+    return any(t.endswith((":", "：")) and header_key(t) in labels for t in texts.values())
 
 
 def _parent_core(parent: str, group_words: tuple[str, ...]) -> str:
