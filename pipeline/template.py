@@ -152,6 +152,8 @@ def _write_filler(ws, config: Config, fmt: dict, department: str | None, sources
                 "error_type": "warning", "error_title": "填报日期填写有误",
                 "error_message": "请填写报送当天的日期，如 2021-12-31。",
                 **_input(DATE_LABEL, "填写报送当天的日期，如 2021-12-31")})
+    for col in range(filler_cells(config)[-1].last_col + 1, len(config.columns)):
+        ws.write_blank(1, col, None, fmt["filler_label"])  # not the bordered data format of the column
     ws.set_row(1, 24)
 
 
@@ -409,7 +411,7 @@ def _write_guide(ws, config: Config, fmt: dict) -> None:
                        ["规范写法", "可识别的写法"], _status_rows(config))
     _guide_notes(ws, fmt, row + 1, config)
     ws.set_paper(9)
-    ws.fit_to_pages(1, 0)
+    ws.fit_to_pages(1, 1)                # one A4 page: the clerk prints it beside the ledger
     ws.set_margins(left=0.5, right=0.5, top=0.6, bottom=0.6)
 
 
@@ -533,9 +535,11 @@ def _formats(wb) -> dict:
         "title": wb.add_format({"font_name": "黑体", "font_size": 18, "bold": True, "align": "center",
                                 "valign": "vcenter"}),
         "filler_label": wb.add_format({**font, "font_size": 11, "bold": True, "align": "right", "valign": "vcenter"}),
-        "filler_value": wb.add_format({**font, "font_size": 11, "valign": "vcenter", "bottom": 1, "locked": False}),
-        "filler_date": wb.add_format({**font, "font_size": 11, "valign": "vcenter", "bottom": 1, "locked": False,
-                                      "num_format": "yyyy-mm-dd", "align": "center"}),
+        # the cells to fill in: boxed and tinted, so they read as fields above the header
+        "filler_value": wb.add_format({**font, "font_size": 11, "valign": "vcenter", "border": 1, "locked": False,
+                                       "bg_color": "#FFF9E5"}),
+        "filler_date": wb.add_format({**font, "font_size": 11, "valign": "vcenter", "border": 1, "locked": False,
+                                      "bg_color": "#FFF9E5", "num_format": "yyyy-mm-dd", "align": "center"}),
         "head": wb.add_format({**font, "bold": True, "border": 1, "text_wrap": True, "align": "center",
                                "valign": "vcenter", "bg_color": "#D9E1F2", "locked": True}),
         "star": wb.add_format({**font, "bold": True, "font_color": "#FF0000"}),

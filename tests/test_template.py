@@ -413,3 +413,36 @@ def test_the_filled_template_goes_through_check_and_run_and_the_old_line_still_r
     states = {f["name"]: (f["department"], f["disposition"], f["rows_accepted"]) for f in manifest["files"]}
     assert states == {"水利局台账.xlsx": ("县水利局", "processed", 2),
                       "水利局台账（旧表）.xlsx": ("县水利局", "superseded", 0)}
+
+
+# --- the 填表说明 reads without contradictions and fits its page -------------------------------------
+
+def test_guide_rules_do_not_contradict_themselves(blank, config):
+    table = {r[0]: (r[1], r[2]) for r in table_after(guide_rows(blank), "列名")}
+    for column in config.columns:
+        required, rule = table[column.name]
+        if column.type == "amount":   # the 0.00 format shows two decimals: the rule may not say "保留两位" and show one
+            assert "保留两位小数" not in rule and "最多两位小数" in rule
+            examples = re.findall(r"如 ([\d.]+)(?: 或 ([\d.]+))?", rule)[0]
+            assert all(len(e.partition(".")[2]) <= 2 for e in examples if e)
+        if required.startswith("必填"):  # a required column never says a blank is fine
+            assert not re.search(r"空白按|未填时|不填时", required + rule), column.name
+    text = "\n".join(str(v) for r in guide_rows(blank) for v in r if v)
+    assert "见“填表说明””" not in text and f"“{GUIDE_SHEET}”表第二部分" in text
+    assert "单位全称" not in text and "下拉列表中选择本单位" in text
+
+
+def test_guide_gives_the_weekly_deadline_and_the_contact_from_config(tmp_path):
+    config = edited_config(tmp_path, lambda raw: raw["office"].update(
+        contact="赵敏", phone="0375-1112222", weekly_deadline="每周二上午十点前", resubmit_deadline="三个工作日内"))
+    wb = openpyxl.load_workbook(write_template(tmp_path / "t.xlsx", config))
+    text = "\n".join(str(v) for r in guide_rows(wb) for v in r if v)
+    assert "每周二上午十点前报送本单位台账" in text and "于三个工作日内改正后重新报送" in text
+    assert "请联系郏县社会信用体系建设领导小组办公室赵敏，电话 0375-1112222" in text
+
+
+def test_guide_prints_on_one_a4_page(blank):
+    setup = blank[GUIDE_SHEET].page_setup
+    assert blank[GUIDE_SHEET].sheet_properties.pageSetUpPr.fitToPage
+    assert int(setup.paperSize) == 9   # A4; fitToWidth/Height absent means 1 (0 would let it run on)
+    assert setup.fitToWidth in (None, 1) and setup.fitToHeight in (None, 1)
