@@ -41,6 +41,8 @@ def feedback(tmp_path_factory) -> Path:
     write_ledger(inbox / "宇宙局台账.xlsx", config, "县宇宙管理局", [GOOD])                 # not in the registry
     write_book(inbox / "财政局台账.xlsx", {"台账": [["填报单位：县财政局"], UNFAMILIAR_HEAD,
                                                   [1, "B1", "郏县华联超市有限公司", "合同款未按期支付", "整改中"]]})
+    long_row = {**GOOD, "company": "郏县长文建设有限公司", "description": "合同款未付。" * 6000}  # cut in the feedback
+    write_ledger(inbox / "司法局台账.xlsx", config, "县司法局", [long_row])
     assert main(["run", "--config", str(path), "--as-of", "2026-11-26"]) == 0
     return root / "outbox" / "2026-W48" / "feedback"
 
@@ -124,5 +126,5 @@ def test_notes_and_messages_say_in_plain_words_why(feedback):
         wb = openpyxl.load_workbook(path)
         text = "\n".join(body(ws) for ws in wb.worksheets) + "".join(
             c.comment.text for ws in wb.worksheets for row in ws.iter_rows() for c in row if c.comment)
-        for jargon in ("得分", "依据不足", "按表头", "单元格内容", "把握不大", "→"):
+        for jargon in ("得分", "依据不足", "按表头", "单元格内容", "把握不大", "→", "ledger.csv", "run.json"):
             assert jargon not in text, (path.name, jargon)

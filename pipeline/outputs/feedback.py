@@ -20,7 +20,7 @@ from pipeline.core.names import DERIVED_BYTES, output_name
 from pipeline.outputs.xlsx import column_width, fit_cell
 from pipeline.core.text import is_missing
 
-CUT_NOTE = "…（内容过长，Excel 单元格最多 32767 字，已截断；完整内容见总台账 ledger.csv）"
+CUT_NOTE = "…（内容过长，超过 Excel 单元格 32767 字的上限，其余部分已截断）"
 RECEIPT_SHEET, FINDINGS_SHEET, ROWS_SHEET = "回执", "问题清单", "台账（按读取结果标注）"
 TABLE_HEADS = ("序号", "级别", "行号", "列", "说明", "文件")
 SUMMARY_WIDTHS = (6, 7, 7, 16, 64, 24)
