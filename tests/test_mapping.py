@@ -254,6 +254,11 @@ WORDED = {  # header → key: the word before the head decides, or a core word t
     "实际完成时间": "closed_on", "实际化解日期": "closed_on", "解决时间": "closed_on", "发生时间": "occurred_on",
     "责任处室": "owner_unit", "主责科室": "owner_unit", "负责股室": "owner_unit", "整改责任主体": "owner_unit",
     "处置意见": "measures", "下步打算": "measures", "来访形式": "source", "纠纷案由": "description",
+    "承诺完成时间": "deadline", "化解完成时间": "closed_on", "已偿还金额": "paid", "已执行到位金额": "paid",
+    "行业类型": "sector", "来源方式": "source", "处理情况": "measures", "整改落实情况": "measures",
+    "经济类型": "company_type", "企业属性": "company_type", "债权单位": "company", "审判机关": "court",
+    "问题详情": "description", "问题归类": "category", "判决书编号": "case_no", "拖欠资金（万元）": "amount",
+    "所有制形式": "company_type",
 }
 
 
