@@ -126,7 +126,7 @@ def test_week_two_flags_of_new_updated_and_carried_items_and_no_nan(office):
     week1(base, config)
     assert run(base, W1) == 0
     week2(base, config)
-    inferred = {"company": "郏县永安物流有限公司", "description": "县政府招商引资时承诺的奖励资金至今未兑现，违背政策承诺",
+    inferred = {"company": "郏县永安物流有限公司", "description": "县政府换届后新任领导不认可前任签订的物流园协议，承诺的补助资金至今未兑现",
                 "amount": 20, "status": "整改中", "deadline": date(2027, 1, 31)}
     write_ledger(base / "inbox" / "商务局.xlsx", config, "县商务局", [inferred], date(2026, 11, 25))
     assert run(base, W2) == 0
