@@ -19,7 +19,6 @@ from pipeline.core.names import HELD_FOLDER
 from pipeline.intake.files import READABLE, Intake, in_name_order, list_inputs, read_inputs, submitted_departments
 from pipeline.runtime.archive import archive_inputs, return_archived, set_aside
 from pipeline.runtime.backups import backup_after_commit, backup_folder, check_before_run, is_current, lock_path
-from pipeline.runtime.hooks import stall
 from pipeline.runtime.lock import run_locks
 from pipeline.runtime.workspace import RunFolder, clean_leftovers, finished_periods, outbox_lock
 from pipeline.store import Store
@@ -94,7 +93,6 @@ def _run(store: Store, ctx: RunContext, doc_number: int | None, checked) -> RunR
     from pipeline.outputs.manifest import build_summary, period_totals_row
 
     intake, clean, found = checked
-    stall("intake")
     accepted, returned_keys = split_accepted(clean, found)
     decisions, correction_findings = office_decisions(ctx.path("corrections"), ctx.config)
     doc_number = doc_number or store.doc_number(ctx.period) or store.next_doc_number(
@@ -106,7 +104,6 @@ def _run(store: Store, ctx: RunContext, doc_number: int | None, checked) -> RunR
             previous = store.ledger_before(ctx.period)
             log.info("校验完成：%d 行收录，%d 行退回；开始并单", len(accepted), len(clean) - len(accepted))
             merged = merge_rows(accepted, previous, decisions, ctx.config, store.id_allocator(ctx.as_of.year, ctx.period))
-            stall("merge")
             update = update_ledger(previous, items_for_ledger(merged, found), ctx, submitted_departments(intake.files),
                                    decisions, merged.absorbed)
             found = fnd.concat(found, follow_up_findings(update.not_resubmitted, previous, intake.files))
@@ -127,7 +124,6 @@ def _run(store: Store, ctx: RunContext, doc_number: int | None, checked) -> RunR
     except BaseException:  # nothing was committed: the half-written folder goes too (on a full disk, its space)
         folder.abandon()
         raise
-    stall("commit")
     folder.commit()
     if ctx.config.run.archive_inbox:
         notes += archive_inputs(ctx.path("inbox"), ctx.path("archive") / ctx.period,
@@ -154,7 +150,6 @@ def _write_outputs(folder: Path, ctx: RunContext, intake: Intake, update, merged
     from pipeline.reports.documents import write_reports  # reports are optional heavy imports; keep them out of `check`
 
     write_csv(update.ledger.drop(columns=["corrected"]), folder / "ledger.csv")
-    stall("outputs")
     write_csv(rejected_table(found), folder / "rejected.csv")
     write_all_feedback(folder / "feedback", ctx, intake, found, merged.rows, update.ledger)
     log.info("反馈表已生成；生成通报和汇总表")

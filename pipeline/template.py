@@ -179,7 +179,7 @@ def header_cells(config: Config) -> list[HeaderCell]:
 
 def _group_of(config: Config) -> dict[str, str]:
     out = {}
-    for group in config.section("header_groups") or []:
+    for group in config.header_groups:
         for key in group.get("columns") or []:
             out[str(key)] = str(group["name"])
     return out

@@ -1,7 +1,7 @@
 """The unattended weekly run survives being killed, hostile inboxes and archiving, through the real command.
 
-Kill tests start `python -m pipeline run` as a child with PIPELINE_STALL_AT=<stage> (the test hook in
-pipeline/runtime/hooks.py: the run logs that it reached the stage and waits for a line on stdin), SIGKILL it there,
+Kill tests start the real `run` command as a child through tests/stall.py <stage> (it wraps the function at that
+stage boundary, so the run logs that it reached the stage and waits for a line on stdin), SIGKILL it there,
 check what it left behind, then run again and compare with a run that was never interrupted.
 """
 from __future__ import annotations
@@ -29,7 +29,6 @@ from pipeline.cli import main
 from pipeline.core.config import load_config
 from pipeline.outputs.feedback import feedback_name
 from pipeline.runtime.lock import run_lock
-from pipeline.runtime.hooks import STALL_ENV
 from pipeline.store import Store
 from tests.synth import generate_inbox
 from pipeline.runtime.workspace import RunFolder, previous_folders
@@ -69,8 +68,9 @@ def run(base: Path, as_of: str) -> int:
 
 def start_stalled(base: Path, as_of: str, stage: str, db: str = "ledger.sqlite") -> subprocess.Popen:
     """The real command in a child process, returned once it has reached `stage` and is waiting there."""
-    env = {**os.environ, STALL_ENV: stage, "PYTHONPATH": str(ROOT)}
-    child = subprocess.Popen([sys.executable, "-m", "pipeline", *cli_args(base, as_of, db)], cwd=ROOT, env=env,
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    child = subprocess.Popen([sys.executable, str(ROOT / "tests" / "stall.py"), stage, *cli_args(base, as_of, db)],
+                             cwd=ROOT, env=env,
                              stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
                              text=True, encoding="utf-8")
     watchdog = threading.Timer(120, child.kill)  # a hung child must not hang the test session

@@ -186,7 +186,13 @@ class Config:
 
     # --- lookups used across the stages ---
     def section(self, name: str) -> dict:
+        """A section without a typed class of its own (mapping, classification, mail…), as written."""
         return self.raw.get(name) or {}
+
+    @property
+    def header_groups(self) -> list[dict]:
+        """Parent headers over child columns (整改情况 over 整改措施/整改时限/整改状态): name, columns."""
+        return [g for g in self.raw.get("header_groups") or [] if isinstance(g, dict)]
 
     @property
     def column_keys(self) -> list[str]:

@@ -496,7 +496,7 @@ def _is_subheader(upper: dict[int, str], lower: dict[int, str], grid: Grid, row:
         return False
     spans = {c for r0, c0, r1, c1 in grid.merged if r0 == row and c1 > c0 for c in range(c0, c1 + 1)}
     repeated = {c for c, t in upper.items() if list(upper.values()).count(t) > 1}
-    parents = {header_key(g.get("name", "")) for g in config.raw.get("header_groups") or []}
+    parents = {header_key(g.get("name", "")) for g in config.header_groups}
     keys = columns.header_keys(lower, config, labels, strong=True)
     return any(col not in upper or col in spans or col in repeated or header_key(upper[col]) in parents
                for col in keys)

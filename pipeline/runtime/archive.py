@@ -10,7 +10,6 @@ from pathlib import Path
 
 from pipeline.core.names import fit_name, numbered, with_extra
 from pipeline.intake.files import REASON_NOTE
-from pipeline.runtime.hooks import stall
 
 
 def archive_inputs(inbox: Path, archive: Path, quarantine: Path, files: list) -> list[str]:
@@ -31,7 +30,6 @@ def archive_inputs(inbox: Path, archive: Path, quarantine: Path, files: list) ->
             note = target.with_name(with_extra(target.name, REASON_NOTE))
             note.write_text(f"{sf.name}：{sf.reason}\n", encoding="utf-8")
         moved[kind] += 1
-        stall("archive")
     return [f"已将 {moved['archive']} 个来件移入 {archive}，{moved['quarantine']} 个无法读取的来件移入 {quarantine}"]
 
 
