@@ -158,7 +158,7 @@ def _counts(items: int, part: pd.DataFrame) -> dict:
 
 # The headings of the 通报's and the summary workbook's tables, one wording for both.
 HEADINGS = {"category": "问题类别", "kind": "类型", "rank": "排名", "unit": "责任单位", "items": "事项数",
-            "amount": "涉及金额（万元）", "paid": "已兑付金额（万元）", "closed": "已办结", "open": "未办结",
+            "amount": "涉及金额（万元）", "paid": "已兑付（万元）", "closed": "已办结", "open": "未办结",
             "rate": "办结率", "overdue": "逾期"}
 CATEGORY_COLUMNS = ["category", "kind", "items", "amount", "paid", "closed", "rate", "overdue"]
 DEPARTMENT_COLUMNS = ["rank", "unit", "items", "closed", "open", "rate", "overdue", "amount"]
