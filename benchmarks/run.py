@@ -276,7 +276,8 @@ class StageRun:
         self.found = fnd.concat(self.found, follow_up_findings(self.update.not_resubmitted, self.previous,
                                                                self.read.files))
         count_rows(self.read.files, self.clean, self.returned)
-        self.summary = build_summary(ctx, self.read.files, self.update, self.merged, self.found)
+        self.summary = build_summary(ctx, self.read.files, self.update, len(self.merged.new_ids),
+                                     len(self.merged.suspects))
         self.history = pd.concat([store.period_totals(), pd.DataFrame([period_totals_row(ctx, self.summary, self.update)])],
                                  ignore_index=True)
 
@@ -295,14 +296,16 @@ class StageRun:
     def excel(self) -> None:
         from pipeline.reports.workbook import write_summary
 
-        write_summary(self.out / f"政务失信问题台账汇总（{self.ctx.period}）.xlsx", self._report_input(), self.merged)
+        write_summary(self.out / f"政务失信问题台账汇总（{self.ctx.period}）.xlsx", self._report_input())
 
     def _report_input(self):
         from pipeline.reports.figures import ReportInput
 
         return ReportInput(ctx=self.ctx, summary=self.summary, ledger=self.update.ledger, findings=self.found,
                            history=self.history, doc_number=self.doc_number, issue_no=self.issue_no,
-                           new_ids=frozenset(self.merged.new_ids), closed_ids=frozenset(self.update.closed_ids))
+                           new_ids=frozenset(self.merged.new_ids), closed_ids=frozenset(self.update.closed_ids),
+                           previous=self.update.previous, unit_missing_ids=frozenset(self.update.unit_missing),
+                           suspects=self.merged.suspects)
 
     def steps(self) -> list[tuple[str, Callable[[], None]]]:
         return list(zip(STAGES, (self.intake, self.validation, self.classification, self.merge, self.ledger_store,

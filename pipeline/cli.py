@@ -204,22 +204,19 @@ def _run(args) -> int:
         raise ConfigError(f"收件箱文件夹不存在：{config.paths['inbox']}（请检查 config.yaml 的 paths.inbox 或 --inbox）")
     _start_log(config.paths["logs"])
     from pipeline.core.context import RunContext
-    from pipeline.run import run_period
+    from pipeline.run import run_and_reply
 
     ctx = RunContext(config, _as_of(args.as_of))
-    result = run_period(ctx, doc_number=args.doc_number)
+    result = run_and_reply(ctx, doc_number=args.doc_number)
     t = result.summary["totals"]
     deps = result.summary["departments"]
     print(f"{ctx.period} 处理完成：读取 {t['rows_read']} 行，收录 {t['rows_accepted']} 行，退回 {t['rows_rejected']} 行；"
           f"总台账 {t['items']} 项（本期新增 {t['new_items']}，办结 {t['closed_this_period']}，逾期 {t['overdue']}）。")
     print(f"已报送 {len(deps['reported'])} 个单位（零报告 {len(deps['zero_report'])}），未报送 {len(deps['missing'])} 个。")
-    for note in result.notes:
-        print(note)
-    if config.section("mail").get("replies"):
-        from pipeline.mail.mailbox import send_feedback
-
-        for line in send_feedback(config, result.run_dir, result.summary):
-            print(line)
+    for line in result.notes + result.replies:
+        print(line)
+    if result.reply_error:  # the period is saved; the mail failed
+        raise result.reply_error
     print(f"结果在：{result.run_dir.resolve()}")
     for key, name in result.summary["outputs"].items():
         if name:
@@ -266,16 +263,8 @@ def _department_items(config, department: str):
     db = config.paths["database"]
     if not db.exists():
         raise UsageError(f"数据库 {db} 不存在，无法预填；请先运行 run，或用 --db 指定数据库文件（不带 --department 可生成空白模板）")
-    store = Store(db)
-    try:
-        latest = store.latest_period()
-        ledger = store.snapshot(latest) if latest else None
-    finally:
-        store.close()
-    if ledger is None or not len(ledger):
-        return None
-    mine = ledger["departments"].fillna("").str.split("、").map(lambda deps: department in deps)
-    return ledger[mine].reset_index(drop=True)
+    with Store(db) as store:
+        return store.department_items(department)
 
 
 def _check(args) -> int:
@@ -326,18 +315,12 @@ def _history(args) -> int:
     if not db.exists():
         raise UsageError(f"数据库 {db} 不存在，请先运行 run，或用 --db 指定数据库文件")
     item_id = args.item_id.strip().upper()
-    store = Store(db)
-    try:
-        frame = store.history(item_id)
-        period = store.latest_period()
-        latest = store.snapshot(period) if len(frame) and period else None
-    finally:
-        store.close()
-    if not len(frame) or latest is None:
+    with Store(db) as store:
+        frame, item = store.history(item_id), store.latest_item(item_id)
+    if not len(frame):
         raise UsageError(f"数据库 {db} 中没有事项 {item_id}")
-    row = latest[latest["item_id"] == item_id]
-    if len(row):
-        print(f"事项 {item_id}：{row.iloc[0]['company']}（{row.iloc[0]['category']}），报送单位：{row.iloc[0]['departments']}")
+    if item:
+        print(f"事项 {item_id}：{item['company']}（{item['category']}），报送单位：{item['departments']}")
     for rec in frame.to_dict("records"):
         print(f"  【{rec.get('period')}】" + "　".join(
             f"{HISTORY_LABELS.get(k, k)}：{_history_value(k, v, csv_value)}" for k, v in rec.items() if k != "period"))

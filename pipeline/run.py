@@ -14,7 +14,7 @@ import pandas as pd
 from pipeline.classify import classify
 from pipeline.core import findings as fnd
 from pipeline.core.context import RunContext
-from pipeline.core.errors import RunError, UsageError
+from pipeline.core.errors import PipelineError, RunError, UsageError
 from pipeline.core.names import HELD_FOLDER
 from pipeline.intake.files import READABLE, Intake, in_name_order, list_inputs, read_inputs, submitted_departments
 from pipeline.runtime.archive import archive_inputs, return_archived, set_aside
@@ -35,6 +35,22 @@ class RunResult:
     run_dir: Path
     summary: dict
     notes: list[str] = field(default_factory=list)
+    warnings: dict[str, int] = field(default_factory=dict)  # file name -> its 提醒 findings (for the replies)
+    replies: list[str] = field(default_factory=list)        # what mailing the feedback did, one line each
+    reply_error: PipelineError | None = None                # mailing failed after the period was saved
+
+
+def run_and_reply(ctx: RunContext, doc_number: int | None = None) -> RunResult:
+    """`python -m pipeline run`: the period, then (when mail.replies is on) each sender's feedback by mail."""
+    result = run_period(ctx, doc_number)
+    if ctx.config.section("mail").get("replies"):
+        from pipeline.mail.mailbox import send_feedback
+
+        try:
+            result.replies = send_feedback(ctx.config, result.run_dir, result.summary, result.warnings)
+        except PipelineError as exc:
+            result.reply_error = exc
+    return result
 
 
 def checked_rows(paths: list[Path], ctx: RunContext) -> tuple[Intake, pd.DataFrame, pd.DataFrame]:
@@ -91,6 +107,7 @@ def _run(store: Store, ctx: RunContext, doc_number: int | None, checked) -> RunR
     from pipeline.ledger import follow_up_findings, items_for_ledger, update_ledger
     from pipeline.merge.match import merge_rows
     from pipeline.outputs.manifest import build_summary, period_totals_row
+    from pipeline.reports.figures import ReportInput
 
     intake, clean, found = checked
     accepted, returned_keys = split_accepted(clean, found)
@@ -108,14 +125,18 @@ def _run(store: Store, ctx: RunContext, doc_number: int | None, checked) -> RunR
                                    decisions, merged.absorbed)
             found = fnd.concat(found, follow_up_findings(update.not_resubmitted, previous, intake.files))
             count_rows(intake.files, clean, returned_keys)
-            summary = build_summary(ctx, intake.files, update, merged, found)
+            summary = build_summary(ctx, intake.files, update, len(merged.new_ids), len(merged.suspects))
             summary["held"] = _held_mail(ctx)
             this_period = period_totals_row(ctx, summary, update)
             history = pd.concat([store.period_totals(), pd.DataFrame([this_period])],
                                 ignore_index=True)
             log.info("总台账 %d 项；生成报告", len(update.ledger))
-            notes = _write_outputs(folder.tmp, ctx, intake, update, merged, found, summary, history, doc_number,
-                                   issue_no=len(store.periods()) + 1)
+            report = ReportInput(ctx=ctx, summary=summary, ledger=update.ledger, findings=found, history=history,
+                                 doc_number=doc_number, issue_no=len(store.periods()) + 1,
+                                 new_ids=frozenset(merged.new_ids), closed_ids=frozenset(update.closed_ids),
+                                 previous=update.previous, unit_missing_ids=frozenset(update.unit_missing),
+                                 suspects=merged.suspects, warnings=fnd.per_file(found, fnd.WARNING))
+            notes = _write_outputs(folder.tmp, report, intake, merged.rows)
             for absorbed_id, into in merged.absorbed.items():
                 store.mark_absorbed(absorbed_id, into, ctx.period)
             store.record_corrections(decisions, ctx.period)
@@ -129,7 +150,7 @@ def _run(store: Store, ctx: RunContext, doc_number: int | None, checked) -> RunR
         notes += archive_inputs(ctx.path("inbox"), ctx.path("archive") / ctx.period,
                                 ctx.path("quarantine") / ctx.period, intake.files)
     notes += [f"人工更正表：{m}" for m in correction_findings["message"]]
-    return RunResult(ctx, ctx.run_dir, summary, notes)
+    return RunResult(ctx, ctx.run_dir, summary, notes, report.warnings)
 
 
 def _held_mail(ctx: RunContext) -> list[dict]:
@@ -142,19 +163,18 @@ def _held_mail(ctx: RunContext) -> list[dict]:
     return held_files(ctx.config)
 
 
-def _write_outputs(folder: Path, ctx: RunContext, intake: Intake, update, merged,
-                   found: pd.DataFrame, summary: dict, history: pd.DataFrame, doc_number: int,
-                   issue_no: int) -> list[str]:
+def _write_outputs(folder: Path, report, intake: Intake, matched: pd.DataFrame) -> list[str]:
+    """Every file of the run folder from the ReportInput; `matched`: the merge's rows with the item each joined."""
     from pipeline.outputs.feedbacks import write_all_feedback
     from pipeline.outputs.tables import rejected_table, write_csv, write_json
     from pipeline.reports.documents import write_reports  # reports are optional heavy imports; keep them out of `check`
 
-    write_csv(update.ledger.drop(columns=["corrected"]), folder / "ledger.csv")
-    write_csv(rejected_table(found), folder / "rejected.csv")
-    write_all_feedback(folder / "feedback", ctx, intake, found, merged.rows, update.ledger)
+    write_csv(report.ledger.drop(columns=["corrected"]), folder / "ledger.csv")
+    write_csv(rejected_table(report.findings), folder / "rejected.csv")
+    write_all_feedback(folder / "feedback", report.ctx, intake, report.findings, matched, report.ledger)
     log.info("反馈表已生成；生成通报和汇总表")
-    notes = write_reports(folder, ctx, summary, update, found, merged, history, doc_number, issue_no)
-    write_json(summary, folder / "run.json")
+    notes = write_reports(folder, report)
+    write_json(report.summary, folder / "run.json")
     return notes
 
 

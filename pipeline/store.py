@@ -180,6 +180,20 @@ class Store:
         earlier = self._db.execute("SELECT MAX(period) FROM runs WHERE period < ?", (period,)).fetchone()[0]
         return self._read_ledger("WHERE period = ? AND item_id NOT IN (SELECT item_id FROM absorbed)", (earlier,))
 
+    def department_items(self, department: str) -> pd.DataFrame | None:
+        """The latest snapshot's items that `department` reported; None when there are none."""
+        latest = self.latest_period()
+        ledger = self.snapshot(latest) if latest else None
+        if ledger is None or not len(ledger):
+            return None
+        mine = ledger["departments"].fillna("").str.split("、").map(lambda deps: department in deps)
+        return ledger[mine].reset_index(drop=True)
+
+    def latest_item(self, item_id: str) -> dict | None:
+        """The item as the latest period's snapshot has it, or None (absorbed, or never in it)."""
+        found = self._read_ledger("WHERE period = (SELECT MAX(period) FROM runs) AND item_id = ?", (item_id,))
+        return found.iloc[0].to_dict() if len(found) else None
+
     def history(self, item_id: str) -> pd.DataFrame:
         cols = ", ".join(f"s.{c}" for c in HISTORY_COLUMNS)
         frame = self._query(f"SELECT s.period, r.as_of, {cols} FROM snapshots s JOIN runs r USING (period) "

@@ -503,7 +503,7 @@ def test_send_feedback(tmp_path, smtp_server):
     _feedback_book(run_dir / "feedback" / "县财政局.xlsx", warnings=0, errors=0)
     _feedback_book(run_dir / "feedback" / "县交通运输局.xlsx", warnings=0, errors=0)
 
-    lines = mail.send_feedback(config, run_dir, _summary())
+    lines = mail.send_feedback(config, run_dir, _summary(), warnings={"县住建局台账.xlsx": 3})
 
     got = {tuple(rcpt): msg for rcpt, msg in store.messages}
     assert set(got) == {("zjj@example.test",), ("czj@example.test",)}

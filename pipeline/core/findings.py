@@ -118,5 +118,11 @@ def error_rows(findings: pd.DataFrame) -> set[tuple[str, str, int]]:
     return set(zip(bad["file"], bad["sheet"], bad["row"]))
 
 
+def per_file(findings: pd.DataFrame, severity: str) -> dict[str, int]:
+    """File name -> how many findings of that severity it has (files without any are left out)."""
+    counts = findings.loc[findings["severity"] == severity, "file"].value_counts()
+    return {str(name): int(n) for name, n in counts.items()}
+
+
 def _short(text: str, limit: int = 60) -> str:
     return text if len(text) <= limit else text[:limit] + "…"

@@ -45,7 +45,7 @@ from typing import Iterator
 
 from pipeline.core.config import Config
 from pipeline.core.errors import ConfigError, RunError, UsageError
-from pipeline.core.findings import WARNING, disposition_text
+from pipeline.core.findings import disposition_text
 from pipeline.core.names import HELD_FOLDER, MAIL_INDEX, UNSAFE, fit_name, invisible
 
 log = logging.getLogger(__name__)
@@ -651,16 +651,19 @@ def release(config: Config, names: list[str]) -> list[tuple[Path, Path]]:
 
 # --- sending ----------------------------------------------------------------------------------
 
-def send_feedback(config: Config, run_dir: Path, summary: dict, password: str | None = None) -> list[str]:
-    """Mail each department that sent a file its `feedback/<department>.xlsx`. Off unless `mail.replies`."""
+def send_feedback(config: Config, run_dir: Path, summary: dict, warnings: dict[str, int] | None = None,
+                  password: str | None = None) -> list[str]:
+    """Mail each department that sent a file its `feedback/<department>.xlsx`. Off unless `mail.replies`.
+    `warnings`: file name -> its 提醒 findings (the run's RunResult.warnings)."""
     mail = mail_settings(config)
     if not mail.get("replies"):
         return ["未发送反馈邮件：config.yaml 中 mail.replies 为 false。"]
-    messages, lines = feedback_messages(config, Path(run_dir), summary)
+    messages, lines = feedback_messages(config, Path(run_dir), summary, warnings or {})
     return lines + _send_all(mail.get("smtp") or {}, messages, password)
 
 
-def feedback_messages(config: Config, run_dir: Path, summary: dict) -> tuple[list[Message], list[str]]:
+def feedback_messages(config: Config, run_dir: Path, summary: dict,
+                      warnings: dict[str, int]) -> tuple[list[Message], list[str]]:
     """The feedback emails of a run (not sent), and lines for departments that cannot be mailed."""
     from pipeline.outputs.feedback import feedback_name
 
@@ -678,8 +681,8 @@ def feedback_messages(config: Config, run_dir: Path, summary: dict) -> tuple[lis
         elif not attachment.is_file():
             lines.append(f"未发送：{name} 的反馈表 {attachment.name} 不存在")
         else:
-            body = feedback_text(name, files, summary, _warnings(attachment), config.office.resubmit_by,
-                                 config.office.contact_line)
+            count = sum(int(warnings.get(f["name"], 0)) for f in files)
+            body = feedback_text(name, files, summary, count, config.office.resubmit_by, config.office.contact_line)
             messages.append(_message(mail, to, f"台账报送反馈（{summary.get('period', '')}）：{name}", body, attachment))
     return messages, lines
 
@@ -691,18 +694,6 @@ def _recorded_sender(config: Config, files: list[dict]) -> str | None:
         if record and record.get("sender"):
             return record["sender"]
     return None
-
-
-def _warnings(workbook: Path) -> int:
-    """提醒 cells on the feedback workbook's first sheet (its list of findings)."""
-    from python_calamine import CalamineWorkbook
-
-    try:
-        book = CalamineWorkbook.from_path(str(workbook))
-        rows = book.get_sheet_by_index(0).to_python()
-    except Exception:  # noqa: BLE001 - an unreadable workbook only loses the count, never the email
-        return 0
-    return sum(1 for row in rows for cell in row if cell == WARNING)
 
 
 def feedback_text(department: str, files: list[dict], summary: dict, warnings: int, deadline: str,

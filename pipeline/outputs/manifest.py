@@ -1,22 +1,23 @@
-"""run.json: the manifest of a run, built from the files, the ledger update and the merge (interface.md)."""
+"""run.json: the manifest of a run, built from the files, the ledger update and the merge's counts (interface.md)."""
 from __future__ import annotations
 
 import pandas as pd
 
 from pipeline.core.context import RunContext
+from pipeline.intake.files import submitted_departments
 
 TOTAL_KEYS = ["rows_read", "rows_accepted", "rows_rejected", "items", "new_items", "merged_rows",
               "suspected_duplicates", "closed_this_period", "overdue", "not_resubmitted"]
 OUTPUT_KEYS = ["report_docx", "summary_xlsx", "ledger_csv", "rejected_csv"]
 
 
-def build_summary(ctx: RunContext, files: list, update, merged, findings: pd.DataFrame) -> dict:
+def build_summary(ctx: RunContext, files: list, update, new_items: int, suspected_duplicates: int) -> dict:
+    """`new_items`: items first made this period; `suspected_duplicates`: pairs the merge listed."""
     ledger = update.ledger
     rows = {k: sum(getattr(f, k) for f in files) for k in ("rows_read", "rows_accepted", "rows_rejected")}
-    new_items = len(getattr(merged, "new_ids", ()))
     totals = {**rows, "items": len(ledger), "new_items": new_items,
               "merged_rows": rows["rows_accepted"] - new_items,
-              "suspected_duplicates": len(merged.suspects),
+              "suspected_duplicates": suspected_duplicates,
               "closed_this_period": update.closed_this_period,
               "overdue": int(ledger["overdue"].astype(bool).sum()) if len(ledger) else 0,
               "not_resubmitted": len(update.not_resubmitted)}
@@ -41,7 +42,7 @@ def _by_category(ctx: RunContext, ledger: pd.DataFrame) -> dict:
 
 def _departments(ctx: RunContext, files: list) -> dict:
     registry = ctx.config.department_names
-    reported = {f.department for f in files if f.disposition in ("processed", "zero_report") and f.department}
+    reported = submitted_departments(files)
     zero = {f.department for f in files if f.disposition == "zero_report" and f.department} - {
         f.department for f in files if f.disposition == "processed"}
     returned = {f.department for f in files if f.disposition == "rejected" and f.department} - reported

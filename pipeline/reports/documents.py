@@ -3,8 +3,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pandas as pd
-
 from pipeline.core.context import RunContext
 from pipeline.reports.figures import ReportInput, compute_figures
 from pipeline.reports.workbook import write_summary
@@ -15,20 +13,16 @@ def report_stem(ctx: RunContext, issue_no: int) -> str:
     return f"{ctx.config.section('office')['report_title']}（第{issue_no}期）"
 
 
-def write_reports(folder: Path, ctx: RunContext, summary: dict, update, findings: pd.DataFrame,
-                  merged, history: pd.DataFrame, doc_number: int, issue_no: int) -> list[str]:
-    """Write both documents into the run folder, fill summary['outputs'], return notes for the user."""
-    docx_name, xlsx_name = f"{report_stem(ctx, issue_no)}.docx", f"政务失信问题台账汇总（{ctx.period}）.xlsx"
+def write_reports(folder: Path, inp: ReportInput) -> list[str]:
+    """Write both documents into the run folder, fill inp.summary['outputs'], return notes for the user."""
+    ctx = inp.ctx
+    docx_name, xlsx_name = f"{report_stem(ctx, inp.issue_no)}.docx", f"政务失信问题台账汇总（{ctx.period}）.xlsx"
     # named before writing: the 通报 points readers to the workbook by name
-    summary["outputs"].update({"ledger_csv": "ledger.csv", "rejected_csv": "rejected.csv",
-                               "report_docx": docx_name, "summary_xlsx": xlsx_name})
-    inp = ReportInput(ctx=ctx, summary=summary, ledger=update.ledger, findings=findings, history=history,
-                      doc_number=doc_number, issue_no=issue_no, new_ids=frozenset(merged.new_ids),
-                      closed_ids=frozenset(update.closed_ids), previous=update.previous,
-                      unit_missing_ids=frozenset(update.unit_missing))
+    inp.summary["outputs"].update({"ledger_csv": "ledger.csv", "rejected_csv": "rejected.csv",
+                                   "report_docx": docx_name, "summary_xlsx": xlsx_name})
     figures = compute_figures(inp)  # both documents show the same numbers; computed once
     docx = write_report(folder / docx_name, inp, figures)
-    write_summary(folder / xlsx_name, inp, merged, figures)
+    write_summary(folder / xlsx_name, inp, figures)
     notes = []
     if ctx.config.report.pdf:
         notes.append(convert_pdf(docx))

@@ -6,7 +6,7 @@ derived from the ledger. Rates are fractions (0.667), amounts 万元; formatting
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 import pandas as pd
@@ -34,6 +34,8 @@ class ReportInput:
     closed_ids: frozenset = frozenset()   # items closed this period
     previous: pd.DataFrame | None = None  # status and paid of each item at the previous period (by item_id)
     unit_missing_ids: frozenset = frozenset()  # open items carried over because no department of theirs reported
+    suspects: pd.DataFrame = field(default_factory=pd.DataFrame)  # suspected duplicates (merge's SUSPECT_COLUMNS)
+    warnings: dict = field(default_factory=dict)                  # file name -> its 提醒 findings
 
 
 # --- number formatting as Chinese official documents write it ---

@@ -25,7 +25,7 @@ PRINTED = ["item_id", "category", "company", "description", "amount", "owner_uni
            PREVIOUS_STATUS, "paid", PAID_CHANGE, "closed_on", "flags"]
 
 
-def write_summary(path: Path, inp: ReportInput, merged, figures: dict | None = None) -> Path:
+def write_summary(path: Path, inp: ReportInput, figures: dict | None = None) -> Path:
     figures = figures or compute_figures(inp)
     ledger = inp.ledger
     sheets = [
@@ -35,7 +35,7 @@ def write_summary(path: Path, inp: ReportInput, merged, figures: dict | None = N
         _ledger_sheet("本期新增", ledger[ledger["item_id"].isin(inp.new_ids)], inp),
         _ledger_sheet("本期办结", ledger[ledger["item_id"].isin(inp.closed_ids)], inp),
         _ledger_sheet("逾期问题", ledger[ledger["overdue"].astype(bool)], inp),
-        _suspects(merged, inp),
+        _suspects(inp),
         _data_problems(inp.findings),
         _submissions(inp),
     ]
@@ -136,8 +136,8 @@ def department_frame(figures: dict, departments: dict, config: Config) -> pd.Dat
     return frame
 
 
-def _suspects(merged, inp: ReportInput) -> Sheet:
-    s = merged.suspects
+def _suspects(inp: ReportInput) -> Sheet:
+    s = inp.suspects
     heads = {"key_a": "问题编号A", "key_b": "问题编号B", "company": "企业名称", "score": "描述相似度", "reason": "原因",
              "category_a": "类别A", "category_b": "类别B", "description_a": "描述A", "description_b": "描述B",
              "departments_a": "报送单位A", "departments_b": "报送单位B"}
