@@ -166,7 +166,7 @@ def write_corrections_template(path: Path) -> Path:
 
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    wb = xlsxwriter.Workbook(str(path))
+    wb = xlsxwriter.Workbook(str(path), {"in_memory": True})
     try:
         _write_sheet(wb)
         _write_guide(wb)

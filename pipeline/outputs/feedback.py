@@ -46,8 +46,9 @@ def write_feedback(path: Path, fb: Feedback, config: Config, as_of: date) -> Pat
     import xlsxwriter  # here, not at the top: `check` does not write workbooks
 
     path.parent.mkdir(parents=True, exist_ok=True)
+    # in_memory: the parts are zipped from memory, not written to and removed from a temporary folder
     wb = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_urls": False,
-                                         "nan_inf_to_errors": True})
+                                         "nan_inf_to_errors": True, "in_memory": True})
     fmt = _formats(wb)
     _summary_sheet(wb, fmt, fb, config, as_of)
     if len(fb.rows):

@@ -42,7 +42,8 @@ def write_workbook(path: Path, sheets: list[Sheet]) -> Path:
     import xlsxwriter  # only where a workbook is written
 
     wb = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_urls": False,
-                                         "strings_to_numbers": False, "nan_inf_to_errors": True})
+                                         "strings_to_numbers": False, "nan_inf_to_errors": True,
+                                         "in_memory": True})  # zipped from memory, no temporary files
     fmt = _formats(wb)
     for sheet in sheets:
         _write_sheet(wb, fmt, sheet)
