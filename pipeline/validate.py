@@ -90,7 +90,8 @@ def _dates(raw: list, column: Column, config: Config) -> Checked:
 def _amounts(raw: list, units: list, column: Column, config: Config) -> Checked:
     limit = float(config.ledger.amount_yuan_limit)
     units = [u if u == "元" else DEFAULT_UNIT for u in units]
-    parsed = map_distinct(list(zip(raw, units)), lambda pair: parse_amount(*pair))
+    words = config.approximate_words
+    parsed = map_distinct(list(zip(raw, units)), lambda pair: parse_amount(*pair, words))
     values, issues = [], []
     for i, (amount, problem) in enumerate(parsed):
         code = _amount_code(amount, problem, limit)

@@ -66,10 +66,22 @@ def test_parse_amount_reads_wan_yuan_and_widths(value):
 
 @pytest.mark.parametrize("value, amount", [("约30万", 30), ("约12.5万元", 12.5), ("30万左右", 30), ("30余万", 30),
                                            ("大约30万元", 30), ("30多万", 30), ("近30万", 30), ("300000多元", 30)])
-def test_parse_amount_reads_approximate_amounts_with_a_reminder(value, amount):
+def test_parse_amount_reads_approximate_amounts_with_a_reminder(value, amount, config):
     from pipeline.core.normalise import AMOUNT_APPROXIMATE
 
-    assert parse_amount(value) == (pytest.approx(amount), AMOUNT_APPROXIMATE)
+    assert parse_amount(value, "万元", config.approximate_words) == (pytest.approx(amount), AMOUNT_APPROXIMATE)
+
+
+def test_the_approximate_words_come_from_the_config_only():
+    from pipeline.core.config import ApproximateWords
+    from pipeline.core.normalise import AMOUNT_APPROXIMATE, AMOUNT_INVALID
+
+    assert parse_amount("约30万") == (None, AMOUNT_INVALID)  # no words given: not an amount form at all
+    words = ApproximateWords(before=("大概",), after_number=("来",), after=("出头",))
+    for text in ("大概30万", "30来万", "30万出头", "300000来元"):
+        assert parse_amount(text, "万元", words) == (pytest.approx(30), AMOUNT_APPROXIMATE), text
+    assert parse_amount("约30万", "万元", words) == (None, AMOUNT_INVALID)
+    assert parse_amount("30万", "万元", words) == (pytest.approx(30), None)
 
 
 def test_parse_amount_thousands_separators():

@@ -191,6 +191,38 @@ def test_approximate_amount_is_read_with_a_reminder(config):
     assert set(found["severity"]) == {fnd.WARNING} and all("金额为约数" in m for m in found["message"])
 
 
+def test_an_approximate_word_added_in_the_config_is_honoured(tmp_path):
+    import yaml
+
+    raw = yaml.safe_load(config_path().read_text(encoding="utf-8"))
+    raw["ledger"]["approximate_words"]["before"].append("大概")
+    raw["ledger"]["approximate_words"]["after"].append("出头")
+    path = tmp_path / "config.yaml"
+    path.write_text(yaml.safe_dump(raw, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    edited = load_config(path)
+    rows = [raw_row(edited, row=4, amount="大概30万"), raw_row(edited, row=5, amount="30万出头")]
+    clean, found = run(edited, *rows)
+    assert list(clean["amount"]) == pytest.approx([30, 30])
+    assert codes(found) == ["amount_approximate", "amount_approximate"]
+    _, before = run(load_config(config_path()), *rows)  # the repository's words: neither is an amount
+    assert codes(before) == ["amount_invalid", "amount_invalid"]
+
+
+def test_approximate_words_in_the_config_are_checked(tmp_path):
+    import yaml
+
+    from pipeline.core.errors import ConfigError
+
+    raw = yaml.safe_load(config_path().read_text(encoding="utf-8"))
+    raw["ledger"]["approximate_words"] = {"before": ["约", ""], "around": ["左右"]}
+    path = tmp_path / "config.yaml"
+    path.write_text(yaml.safe_dump(raw, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    with pytest.raises(ConfigError) as caught:
+        load_config(path)
+    text = "\n".join(caught.value.lines)
+    assert "approximate_words 中的 around 无效" in text and "approximate_words.before 中不能有空词" in text
+
+
 def test_yuan_unit_column_divides_by_ten_thousand(config):
     clean, _ = run(config, raw_row(config, amount=125000, paid="50000", amount_unit="元", paid_unit="元"))
     assert (clean.loc[0, "amount"], clean.loc[0, "paid"]) == pytest.approx((12.5, 5.0))

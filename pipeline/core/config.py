@@ -141,11 +141,19 @@ class ReportSettings:
 
 
 @dataclass(frozen=True)
+class ApproximateWords:
+    before: tuple[str, ...] = ()        # before the number: 约30万
+    after_number: tuple[str, ...] = ()  # right after the number, before the unit: 30余万
+    after: tuple[str, ...] = ()         # at the end: 30万左右
+
+
+@dataclass(frozen=True)
 class LedgerSettings:
     title: str = "郏县政务失信问题排查整治台账"
     sheet_name: str = "台账"
     item_id_format: str = "JX-{year}-{seq:04d}"
     amount_yuan_limit: float = 100000
+    approximate_words: ApproximateWords = ApproximateWords()  # 约30万, 30余万, 30万左右 (checked by _approximate_words)
 
 
 SETTINGS = {"run": RunSettings, "intake": IntakeSettings, "office": OfficeSettings, "report": ReportSettings,
@@ -216,6 +224,11 @@ class Config:
     def words(self, name: str) -> tuple[str, ...]:
         return tuple(self.raw.get(name) or ())
 
+    @property
+    def approximate_words(self) -> ApproximateWords:
+        """ledger.approximate_words: how an approximate amount (约30万, 30余万, 30万左右) is written."""
+        return self.ledger.approximate_words
+
     def department(self, text: str) -> str | None:
         """Canonical registry name for a name or alias (郏县住房和城乡建设局 = 县住建局 = 住建局), else None."""
         return self._department_index.get(department_key(text or ""))
@@ -223,6 +236,26 @@ class Config:
     @cached_property
     def _department_index(self) -> dict[str, str]:
         return _department_index(self.departments)
+
+
+APPROXIMATE_PLACES = ("before", "after_number", "after")
+
+
+def _approximate_words(ledger: dict, problems: list[str]) -> ApproximateWords:
+    spec = ledger.get("approximate_words") or {}
+    if not isinstance(spec, dict):
+        problems.append("ledger.approximate_words 应写成 before / after_number / after 三组词")
+        return ApproximateWords()
+    for key in spec:
+        if key not in APPROXIMATE_PLACES:
+            problems.append(f"ledger.approximate_words 中的 {key} 无效，应为 {'、'.join(APPROXIMATE_PLACES)} 之一")
+    words = {}
+    for place in APPROXIMATE_PLACES:
+        items = [str(w).strip() for w in _as_list(spec.get(place)) if w is not None]
+        if any(not w or any(ch.isdigit() for ch in w) for w in items):
+            problems.append(f"ledger.approximate_words.{place} 中不能有空词或含数字的词")
+        words[place] = tuple(w for w in items if w)
+    return ApproximateWords(**words)
 
 
 def _department_index(departments: tuple[Department, ...]) -> dict[str, str]:
@@ -245,10 +278,13 @@ def load_config(path: str | Path = "config.yaml", overrides: dict[str, str] | No
     departments = _departments(raw, problems)
     paths = _paths(raw, path.parent, overrides or {}, problems)
     _check_sections(raw, problems)
+    ledger = raw.get("ledger")
+    approximate = _approximate_words(ledger if isinstance(ledger, dict) else {}, problems)
     _check_classification(raw, categories, problems)
     if problems:
         raise ConfigError(problems)
     typed = {name: _settings(cls, raw.get(name)) for name, cls in SETTINGS.items()}
+    typed["ledger"] = replace(typed["ledger"], approximate_words=approximate)
     mail_deadline = str((raw.get("mail") or {}).get("resubmit_deadline") or "").strip()
     if not typed["office"].resubmit_deadline and mail_deadline:  # its former home, still read
         typed["office"] = replace(typed["office"], resubmit_deadline=mail_deadline)

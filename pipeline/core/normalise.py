@@ -12,7 +12,7 @@ import re
 from datetime import date, datetime, timedelta
 from functools import lru_cache
 
-from pipeline.core.config import Enum
+from pipeline.core.config import ApproximateWords, Enum
 from pipeline.core.text import cell_text, clean_text, is_empty
 
 # --- dates ---------------------------------------------------------------------------------------
@@ -99,33 +99,47 @@ def _month_end(year: int, month: int) -> tuple[date | None, str | None]:
 _WAN = 10_000.0
 _NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)")
 _GROUPED = re.compile(r"[+-]?\d{1,3}(?:,\d{3})+(?:\.\d*)?")
-_AMOUNT = re.compile(r"(?P<about>大约|约合|约|近|逾)?[¥￥]?(?P<num>[^万元余多左右上下]+?)(?P<more>余|多)?"
-                     r"(?P<unit>万元|万|元)?(?P<more2>余元|多元)?(?:人民币)?(?P<around>左右|上下)?")
+NO_APPROXIMATE_WORDS = ApproximateWords()
+
+
+@lru_cache(maxsize=8)
+def _amount_pattern(words: ApproximateWords) -> re.Pattern:
+    """An amount as written: [约]¥12.5[余][万元][余元][人民币][左右]; the words of the approximate forms
+    come from the config (ledger.approximate_words), none when it lists none."""
+    def either(items) -> str:
+        ordered = sorted(dict.fromkeys(items), key=len, reverse=True)  # 约合 before 约
+        return "|".join(map(re.escape, ordered)) if ordered else "(?!)"  # (?!): a form nobody writes
+    stops = "".join(sorted({"万", "元", *"".join(words.after_number + words.after)}))
+    more = either(words.after_number)
+    return re.compile(rf"(?P<about>{either(words.before)})?[¥￥]?(?P<num>[^{re.escape(stops)}]+?)(?P<more>{more})?"
+                      rf"(?P<unit>万元|万|元)?(?P<more2>(?:{more})元)?(?:人民币)?(?P<around>{either(words.after)})?")
 
 AMOUNT_INVALID = "不是有效金额"
 AMOUNT_NEGATIVE = "金额不能为负数"
 AMOUNT_APPROXIMATE = "金额为约数"  # 约30万, 30万左右, 30余万: read, with a reminder that the figure is not exact
 
 
-def parse_amount(value, unit: str = "万元") -> tuple[float | None, str | None]:
+def parse_amount(value, unit: str = "万元",
+                 approximate: ApproximateWords = NO_APPROXIMATE_WORDS) -> tuple[float | None, str | None]:
     """An amount in 万元. `unit` is the column's unit (from its header); a unit written in the cell
-    (12.5万元, 125000元) wins over it. A negative amount comes back with its value and a problem."""
+    (12.5万元, 125000元) wins over it. A negative amount comes back with its value and a problem.
+    With `approximate` (config.approximate_words) 约30万 / 30余万 / 30万左右 are read, with AMOUNT_APPROXIMATE."""
     try:
         if _is_blank(value):
             return None, None
         if isinstance(value, bool) or not isinstance(value, (numbers.Real, str)):
             return None, AMOUNT_INVALID
         if isinstance(value, str):
-            return _amount_from_text(value, unit)
+            return _amount_from_text(value, unit, approximate)
         return _checked_amount(float(value) / (_WAN if unit == "元" else 1.0))
     except Exception:  # a parser never raises; anything unforeseen is an unreadable amount
         return None, AMOUNT_INVALID
 
 
 @lru_cache(maxsize=50_000)
-def _amount_from_text(value: str, unit: str) -> tuple[float | None, str | None]:
+def _amount_from_text(value: str, unit: str, approximate: ApproximateWords) -> tuple[float | None, str | None]:
     text = clean_text(value).replace(" ", "")
-    m = _AMOUNT.fullmatch(text)
+    m = _amount_pattern(approximate).fullmatch(text)
     if not m:
         return None, AMOUNT_INVALID
     number = m["num"]
