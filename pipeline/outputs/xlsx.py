@@ -8,6 +8,7 @@ prints fitted to the page width with its header row repeated; an empty table say
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -154,9 +155,12 @@ def _shown(value, kind: str) -> str:
     return str(value)
 
 
+_NARROW = re.compile("[\x00-\u2e7f]+")
+
+
 def width_units(text: str) -> int:
-    """Excel column-width units the text needs: a CJK character takes two."""
-    return sum(2 if ord(ch) >= 0x2E80 else 1 for ch in text)
+    """Excel column-width units the text needs: a CJK character (U+2E80 and above) takes two."""
+    return len(text) + len(_NARROW.sub("", text))
 
 
 def _kind(series: pd.Series, percent: bool) -> str:
