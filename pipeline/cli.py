@@ -369,7 +369,7 @@ def _rollback(args) -> int:
     if done.set_aside:
         print(f"  该期结果文件夹已改名保留：{done.set_aside}")
     if done.returned:
-        print(f"  已将该期归档的 {len(done.returned)} 个来件放回收件箱 {config.paths['inbox']}")
+        print(f"  已将该期归档（或因无法读取而移入 quarantine）的 {len(done.returned)} 个来件放回收件箱 {config.paths['inbox']}")
     return 0
 
 

@@ -189,7 +189,9 @@ class RolledBack:
 def rollback_latest(config) -> RolledBack:
     """Undo the latest period: a checked backup of the database first (so the rollback itself can be undone
     with `restore`), then that period's rows removed in one transaction; its run folder is renamed aside
-    (outbox/.<period>.rolled-back-<time>), and the inputs it archived go back to the inbox. Nothing is deleted."""
+    (outbox/.<period>.rolled-back-<time>), and the inputs it archived or quarantined go back to the inbox, as
+    they were before the run (only the run's own 原因 notes beside rejected files go). Files held from
+    unregistered mail senders (quarantine/held/) were never the run's: they stay held."""
     db, outbox = Path(config.paths["database"]), Path(config.paths["outbox"])
     if not db.exists():
         raise UsageError(f"数据库 {db} 不存在，没有可撤销的期次")
@@ -208,5 +210,6 @@ def rollback_latest(config) -> RolledBack:
     aside = set_aside(outbox, period, datetime.now())
     returned = []
     if settings.archive_inbox:
-        returned = return_archived(Path(config.paths["archive"]) / period, Path(config.paths["inbox"]))
+        returned = return_archived(Path(config.paths["archive"]) / period, Path(config.paths["inbox"]),
+                                   Path(config.paths["quarantine"]) / period)
     return RolledBack(period, aside, returned, backup)

@@ -71,3 +71,34 @@ def test_rollback_with_nothing_to_undo_says_so(tmp_path, capsys):
     base = make_office(tmp_path)
     assert _rollback(base) == 2
     assert "没有可撤销的期次" in capsys.readouterr().err
+
+
+def test_rollback_returns_the_period_s_rejected_files_and_leaves_held_mail_held(tmp_path, capsys):
+    """Before the run: a ledger and an unreadable file in the inbox, a stranger's mail held in quarantine/held/.
+    The run archives one and quarantines the other; rollback puts both back in the inbox (no 原因 note left),
+    and the held file stays where it was, unchanged; the same week then runs again with the same dispositions."""
+    from tests.test_resilience import manifest, tree
+
+    base = make_office(tmp_path, archive=True)
+    config = load_config(base / "config.yaml")
+    write_ledger(base / "inbox" / "财政局.xlsx", config, "县财政局", GOOD_ROWS)
+    (base / "inbox" / "扫描件.xlsx").write_bytes(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
+    held = base / "quarantine" / "held"
+    held.mkdir(parents=True)
+    (held / "冒名台账.xlsx").write_bytes(b"held, waiting for the office")
+    before = {"inbox": tree(base / "inbox"), "held": tree(held)}
+    assert main(cli_args(base, WEEKS[0])) == 0
+    first = {f["name"]: f["disposition"] for f in manifest(base, PERIODS[0])["files"]}
+    assert first == {"财政局.xlsx": "processed", "扫描件.xlsx": "rejected"}
+    assert not list((base / "inbox").iterdir()) and (base / "quarantine" / PERIODS[0] / "扫描件.xlsx").is_file()
+
+    capsys.readouterr()
+    assert _rollback(base) == 0
+    assert "2 个来件放回收件箱" in capsys.readouterr().out
+    assert tree(base / "inbox") == before["inbox"]
+    assert not [p for p in (base / "quarantine" / PERIODS[0]).iterdir()]  # no stray 原因 note
+    assert tree(held) == before["held"]
+
+    assert main(cli_args(base, WEEKS[0])) == 0
+    assert {f["name"]: f["disposition"] for f in manifest(base, PERIODS[0])["files"]} == first
+    assert [h["name"] for h in manifest(base, PERIODS[0])["held"]] == ["冒名台账.xlsx"]

@@ -1,5 +1,6 @@
 """The inbox after a run: inputs archived or quarantined per period, and given back by a rollback.
-Nothing is ever deleted; a name already taken gets a number."""
+Nothing an office gave is ever deleted (only the run's own 原因 notes, on a rollback); a name already taken
+gets a number."""
 from __future__ import annotations
 
 import hashlib
@@ -54,12 +55,18 @@ def set_aside(outbox: Path, period: str, now: datetime) -> Path | None:
     return aside
 
 
-def return_archived(archived: Path, inbox: Path) -> list[Path]:
-    """The files a period archived, moved back into the inbox."""
+def return_archived(archived: Path, inbox: Path, quarantined: Path | None = None) -> list[Path]:
+    """The files a period archived, and those it quarantined as unreadable, moved back into the inbox, as they
+    were before the run; only the run's own 原因 notes beside the quarantined files go. Files held from
+    unregistered mail senders (quarantine/held/) were never the run's: they stay held."""
     returned = []
-    if archived.is_dir():
-        for f in sorted(archived.iterdir()):
-            if f.is_file():
+    for folder in (archived, quarantined):
+        if folder is None or not folder.is_dir():
+            continue
+        for f in sorted(folder.iterdir()):
+            if folder == quarantined and f.name.endswith(REASON_NOTE) and f.is_file():
+                f.unlink()
+            elif f.is_file() or f.is_symlink():
                 target = free_name(inbox / f.name)
                 shutil.move(str(f), str(target))
                 returned.append(target)

@@ -103,7 +103,9 @@ def check_before_run(db: Path, earlier_runs: list[str]) -> None:
     a history: good backups, or run folders of earlier periods in the outbox."""
     db = Path(db)
     state, detail = _live_state(db)
-    if state == "ok":
+    if state == "ok" or (state == "no period" and not earlier_runs):
+        # a database this tool made that holds no period, while no run folder is left: its only period was
+        # rolled back (the folder set aside), or its first run failed; a missing or 0-byte file is never this
         return
     folder = backup_folder(db)
     history = _history(folder, db.stem, earlier_runs)
@@ -116,7 +118,7 @@ def check_before_run(db: Path, earlier_runs: list[str]) -> None:
 
 
 def _live_state(db: Path) -> tuple[str, str]:
-    """ok | damaged | new, with what is wrong; the connection is read-write so that a killed run's
+    """ok | damaged | new | no period, with what is wrong; the connection is read-write so that a killed run's
     journal is rolled back first (the caller holds the run lock)."""
     if not db.exists():
         return "new", "不存在"
@@ -128,7 +130,7 @@ def _live_state(db: Path) -> tuple[str, str]:
             problem = check(conn)
             if problem:
                 return "damaged", problem
-            return ("ok", "") if _latest_period(conn) else ("new", "中没有任何一期的记录")
+            return ("ok", "") if _latest_period(conn) else ("no period", "中没有任何一期的记录")
         finally:
             conn.close()
     except sqlite3.OperationalError as exc:
