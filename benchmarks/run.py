@@ -12,7 +12,9 @@ Then merge_rows alone on clean, classified rows built in memory, at growing size
 cost grows. Targets are printed beside the figures. A scale may also be written FILESxROWS (3x5).
 --hostile reads each file of a hostile set (one far cell, a zip bomb outside xl/worksheets, a sheet
 just under the cell limit, an ODS asking for billions of cells) in its own child process and prints
-its disposition, seconds and peak RSS (issue 13: < 500 MB for any single file).
+its disposition, seconds and peak RSS (issue 13: < 500 MB for any single file), then runs the pipeline once
+on one inbox holding all of them, odd file names (GBK, 245 bytes, a dot name, a symlink out) and good
+ledgers: exit status, every entry's disposition, peak RSS.
 """
 from __future__ import annotations
 
@@ -635,14 +637,73 @@ def hostile_files(folder: Path) -> list[Path]:
 
 def hostile_lines(folder: Path, config: Path) -> list[str]:
     lines = [f"{'file':38} {'KB':>7} {'seconds':>8} {'peak RSS MB':>12}  disposition"]
-    for path in hostile_files(folder):
+    hostile = hostile_files(folder / "files")
+    for path in hostile:
         # the child's own high-water mark (VmHWM): its rusage would include this parent's memory at fork
         seconds, _, _ = run_child([sys.executable, "-c", _READ_ONE, str(path), str(config)], folder / "child.log")
         said = ((folder / "child.log").read_text(encoding="utf-8").strip().splitlines() or ["-1 (failed)"])[-1]
         peak, _, rest = said.partition(" ")
         mark = "✓" if 0 < float(peak) < HOSTILE_PEAK_MB else "✗"
         lines.append(f"{path.name:38} {path.stat().st_size // 1024:>7} {seconds:>8.2f} {peak:>12}{mark} {rest}")
-    return lines
+    return lines + hostile_run_lines(folder, config, hostile)
+
+
+GOOD_ROWS = [{"category": "B1", "company": "郏县恒达商贸有限公司", "description": "工程尾款86万元至今未支付",
+              "amount": 86, "status": "整改中"},
+             {"category": "B5", "company": "郏县绿源农业开发有限公司", "description": "产业园补助资金未拨付到位",
+              "amount": 40, "status": "未启动"}]
+
+
+def hostile_inbox(folder: Path, hostile: list[Path], config: Config) -> Path:
+    """One inbox: the hostile set of items 1 and 2 (the near-limit sheet aside), the odd names of item 6 (a GBK name, a 245-byte name, a
+    dot name, a symlink out of the inbox) and good ledgers, some of them under those odd names."""
+    from tests.ledgerfiles import write_ledger
+
+    inbox = fresh_dir(folder / "inbox")
+    for path in hostile:
+        if not path.name.startswith("near-limit"):  # a size test, not hostile: the scales measure big inboxes
+            shutil.copy2(path, inbox / path.name)
+    write_ledger(inbox / "县住建局台账.xlsx", config, "县住房和城乡建设局", GOOD_ROWS, AS_OF)
+    gbk = [{**r, "company": r["company"].replace("郏县", "郏县水利")} for r in GOOD_ROWS]
+    if os.name == "posix":  # a name that is not UTF-8 (an archive unpacked with GBK names)
+        raw = os.path.join(os.fsencode(inbox), "县水利局台账.xlsx".encode("gbk"))
+        write_ledger(Path(os.fsdecode(raw)), config, "县水利局", gbk, AS_OF)
+        outside = fresh_dir(folder / "outside")
+        write_ledger(outside / "secret.xlsx", config, "县财政局", GOOD_ROWS, AS_OF)
+        (inbox / "外部链接.xlsx").symlink_to(outside / "secret.xlsx")
+    else:
+        write_ledger(inbox / "县水利局台账.xlsx", config, "县水利局", gbk, AS_OF)
+    long_rows = [{**r, "company": r["company"].replace("郏县", "郏县商务")} for r in GOOD_ROWS]
+    write_ledger(inbox / ("附" * 79 + "甲.xlsx"), config, "县商务局", long_rows, AS_OF)  # 245 bytes in UTF-8
+    write_ledger(inbox / ".隐藏的台账.xlsx", config, "县交通运输局",
+                 [{**r, "company": r["company"].replace("郏县", "郏县交通")} for r in GOOD_ROWS], AS_OF)
+    return inbox
+
+
+def hostile_run_lines(folder: Path, config_path: Path, hostile: list[Path]) -> list[str]:
+    """`python -m pipeline run` on the hostile inbox (issue 13, done when: a complete run)."""
+    raw = yaml.safe_load(config_path.read_text(encoding="utf-8"))
+    raw["paths"] = {k: str(folder / k) for k in raw["paths"]}
+    config_file = folder / "config.yaml"
+    config_file.write_text(yaml.safe_dump(raw, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    inbox = hostile_inbox(folder, hostile, load_config(config_file))
+    for leftover in ("outbox", "ledger.sqlite", "backups"):
+        shutil.rmtree(folder / leftover, ignore_errors=True) if (folder / leftover).is_dir() \
+            else (folder / leftover).unlink(missing_ok=True)
+    cmd = [sys.executable, "-m", "pipeline", "run", "--config", str(config_file), "--inbox", str(inbox),
+           "--outbox", str(folder / "outbox"), "--db", str(folder / "ledger.sqlite"), "--as-of", AS_OF.isoformat()]
+    seconds, peak, status = run_child(cmd, folder / "run.log")
+    manifests = sorted((folder / "outbox").glob("*/run.json"))
+    files = json.loads(manifests[-1].read_text(encoding="utf-8"))["files"] if manifests else []
+    counts: dict[str, int] = {}
+    for f in files:
+        counts[f["disposition"]] = counts.get(f["disposition"], 0) + 1
+    listed = len(list(inbox.iterdir()))
+    mark = "✓" if status == 0 and len(files) == listed and peak < HOSTILE_PEAK_MB else "✗"
+    return [f"\nwhole run on one inbox of {listed} entries (the hostile files above, odd names, good ledgers): exit {status}, "
+            f"{seconds:.1f} s, peak RSS {peak:.0f} MB {mark}",
+            "  dispositions: " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())) + f" ({len(files)} of {listed})",
+            *(f"    {f['disposition']:11} {f['name'][:40]}  {(f.get('reason') or '')[:50]}" for f in files)]
 
 
 # --- command line -----------------------------------------------------------------------------------------
