@@ -149,6 +149,7 @@ def test_two_backups_in_one_second_are_both_kept(tmp_path):
 @pytest.mark.parametrize("how", ["empty", "missing"])
 def test_an_emptied_or_missing_database_is_an_error_naming_the_backup(office, capsys, how):
     db = office / "ledger.sqlite"
+    good = files(office / "backups")
     if how == "empty":
         db.write_bytes(b"")
     else:
@@ -161,6 +162,7 @@ def test_an_emptied_or_missing_database_is_an_error_naming_the_backup(office, ca
     assert str(backups.list_backups(office / "backups", "ledger")[-1]) in err and "python -m pipeline restore" in err
     assert (db.stat().st_size == 0) if how == "empty" else not db.exists()  # no new history was started
     assert len(backups.list_backups(office / "backups", "ledger")) == 2
+    assert files(office / "backups") == good and all(integrity(office / "backups" / n) == "ok" for n in good)
     assert not (office / "outbox" / P49).exists()
 
 
