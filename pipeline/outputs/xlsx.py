@@ -136,8 +136,8 @@ def row_height(texts: list[str], widths: list[float]) -> float:
     without a height), at most MAX_LINES lines; a cell's text wraps at its column width."""
     lines = 1
     for text, width in zip(texts, widths):
-        if text:
-            per_line = max(1.0, width - 2)
+        per_line = max(1.0, width - 2)
+        if text and 2 * len(text) > per_line:  # shorter text fits on one line whatever its characters
             count = sum(math.ceil(width_units(part) / per_line) or 1 for part in text[:2000].split("\n"))
             lines = max(lines, count)
     return LINE_HEIGHT * min(lines, MAX_LINES) + 4
