@@ -127,7 +127,7 @@ def column_width(name, sample: pd.Series, kind: str = "text") -> float:
     return max(8, min(40, longest + 3))
 
 
-LINE_HEIGHT = 13.5  # points per line of 10-point text
+LINE_HEIGHT = 14.5  # points per line of 10-point text (CJK lines are taller than Latin ones)
 MAX_LINES = 12
 
 
@@ -140,7 +140,7 @@ def row_height(texts: list[str], widths: list[float]) -> float:
         if text and 2 * len(text) > per_line:  # shorter text fits on one line whatever its characters
             count = sum(math.ceil(width_units(part) / per_line) or 1 for part in text[:2000].split("\n"))
             lines = max(lines, count)
-    return LINE_HEIGHT * min(lines, MAX_LINES) + 4
+    return 15.0 if lines == 1 else LINE_HEIGHT * min(lines, MAX_LINES) + 4  # 15: Excel's default row
 
 
 def _shown(value, kind: str) -> str:
