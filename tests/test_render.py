@@ -137,3 +137,32 @@ def test_every_open_item_of_the_scenario_is_on_the_appendix_pages(scenario, scen
         open_ = sorted(r["item_id"] for r in csv.DictReader(fh) if r["status"] != "已办结")
     text = "\n".join(p.text() for p in scenario_pdf if p.landscape)
     assert sorted(re.findall(r"JX-\d{4}-\d{4}", text)) == open_ and len(open_) > 200
+
+
+def test_the_summary_workbook_prints_as_a_clerk_reads_it(scenario):
+    """Week 2 of the county scenario, the summary workbook through LibreOffice (issue 10 item 8): every page
+    landscape and headed by its sheet's name; each ledger page fitted to the width with the header repeated
+    (问题编号 to 标记, the detail columns not printed); 分单位 on one page with its 合计 row; the missing units
+    as rows of 报送情况."""
+    import json
+
+    run_dir = scenario.run_dir(2)
+    manifest = json.loads((run_dir / "run.json").read_text(encoding="utf-8"))
+    book = render(run_dir / manifest["outputs"]["summary_xlsx"])
+    sheets: dict[str, list[Page]] = {}
+    for page in pages(book):
+        assert page.landscape
+        top = max(page.lines, key=lambda line: (line.y1, -line.x0))  # the page header: the sheet's name
+        sheets.setdefault(top.get_text().strip(), []).append(page)
+    assert list(sheets) == ["汇总", "分单位", "总台账", "本期新增", "本期办结", "逾期问题", "疑似重复", "数据问题", "报送情况"]
+    assert len(sheets["总台账"]) > 3
+    for name in ("总台账", "本期新增", "本期办结", "逾期问题"):
+        for n, page in enumerate(sheets[name], start=1):
+            text = page.text()
+            assert all(h in text for h in ("问题编号", "企业名称", "上期状态", "本期兑付变化", "标记")), (name, n)
+            assert "统一社会信用代码" not in text and "来源行" not in text, (name, n)
+    units = sheets["分单位"]
+    assert len(units) == 1 and "合计" in units[0].text() and "本期是否报送" in units[0].text()
+    chase = sheets["报送情况"][-1].text()
+    assert all(unit in chase for unit in manifest["departments"]["missing"]) and "未报送" in chase
+    assert "本期无" in sheets["数据问题"][0].text()
