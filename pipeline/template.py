@@ -152,9 +152,22 @@ def _write_filler(ws, config: Config, fmt: dict, department: str | None, sources
                 "error_type": "warning", "error_title": "填报日期填写有误",
                 "error_message": "请填写报送当天的日期，如 2021-12-31。",
                 **_input(DATE_LABEL, "填写报送当天的日期，如 2021-12-31")})
-    for col in range(filler_cells(config)[-1].last_col + 1, len(config.columns)):
-        ws.write_blank(1, col, None, fmt["filler_label"])  # not the bordered data format of the column
+    first, last = filler_cells(config)[-1].last_col + 1, len(config.columns) - 1
+    note = office_note(config)
+    if first < last and note:  # the rest of the row: by when to send, and whom to call
+        ws.merge_range(1, first, 1, last, note, fmt["office_note"])
+    else:
+        for col in range(first, last + 1):
+            ws.write_blank(1, col, None, fmt["filler_label"])  # not the bordered data format of the column
     ws.set_row(1, 24)
+
+
+def office_note(config: Config) -> str:
+    """`每周四下班前报送；联系人：…，电话 …` from config.yaml `office:`, for the 填报单位 row."""
+    office = config.office
+    who = "，".join(p for p in (office.contact and f"信用办联系人：{office.contact}",
+                                office.phone and f"电话 {office.phone}") if p)
+    return "；".join(p for p in (office.weekly_deadline and f"{office.weekly_deadline}报送", who) if p)
 
 
 def header_cells(config: Config) -> list[HeaderCell]:
@@ -549,6 +562,8 @@ def _formats(wb) -> dict:
         "item_id": wb.add_format({**cell, "align": "center", "bg_color": "#F2F2F2"}),
         "date": wb.add_format({**cell, "num_format": "yyyy-mm-dd", "align": "center"}),
         "amount": wb.add_format({**cell, "num_format": "0.00"}),
+        "office_note": wb.add_format({**font, "font_size": 10, "align": "right", "valign": "vcenter",
+                                      "font_color": "#595959"}),
         "section": wb.add_format({**font, "font_size": 12, "bold": True}),
         "guide": wb.add_format({**font, "border": 1, "text_wrap": True, "valign": "top"}),
         "note": wb.add_format({**font, "text_wrap": True, "valign": "top"}),

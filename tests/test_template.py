@@ -446,3 +446,12 @@ def test_guide_prints_on_one_a4_page(blank):
     assert blank[GUIDE_SHEET].sheet_properties.pageSetUpPr.fitToPage
     assert int(setup.paperSize) == 9   # A4; fitToWidth/Height absent means 1 (0 would let it run on)
     assert setup.fitToWidth in (None, 1) and setup.fitToHeight in (None, 1)
+
+
+def test_the_filler_row_ends_with_the_weekly_deadline_and_contact_from_config(tmp_path):
+    config = edited_config(tmp_path, lambda raw: raw["office"].update(
+        contact="赵敏", phone="0375-1112222", weekly_deadline="每周二上午十点前"))
+    ws = sheet(openpyxl.load_workbook(write_template(tmp_path / "t.xlsx", config)), config)
+    texts = [c.value for c in ws[2] if isinstance(c.value, str)]
+    assert texts[-1] == "每周二上午十点前报送；信用办联系人：赵敏，电话 0375-1112222"
+    assert ws.cell(2, len(config.columns)).coordinate in {str(r).split(":")[1] for r in ws.merged_cells.ranges}
