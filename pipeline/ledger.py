@@ -244,5 +244,5 @@ def _rows_dropped(not_resubmitted: list[str], prev: pd.DataFrame, file_of: dict)
     for dep, n in dropped.items():
         before = sum(dep in str(d).split("、") for d in prev["departments"]) if len(prev) else 0
         if dep in file_of and n >= 3 and n >= before / 2:
-            out.append(fnd.make("rows_dropped", file=file_of[dep].name, department=dep, detail=f"{n}/{before}"))
+            out.append(fnd.make("rows_dropped", file=file_of[dep].name, department=dep, detail=str(n), before=before))
     return out

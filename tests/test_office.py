@@ -130,7 +130,8 @@ def test_partial_resubmission_is_called_out_in_feedback_and_summary(office):
     run_dir = base / "outbox" / "2026-W48"
     feedback = openpyxl.load_workbook(run_dir / "feedback" / "县住房和城乡建设局.xlsx").worksheets[0]
     text = " ".join(str(c.value) for row in feedback.iter_rows() for c in row if c.value)
-    assert "本次台账比上次少了" in text and text.count("上次报送过，本次台账中没有") == 5
+    assert "本次台账比上次少了 5 条事项（上次本单位共 6 条）" in text  # in words, not 5/6
+    assert text.count("上次报送过，本次台账中没有") == 5
     summary = openpyxl.load_workbook(next(run_dir.glob("*.xlsx")))["报送情况"]
     assert any("本次台账比上次少了" in str(c.value) for row in summary.iter_rows() for c in row if c.value)
 

@@ -74,7 +74,7 @@ CATALOGUE: dict[str, Rule] = {
     "duplicate": Rule(WARNING, "与本期文件 {detail} 内容完全相同，未重复处理"),
     "filled_date_future": Rule(WARNING, "填报日期 {value} 晚于统计日期 {detail}，请核对；判断哪份台账较新时不采用这个日期"),
     "sender_mismatch": Rule(WARNING, "发件邮箱属于 {detail}，但表内填报单位为 {value}，已按表内填报单位处理"),
-    "rows_dropped": Rule(WARNING, "本次台账比上次少了 {detail} 条事项，如为补报部分内容，请报送完整台账"),
+    "rows_dropped": Rule(WARNING, "本次台账比上次少了 {detail} 条事项（上次本单位共 {before} 条），如为补报部分内容，请报送完整台账"),
     "not_resubmitted": Rule(WARNING, "事项 {value} 上次报送过，本次台账中没有，请核实（已办结的请填写状态而不要删除）"),
     # --- the office's corrections workbook (更正.xlsx) ---
     "correction_invalid": Rule(WARNING, "更正表{where}：{detail}，该行未执行，请修改后重新运行"),
