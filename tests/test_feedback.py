@@ -39,6 +39,7 @@ def feedback(tmp_path_factory) -> Path:
     write_ledger(inbox / "住建局台账.xlsx", config, "县住建局", [GOOD, NEGATIVE])            # one 错误, no 提醒
     write_ledger(inbox / "商务局台账.xlsx", config, "县商务局", [UNKNOWN_CATEGORY])         # category unknown
     write_ledger(inbox / "宇宙局台账.xlsx", config, "县宇宙管理局", [GOOD])                 # not in the registry
+    write_ledger(inbox / "无名台账.xlsx", config, "", [GOOD])                             # no 填报单位 at all
     write_book(inbox / "财政局台账.xlsx", {"台账": [["填报单位：县财政局"], UNFAMILIAR_HEAD,
                                                   [1, "B1", "郏县华联超市有限公司", "合同款未按期支付", "整改中"]]})
     long_row = {**GOOD, "company": "郏县长文建设有限公司", "description": "合同款未付。" * 6000}  # cut in the feedback
@@ -112,7 +113,7 @@ def test_an_unknown_department_is_told_it_is_not_in_the_registry(feedback):
     ws = wb.worksheets[0]
     text = body(ws)
     assert texts(ws)[0].startswith("县宇宙管理局 台账报送反馈")
-    assert "“县宇宙管理局”不在全县单位名录中" in text and "下拉列表选择本单位" in text and "列入名录" in text
+    assert "“县宇宙管理局”不在全县单位名录中" in text and "改为名录中的本单位名称" in text and "列入名录" in text
     assert "全称" not in text and "完整台账" not in text and ROWS_SHEET not in text
 
 
@@ -128,3 +129,10 @@ def test_notes_and_messages_say_in_plain_words_why(feedback):
             c.comment.text for ws in wb.worksheets for row in ws.iter_rows() for c in row if c.comment)
         for jargon in ("得分", "依据不足", "按表头", "单元格内容", "把握不大", "→", "ledger.csv", "run.json"):
             assert jargon not in text, (path.name, jargon)
+
+
+def test_a_file_without_a_department_is_told_to_fill_it_in(feedback):
+    ws = openpyxl.load_workbook(feedback / "未识别单位-无名台账.xlsx").worksheets[0]
+    text = body(ws)
+    assert texts(ws)[0].startswith("无名台账.xlsx 台账报送反馈")
+    assert "表中没有填写填报单位" in text and "填写本单位名称（标准模板中从下拉列表选择）" in text

@@ -58,9 +58,11 @@ CATALOGUE: dict[str, Rule] = {
     "not_spreadsheet": Rule(ERROR, "{detail}；未读取，台账请以 Excel 文件（.xlsx 等）报送"),
     "not_a_ledger": Rule(ERROR, "这不是政务失信问题排查整治台账：{detail}，请使用标准模板"),
     "no_header": Rule(ERROR, "找不到表头行（应含“企业名称”“问题描述”等列），请使用标准模板"),
-    "no_department": Rule(ERROR, "无法识别填报单位：表中没有填写填报单位，请在表头上方“填报单位”处从下拉列表选择本单位后重新报送"),
+    "no_department": Rule(ERROR, "无法识别填报单位：表中没有填写填报单位，请在表头上方“填报单位”处填写本单位名称"
+                                 "（标准模板中从下拉列表选择）后重新报送"),
     "unknown_department": Rule(ERROR, "无法识别填报单位：“{value}”不在全县单位名录中，本次未能登记。如是单位简称或写法有误，请在“填报单位”处"
-                                      "从下拉列表选择本单位后重新报送；如本单位应报送台账但不在名录中，请与县信用办联系，列入名录后再报送"),
+                                      "改为名录中的本单位名称（标准模板中从下拉列表选择）后重新报送；如本单位应报送台账但不在名录中，"
+                                      "请与县信用办联系，列入名录后再报送"),
     "unmapped_column": Rule(WARNING, "第{number}列“{value}”不是标准列，该列内容未读取；如是台账的某一列，请把表头改为标准模板的列名"),
     "column_guessed": Rule(WARNING, "第{number}列“{value}”暂按“{column}”读取（{why}，但不能确定），请核对；如不是这一列，请把表头改为标准模板的列名"),
     "column_not_found": Rule(ERROR, "未找到“{column}”列；{detail}"),
