@@ -334,3 +334,15 @@ def test_a_table_of_another_kind_is_rejected_whole_though_its_columns_look_like_
     assert src.disposition == disposition
     if disposition == "rejected":
         assert src.reason.startswith("这不是政务失信问题排查整治台账：标题“") and src.rows_read == 0
+
+
+def test_content_contradicts_a_typed_guess_and_free_text_under_a_progress_header_is_the_measures(config):
+    headers = {0: ["企业名称"], 1: ["问题描述"], 2: ["办理进展"], 3: ["是否解决"], 4: ["欠款情况（万元）"], 5: ["发生时间"]}
+    samples = {0: ["甲有限公司", "乙有限公司", "丙合作社"], 1: ["拖欠工程款", "质保金未退", "尾款未付"],
+               2: ["已与企业对账，列入明年预算", "已协调财政分期拨付", "正在核算工程量"], 3: ["是", "否", "否"],
+               4: ["见附件", "双方有争议", "待审计"], 5: [44561, 20211115, "2021年12月底"]}
+    keys = {c: m.key for c, m in map_columns(headers, samples, config).items()}
+    assert keys == {0: "company", 1: "description", 2: "measures", 3: "status", 4: None, 5: "occurred_on"}
+    samples[2] = ["执行中", "已执结", "正在推进"]  # clerk wording of a status is still a status
+    keys = {c: m.key for c, m in map_columns(headers, samples, config).items()}
+    assert keys[2] == "status" and keys[3] != "status"

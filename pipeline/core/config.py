@@ -480,7 +480,7 @@ KNOWN_KEYS = {
     "": "version paths run intake office report ledger categories classification columns header_groups enums "
         "zero_report_phrases footnote_words total_words skip_sheet_words merge departments mail mapping",
     "paths": "inbox outbox database archive quarantine corrections logs",
-    "mapping": "min_score weak_below sample_rows words content group_words company_suffixes roles contradicted_by_content contradicted_below enumeration yes_no needs_content department_content qualifiers sheet_min_keys",
+    "mapping": "min_score weak_below sample_rows words content group_words company_suffixes roles contradicted_by_content contradicted_below enumeration yes_no needs_content department_content qualifiers sheet_min_keys instead",
     "merge": "strip_prefixes same_item_score suspect_score intake_departments court_department",
     **{name: " ".join(f.name for f in fields(cls)) for name, cls in SETTINGS.items()},
 }

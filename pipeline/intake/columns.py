@@ -15,7 +15,7 @@ the `mapping:` section of config.yaml.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 from pipeline.core.config import Config, item_id_pattern
@@ -66,6 +66,7 @@ class _Settings:
     text_keys: frozenset = frozenset()  # free-text keys: content of enumeration values is none of them
     needs_content: frozenset = frozenset()  # keys a guess from header words alone needs the content to agree with
     qualifiers: tuple = ()     # ((words, to, from keys), …): 预计办结时间 is a planned date, a deadline
+    instead: dict = field(default_factory=dict)  # key → the key a header guess moves to when free text contradicts it
 
 
 _SETTINGS: dict[int, tuple[Config, _Settings]] = {}
@@ -95,7 +96,8 @@ def _read_settings(config: Config) -> _Settings:
                      float(raw.get("contradicted_below", 0.2)), float(enums.get("share", 0.8)),
                      float(enums.get("bonus", 25)), frozenset(clean_text(str(w)) for w in raw.get("yes_no") or ()),
                      frozenset(c.key for c in config.columns if c.type == "text"),
-                     frozenset(str(k) for k in raw.get("needs_content") or ()), qualifiers)
+                     frozenset(str(k) for k in raw.get("needs_content") or ()), qualifiers,
+                     {str(k): str(v) for k, v in (raw.get("instead") or {}).items()})
 
 
 def map_columns(headers: dict[int, list[str]], samples: dict[int, list], config: Config) -> dict[int, Mapped]:
@@ -113,7 +115,10 @@ def map_columns(headers: dict[int, list[str]], samples: dict[int, list], config:
     return _assign(headers, scores, opts)
 
 
-_LOOSE = {"seq": "number_like"}  # a 序号 column is not always a clean 1, 2, 3 … (merged rows, 1-1)
+# What content a header guess needs not to be contradicted: looser than what scores. A 序号 column is not
+# always a clean 1, 2, 3 … (merged rows, 1-1); a date may be an Excel serial or 20211115 typed as a number;
+# a status column may hold 是/否 (是否化解).
+_LOOSE = {"seq": "number_like", "date": "date_like", "status": "status_like"}
 
 
 def _content_may_decide(found: dict[str, tuple[float, str]], opts: _Settings) -> bool:
@@ -135,6 +140,10 @@ def _with_content(found: dict[str, tuple[float, str]], cells: list, open_keys: l
     kinds = _kinds(values, config, opts)
     kind_of = _kinds_of_keys(config.columns)
     out = {k: v for k, v in found.items() if not _contradicted(k, v[1], kinds, kind_of, opts)}
+    for key in found.keys() - out.keys():  # 化解进展 over free text is no status: it tells the measures
+        other = opts.instead.get(key)
+        if other and kinds.get("long_text", 0.0) + kinds.get("text", 0.0) > 0 and found[key][0] > out.get(other, (0.0, ""))[0]:
+            out[other] = found[key]
     enumerated = {k for k in open_keys if kind_of[k].startswith(("enum:", "status")) and kinds.get(kind_of[k], 0.0) >= opts.enum_share}
     bonus = 0.0
     if enumerated:
@@ -328,6 +337,8 @@ def _kinds(values: list, config: Config, opts: _Settings) -> dict[str, float]:
     count("amount", lambda v, t: _is_amount(v, t))
     # yes/no is no status (是否逾期); a header naming the status (是否办结) still decides by itself
     count("status", lambda v, t: t not in opts.yes_no and parse_enum(t, config.enums["status"])[1])
+    count("status_like", lambda v, t: t in opts.yes_no or parse_enum(t, config.enums["status"])[1])
+    count("date_like", _is_date_like)
     for name, enum in config.enums.items():
         if name != "status":
             count(f"enum:{name}", lambda v, t, e=enum: parse_enum(t, e)[1])
@@ -335,9 +346,11 @@ def _kinds(values: list, config: Config, opts: _Settings) -> dict[str, float]:
     suffixes = tuple(config.section("mapping").get("company_suffixes") or ("公司", "合作社", "厂", "中心", "商行"))
     count("company", lambda v, t: isinstance(v, str) and 4 <= len(t) <= 40 and t.endswith(suffixes))
     count("department", lambda v, t: isinstance(v, str) and _is_department(t, config))
+    shares_text = sum(1 for v, t in zip(values, texts) if isinstance(v, str) and len(t) >= 4) / n
     long_share = sum(1 for v, t in zip(values, texts) if isinstance(v, str) and len(t) >= 12) / n
     shares = {k: c / n for k, c in counts.items()}
     shares["long_text"] = long_share
+    shares["text"] = shares_text
     shares["seq"] = shares_seq
     if shares["amount"] and _is_sequence(values):
         shares["amount"] = 0.0  # 1, 2, 3 … is 序号
@@ -365,6 +378,16 @@ def _department_words(departments: tuple, words: tuple) -> tuple[re.Pattern, tup
     labels = sorted({k for d in departments for x in (d.name, *d.aliases) if len(k := department_key(x)) >= 3},
                     key=len, reverse=True)
     return re.compile("|".join(map(re.escape, labels)) or "(?!)"), words[0], words[1]
+
+
+def _is_date_like(v, t: str) -> bool:
+    """A date, or what a date column holds when typed by hand: an Excel serial number, 20211115, or text
+    with a year (2021年12月底)."""
+    if isinstance(v, bool):
+        return False
+    if isinstance(v, (int, float)):
+        return 20_000 <= v <= 80_000 or 19_000_101 <= v <= 21_001_231
+    return hasattr(v, "year") or bool(re.search(r"(?:19|20)\d{2}", t))
 
 
 def _is_date(v, t: str) -> bool:
