@@ -42,3 +42,15 @@ def test_architecture_names_every_module_of_the_tree_and_no_other():
     packages = {p.parent.name for p in (ROOT / "pipeline").glob("*/__init__.py")}
     for package in packages:
         assert f"{package}/" in text, package
+
+
+def test_every_finding_code_of_the_catalogue_is_made_somewhere():
+    """A message no code path can produce is dead text a clerk will never see; the catalogue holds none."""
+    import re
+
+    from pipeline.core.findings import CATALOGUE
+
+    sources = "\n".join(p.read_text(encoding="utf-8") for p in (ROOT / "pipeline").rglob("*.py")
+                        if p.name != "findings.py")
+    named = set(re.findall(r'"([a-z_]+)"', sources))
+    assert sorted(code for code in CATALOGUE if code not in named) == []

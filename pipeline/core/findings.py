@@ -46,7 +46,6 @@ CATALOGUE: dict[str, Rule] = {
     "amount_probably_yuan": Rule(WARNING, "第{row}行“{column}”：{value} 万元过大，可能是按元填写的，请核对（单位为万元）"),
     "enum_unknown": Rule(WARNING, "第{row}行“{column}”：“{value}”不在可选范围（{detail}），已按“{default}”计，请从下拉列表选择"),
     "approach_unknown": Rule(WARNING, "第{row}行“{column}”：“{value}”不在可选范围（{detail}），已留空，请从下拉列表选择"),
-    "field_conflict": Rule(WARNING, "第{row}行“{column}”：“{value}”与其他单位报送的同一事项不一致（{detail}），请核实"),
     # --- file findings ---
     "file_unreadable": Rule(ERROR, "文件无法读取：{detail}"),
     "file_empty": Rule(ERROR, "文件是空的，没有任何内容"),
