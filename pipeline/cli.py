@@ -172,7 +172,7 @@ def _parser() -> argparse.ArgumentParser:
     _common(rem)
     rem.add_argument("--as-of", help="统计日期 YYYY-MM-DD，决定期次（默认今天）")
     rem.add_argument("--deadline", help="催报邮件中写的截止时间，如“11月26日（周四）下班”（默认取 office.weekly_deadline）")
-    rem.add_argument("--outbox", help="结果文件夹（默认取 config.yaml），从中读取本期 run.json 的未报送单位")
+    rem.add_argument("--db", help="数据库文件（默认取 config.yaml），从中读取本期的未报送单位")
     rem.set_defaults(handler=_remind)
     return p
 
@@ -403,13 +403,10 @@ def _release(args) -> int:
 
 
 def _remind(args) -> int:
-    config = _load(args, outbox=args.outbox)
+    config = _load(args, database=args.db)
     _start_log(config.paths["logs"])
-    from pipeline.core.context import period_of
-    from pipeline.mail.mailbox import missing_departments, send_reminders
+    from pipeline.run import remind
 
-    period = period_of(_as_of(args.as_of))
-    deadline = args.deadline or config.office.weekly_deadline or "本周报送截止"
-    for line in send_reminders(config, missing_departments(config, period), period, deadline):
+    for line in remind(config, _as_of(args.as_of), args.deadline):
         print(line)
     return 0

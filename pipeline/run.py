@@ -178,6 +178,21 @@ def _write_outputs(folder: Path, report, intake: Intake, matched: pd.DataFrame) 
     return notes
 
 
+def remind(config, as_of, deadline: str | None = None) -> list[str]:
+    """`python -m pipeline remind`: 催报 mail to the departments missing in the period of `as_of` (all of
+    them when the period has not run); `deadline` defaults to office.weekly_deadline."""
+    from pipeline.core.context import period_of
+    from pipeline.mail.mailbox import missing_departments, send_reminders
+
+    period, db = period_of(as_of), Path(config.paths["database"])
+    summary = None
+    if db.exists():
+        with Store(db, config.ledger.item_id_format) as store:
+            summary = store.run_summary(period)
+    deadline = deadline or config.office.weekly_deadline or "本周报送截止"
+    return send_reminders(config, missing_departments(config, summary), period, deadline)
+
+
 @dataclass
 class RolledBack:
     period: str

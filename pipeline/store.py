@@ -201,6 +201,11 @@ class Store:
         frame["as_of"] = _dates_from_sql(frame["as_of"])
         return _typed(frame)
 
+    def run_summary(self, period: str) -> dict | None:
+        """The summary a period's run saved (the same dict as its run.json), or None if it has not run."""
+        row = self._db.execute("SELECT summary FROM runs WHERE period = ?", (period,)).fetchone()
+        return json.loads(row[0] or "{}") if row else None
+
     def period_totals(self) -> pd.DataFrame:
         frame = self._query("SELECT period, as_of, items, closed, summary FROM runs ORDER BY period")
         totals = [json.loads(s or "{}").get("totals", {}) for s in frame.pop("summary")]

@@ -19,6 +19,7 @@ from email.utils import format_datetime
 from pathlib import Path
 
 import openpyxl
+import pandas as pd
 import pytest
 import xlsxwriter
 import yaml
@@ -579,12 +580,14 @@ def test_smtp_login_uses_the_password_from_the_environment(tmp_path, smtp_server
 
 
 def test_missing_departments(tmp_path):
+    from pipeline.store import Store
+
     config = _config(tmp_path)
-    assert mail.missing_departments(config, "2026-W48") == config.department_names
-    run_dir = tmp_path / "outbox" / "2026-W48"
-    run_dir.mkdir(parents=True)
-    (run_dir / "run.json").write_text(json.dumps({"departments": {"missing": ["县商务局"]}}), encoding="utf-8")
-    assert mail.missing_departments(config, "2026-W48") == ["县商务局"]
+    with Store(tmp_path / "ledger.sqlite") as store:
+        assert mail.missing_departments(config, store.run_summary("2026-W48")) == config.department_names
+        store.save_period("2026-W48", date(2026, 11, 26), pd.DataFrame(), [], pd.DataFrame(),
+                          {"departments": {"missing": ["县商务局"]}}, 1, closed=0)
+        assert mail.missing_departments(config, store.run_summary("2026-W48")) == ["县商务局"]
 
 
 def test_the_shipped_config_has_a_valid_mail_section_with_sending_off():

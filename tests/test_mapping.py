@@ -224,8 +224,10 @@ def test_a_workbook_that_is_no_ledger_is_rejected_whole_and_its_department_is_re
     deps = manifest["departments"]
     assert "县水利局" in deps["missing"] and "县水利局" in deps["returned"] and "县水利局" not in deps["reported"]
     from pipeline.mail.mailbox import missing_departments
+    from pipeline.store import Store
     cfg = load_config(config_path(), {"outbox": str(out)})
-    assert "县水利局" in missing_departments(cfg, "2026-W48")  # remind reminds it
+    with Store(tmp_path / "l.sqlite") as store:
+        assert "县水利局" in missing_departments(cfg, store.run_summary("2026-W48"))  # remind reminds it
     import openpyxl as xl
     summary = xl.load_workbook(out / "2026-W48" / manifest["outputs"]["summary_xlsx"])["报送情况"]
     text = " ".join(str(c.value) for row in summary.iter_rows() for c in row if c.value)

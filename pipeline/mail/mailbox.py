@@ -753,13 +753,12 @@ def reminder_text(department: str, period: str, deadline_text: str) -> str:
                       "", "郏县社会信用体系建设领导小组办公室", "（本邮件由台账汇总程序自动发送）"])
 
 
-def missing_departments(config: Config, period: str) -> list[str]:
-    """Departments missing in the period's run.json; every registry department if the period has not run."""
-    manifest = config.paths["outbox"] / period / "run.json"
-    if not manifest.is_file():
+def missing_departments(config: Config, summary: dict | None) -> list[str]:
+    """Departments missing in a period's summary (Store.run_summary); every registry department if the
+    period has not run (None)."""
+    if summary is None:
         return config.department_names
-    data = json.loads(manifest.read_text(encoding="utf-8"))
-    return list((data.get("departments") or {}).get("missing") or [])
+    return list((summary.get("departments") or {}).get("missing") or [])
 
 
 def reply_to_refusals(config: Config, index: MailIndex, refusals: list[Refusal],
