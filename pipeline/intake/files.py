@@ -243,7 +243,7 @@ def _read_one(path: Path, config: Config, name: str) -> _Read:
 def _what_it_is(name: str, problem: ReadProblem) -> str:
     if problem.code == "file_export_format":
         return fnd.CATALOGUE["file_export_format"].template.split("，请")[0]
-    if problem.detail.startswith("这是"):
+    if problem.names_kind:
         return problem.detail
     return f"这是{extension(name) or '无扩展名的'}文件，不是 Excel 台账"
 

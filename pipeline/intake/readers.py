@@ -56,11 +56,12 @@ csv.field_size_limit(16 * 1024 * 1024)  # a 100,000-character cell must stay who
 
 
 class ReadProblem(Exception):
-    """A file that cannot be read; `code` is a findings.CATALOGUE code."""
+    """A file that cannot be read; `code` is a findings.CATALOGUE code. `names_kind`: the detail says
+    what the file is instead (a PDF, a Word document…), so it can stand for the file in a message."""
 
-    def __init__(self, code: str, detail: str = ""):
+    def __init__(self, code: str, detail: str = "", names_kind: bool = False):
         super().__init__(detail or code)
-        self.code, self.detail = code, detail
+        self.code, self.detail, self.names_kind = code, detail, names_kind
 
 
 @dataclass
@@ -101,19 +102,20 @@ def read_grids(data: bytes, suffix: str, max_unzipped: int, max_cells: int = DEF
     raise ReadProblem(*not_spreadsheet(data))
 
 
-def not_spreadsheet(data: bytes) -> tuple[str, str]:
-    """(finding code, detail) for bytes that are no workbook, saying what they are when it is known."""
+def not_spreadsheet(data: bytes) -> tuple[str, str, bool]:
+    """(finding code, detail, whether the detail names the kind) for bytes that are no workbook, saying
+    what they are when it is known."""
     head = data[:2048].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
     if _looks_like_markup(data):
-        return "file_export_format", ""
+        return "file_export_format", "", False
     known = [(b"%pdf", "这是 PDF 文件，不是 Excel 台账"), (b"\xff\xd8\xff", "这是图片（JPEG），不是 Excel 台账"),
              (b"\x89png", "这是图片（PNG），不是 Excel 台账"), (b"gif8", "这是图片（GIF），不是 Excel 台账"),
              (b"{\\rtf", "这是 RTF 文档，不是 Excel 台账"), (b"rar!", "这是 RAR 压缩包，请解压后把其中的台账单独报送"),
              (b"7z\xbc\xaf", "这是 7z 压缩包，请解压后把其中的台账单独报送")]
     for magic, reason in known:
         if head.startswith(magic):
-            return "file_unreadable", reason
-    return "file_unreadable", "不是有效的 Excel 文件（文件已损坏或扩展名不符）"
+            return "file_unreadable", reason, True
+    return "file_unreadable", "不是有效的 Excel 文件（文件已损坏或扩展名不符）", False
 
 
 def _looks_like_markup(data: bytes) -> bool:
@@ -167,7 +169,7 @@ class _Package:
             self.sheets = {t: posixpath.basename(t) for t, typ in self.relations(self.workbook)
                            if typ.endswith("/worksheet") and t in self.infos}
             return "xlsb"
-        raise ReadProblem("file_unreadable", self._not_workbook_reason(target))
+        raise ReadProblem("file_unreadable", self._not_workbook_reason(target), names_kind=True)
 
     def _not_workbook_reason(self, target: str) -> str:
         names = set(self.infos)
