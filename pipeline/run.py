@@ -14,9 +14,9 @@ import pandas as pd
 from pipeline.classify import classify
 from pipeline.core import findings as fnd
 from pipeline.core.context import RunContext
-from pipeline.core.errors import PipelineError, RunError, UsageError
+from pipeline.core.errors import PipelineError, UsageError
 from pipeline.core.names import HELD_FOLDER
-from pipeline.intake.files import READABLE, Intake, in_name_order, list_inputs, read_inputs, submitted_departments
+from pipeline.intake.files import Intake, period_inputs, read_inputs, require_readable, submitted_departments
 from pipeline.runtime.archive import archive_inputs, return_archived, set_aside
 from pipeline.runtime.backups import backup_after_commit, backup_folder, check_before_run, is_current, lock_path
 from pipeline.runtime.lock import run_locks
@@ -87,18 +87,11 @@ def run_period(ctx: RunContext, doc_number: int | None = None) -> RunResult:
 
 
 def _read_period_inputs(ctx: RunContext) -> tuple[Intake, pd.DataFrame, pd.DataFrame]:
-    """The period's files read and checked, before the database is opened: with no readable ledger the run
-    stops here (exit 1), so an empty inbox neither touches the database nor uses up a period."""
-    # a rerun reads what the first run archived or quarantined, so it sees the same files again
-    folders = [ctx.path("inbox"), ctx.path("archive") / ctx.period, ctx.path("quarantine") / ctx.period]
-    paths = in_name_order(list_inputs([f for f in folders if f.is_dir()]))
+    """The period's files read and checked, before the database is opened."""
+    paths = period_inputs(ctx.path("inbox"), ctx.path("archive") / ctx.period, ctx.path("quarantine") / ctx.period)
     log.info("期次 %s：读取 %d 个来件", ctx.period, len(paths))
     intake, clean, found = checked_rows(paths, ctx)
-    if not any(f.disposition in READABLE for f in intake.files):
-        inbox = ctx.path("inbox")
-        why = (f"{inbox} 中没有来件" if not intake.files
-               else f"{inbox} 中的 {len(intake.files)} 个文件都不是可读取的台账")
-        raise RunError(f"收件箱为空（{why}），本期未生成通报")
+    require_readable(intake.files, ctx.path("inbox"))
     return intake, clean, found
 
 

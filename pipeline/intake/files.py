@@ -29,6 +29,7 @@ from pipeline.intake import columns
 
 from pipeline.core import findings as fnd
 from pipeline.core.config import Config, IntakeSettings
+from pipeline.core.errors import RunError
 from pipeline.core.names import display_name, display_names, extension, is_own_file
 from pipeline.intake.readers import Grid, ReadProblem, read_grids
 from pipeline.core.text import cell_text, clean_text, department_key, header_key, header_unit
@@ -814,3 +815,17 @@ READABLE = ("processed", "zero_report")  # the dispositions that count as a depa
 def submitted_departments(files: list[SourceFile]) -> set[str]:
     """The departments that reported this period (a processed ledger or a zero report)."""
     return {f.department for f in files if f.disposition in READABLE and f.department}
+
+
+def period_inputs(inbox: Path, archived: Path, quarantined: Path) -> list[Path]:
+    """The period's files in name order: the inbox's, and what a first run of the period archived or
+    quarantined (its folders under archive/ and quarantine/), so a rerun sees the same files again."""
+    return in_name_order(list_inputs([f for f in (inbox, archived, quarantined) if f.is_dir()]))
+
+
+def require_readable(files: list[SourceFile], inbox: Path) -> None:
+    """No processed ledger and no zero report: the run stops (exit 1) before the database is opened, so an
+    empty inbox neither touches the database nor uses up a period."""
+    if not any(f.disposition in READABLE for f in files):
+        why = f"{inbox} 中没有来件" if not files else f"{inbox} 中的 {len(files)} 个文件都不是可读取的台账"
+        raise RunError(f"收件箱为空（{why}），本期未生成通报")
