@@ -348,3 +348,15 @@ def test_content_contradicts_a_typed_guess_and_free_text_under_a_progress_header
     samples[2] = ["执行中", "已执结", "正在推进"]  # clerk wording of a status is still a status
     keys = {c: m.key for c, m in map_columns(headers, samples, config).items()}
     assert keys[2] == "status" and keys[3] != "status"
+
+
+def test_a_list_of_companies_is_no_ledger_but_a_ledger_missing_its_description_column_is(tmp_path, config):
+    companies = ["序号", "企业名称", "统一社会信用代码", "法定代表人", "注册地址", "成立日期"]
+    rows = [[LINE], companies, [1, "甲有限公司", "91410425MA44Y8XX0Q", "张三", "郏县城关镇", datetime(2015, 3, 1)]]
+    src = read_file(write_book(tmp_path / "县住建局企业信息.xlsx", {"Sheet1": rows}), config).files[0]
+    assert src.disposition == "rejected" and src.reason.startswith("这不是政务失信问题排查整治台账：只识别出")
+    ledger = ["序号", "企业名称", "问题类别", "补充", "整改状态"]  # no description column found
+    rows = [[LINE], ledger, [1, "甲有限公司", "B5", "欠", "整改中"], [2, "乙有限公司", "B1", "拖", "未启动"]]
+    result = read_file(write_book(tmp_path / "县住建局台账.xlsx", {"台账": rows}), config)
+    assert result.files[0].disposition == "processed" and result.files[0].rows_read == 2
+    assert "description" not in result.files[0].columns.values()

@@ -73,10 +73,12 @@ class RunSettings:
 @dataclass(frozen=True)
 class TitleWords:
     """A table whose title (else file name) has an `other` word and no `ledger` word, and no column of
-    `ledger_keys`, is another kind of table (进度统计表, 一览表…), rejected whole."""
+    `ledger_keys`, is another kind of table (进度统计表, 一览表…), rejected whole; so is a table with only one
+    of 企业名称/问题描述, no column of `partial_keys` and no `ledger` word in its title (a list of companies)."""
     other: tuple[str, ...] = ()
     ledger: tuple[str, ...] = ()
     ledger_keys: tuple[str, ...] = ("category", "case_no")
+    partial_keys: tuple[str, ...] = ()  # with only one of 企业名称/问题描述, a ledger has one of these columns
 
 
 @dataclass(frozen=True)

@@ -323,7 +323,7 @@ def _read_grids(done: _Read, grids: list[Grid], config: Config, opts: dict) -> N
     if header is None:
         _headerless(done, grid, config)
         return
-    if not {"company", "description"} & set(header.keys.values()):
+    if _lacks_the_ledger_columns(src.name, sheets, opts):
         _reject(done, "not_a_ledger", detail=_not_ledger_detail(header, config))
         return
     if other := _other_kind_of_table(src.name, sheets, opts):
@@ -351,6 +351,26 @@ def _not_ledger_detail(header: _Header, config: Config) -> str:
     return f"只识别出{shown}{len(seen)}列，缺少{need}等必填列"
 
 
+def _lacks_the_ledger_columns(name: str, sheets: list, opts: dict) -> bool:
+    """No sheet has 企业名称 or 问题描述; or only one of them, no column only a ledger has, and no ledger word
+    in the title (a list of companies: 企业名称, 信用代码, 法定代表人, but no 问题类别, 整改状态, 整改措施…)."""
+    keys = {k for _, h in sheets for k in h.keys.values()}
+    if not {"company", "description"} & keys:
+        return True
+    words = opts["title_words"]
+    if {"company", "description"} <= keys or set(words.get("partial_keys", ())) & keys:
+        return False
+    return not any(w in t for t in _titles(name, sheets, opts) for w in words.get("ledger", ()))
+
+
+def _titles(name: str, sheets: list, opts: dict) -> list[str]:
+    """The lines above the first sheet's header (not the 填报单位 line), else the file name."""
+    grid, header = sheets[0]
+    skip = (*opts["department_labels"], *opts["date_labels"], "单位：", "单位:")
+    lines = [t for row in grid.rows[:header.index] for t in _texts(row).values() if not any(w in t for w in skip)]
+    return [clean_text(t) for t in lines] or [clean_text(Path(name).stem)]
+
+
 def _other_kind_of_table(name: str, sheets: list, opts: dict) -> str:
     """Why a table whose columns look like a ledger's is another kind of table ("" if it is none): its
     title (else the file name) names another kind (进度统计表, 花名册…) and no ledger word (台账, 问题…),
@@ -358,10 +378,7 @@ def _other_kind_of_table(name: str, sheets: list, opts: dict) -> str:
     words = opts["title_words"]
     if any(k in words.get("ledger_keys", ()) for _, h in sheets for k in h.keys.values()):
         return ""
-    grid, header = sheets[0]
-    skip = (*opts["department_labels"], *opts["date_labels"], "单位：", "单位:")
-    lines = [t for row in grid.rows[:header.index] for t in _texts(row).values() if not any(w in t for w in skip)]
-    titles = [clean_text(t) for t in lines] or [clean_text(Path(name).stem)]
+    titles = _titles(name, sheets, opts)
     if any(w in t for t in titles for w in words.get("ledger", ())):
         return ""
     kind = next((t for t in titles if any(w in t for w in words.get("other", ()))), "")
