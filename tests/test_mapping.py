@@ -360,3 +360,13 @@ def test_a_list_of_companies_is_no_ledger_but_a_ledger_missing_its_description_c
     result = read_file(write_book(tmp_path / "县住建局台账.xlsx", {"台账": rows}), config)
     assert result.files[0].disposition == "processed" and result.files[0].rows_read == 2
     assert "description" not in result.files[0].columns.values()
+
+
+def test_a_sheet_named_like_instructions_is_read_when_it_holds_a_ledger(tmp_path, config):
+    header = ["序号", "企业名称", "问题描述", "整改状态"]
+    sheets = {"填表说明": [["一、企业名称填全称"], ["二、整改状态从下拉列表选择"]],
+              "排查情况说明": [[LINE], header, [1, "甲公司", "拖欠工程款", "整改中"]]}
+    result = read_file(write_book(tmp_path / "县住建局.xlsx", sheets), config)
+    assert result.files[0].sheets == ["排查情况说明"] and result.files[0].rows_read == 1
+    skipped = result.findings[result.findings["code"] == "sheet_skipped"]
+    assert list(skipped["sheet"]) == ["填表说明"]

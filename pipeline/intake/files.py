@@ -396,7 +396,12 @@ def _data_sheets(grids: list[Grid], config: Config, opts: dict) -> tuple[list, l
         elif grid.empty:
             continue
         elif any(w in grid.name for w in skip) and len(grids) > 1:
-            notes.append(("sheet_skipped", grid.name, {"detail": "是填表说明或下拉选项表"}))
+            header = _find_header(grid, config, opts)  # 问题情况说明 may still be the ledger itself
+            if header and {"company", "description"} <= set(header.keys.values()) and any(
+                    len(_texts(row)) >= 3 for row in grid.rows[header.index + header.depth:]):
+                found.append((grid, header))
+            else:
+                notes.append(("sheet_skipped", grid.name, {"detail": "是填表说明或下拉选项表"}))
         else:
             found.append((grid, _find_header(grid, config, opts)))
     if not found:
