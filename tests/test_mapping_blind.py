@@ -4,7 +4,9 @@
   Its misses were then looked at and fixed with general rules, so it is a tuning set now (columns 497/497,
   dispositions 45/45), and its floor is what was reached;
 - tests/data/blind2/ (42 files, written 2026-12-03 by a second evaluator): scored before any tuning on it at
-  columns 429/439 = 97.7 %, dispositions 38/42; the held-out figure. Its floor guards what it reaches untuned.
+  columns 429/439 = 97.7 %, dispositions 38/42; the held-out figure. With the rules added afterwards from the
+  first set and from examples of our own (its misses never looked at): columns 433/439 = 98.6 %, dispositions
+  40/42. Its floor guards what it reaches untuned.
 Prints the figures; fails only below each set's floor, so a change that loses ground shows. When a miss of the
 held-out set is fixed, the next figure to trust is that of a new blind set."""
 from __future__ import annotations
@@ -54,7 +56,7 @@ def _score(config, folder: Path) -> tuple[int, int, int, int, list[str]]:
     return right, total, disp_ok, len(key), misses
 
 
-@pytest.mark.parametrize("folder, column_floor, files_missed", [("blind", 1.0, 0), ("blind2", 0.975, 4)])
+@pytest.mark.parametrize("folder, column_floor, files_missed", [("blind", 1.0, 0), ("blind2", 0.986, 2)])
 def test_blind_set_figures(folder, column_floor, files_missed):
     right, total, disp_ok, files, misses = _score(load_config(config_path()), DATA / folder)
     print(f"\n盲测集 {folder}：列识别 {right}/{total} = {right / total:.1%}；文件处理结果 {disp_ok}/{files}；"
