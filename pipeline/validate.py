@@ -91,7 +91,7 @@ def _amounts(raw: list, units: list, column: Column, config: Config) -> Checked:
     limit = float(config.ledger.amount_yuan_limit)
     units = [u if u == "元" else DEFAULT_UNIT for u in units]
     words = config.approximate_words
-    parsed = map_distinct(list(zip(raw, units)), lambda pair: parse_amount(*pair, words))
+    parsed = map_distinct(list(zip(raw, units)), lambda pair: parse_amount(pair[0], pair[1], words))
     values, issues = [], []
     for i, (amount, problem) in enumerate(parsed):
         code = _amount_code(amount, problem, limit)

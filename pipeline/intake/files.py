@@ -22,6 +22,7 @@ from datetime import date, timedelta
 from functools import lru_cache
 from itertools import repeat
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -188,8 +189,10 @@ def is_future_dated(f: SourceFile, as_of: date | None) -> bool:
 
 
 def future_date_findings(files: list[SourceFile], as_of: date | None) -> list[dict]:
+    if as_of is None:
+        return []
     return [fnd.make("filled_date_future", file=f.name, sheet=f.sheet, department=f.department,
-                     value=f.filled_date.isoformat(), detail=as_of.isoformat())
+                     value=str(f.filled_date), detail=as_of.isoformat())
             for f in files if is_future_dated(f, as_of)]
 
 
@@ -211,8 +214,8 @@ def _read_one(path: Path, config: Config, name: str) -> _Read:
     """`name`: the file's display name (names.display_name, unique in the run)."""
     skip = skip_reason(path)
     if skip:  # never opened: Excel may hold a lock file, and a link may lead out of the inbox
-        stat = _safe_stat(path, follow=False)
-        return _Read(SourceFile(path, name, "", stat[0], stat[1], disposition="ignored", reason=skip))
+        mtime, size = _safe_stat(path, follow=False)
+        return _Read(SourceFile(path, name, "", mtime, size, disposition="ignored", reason=skip))
     opts = settings(config)
     try:
         stat = path.stat()
@@ -389,7 +392,8 @@ def _data_sheets(grids: list[Grid], config: Config, opts: dict) -> tuple[list, l
     """The sheets to read — every one with a ledger header (_is_ledger_header), else the best one —
     and a note for each sheet skipped (instruction, list, hidden, no ledger header)."""
     skip = tuple(config.words("skip_sheet_words"))
-    found, notes = [], []
+    found: list[tuple[Grid, _Header | None]] = []
+    notes: list[tuple[str, str, dict]] = []
     for grid in grids:
         if grid.hidden:
             notes.append(("sheet_skipped", grid.name, {"detail": "是隐藏的工作表"}))
@@ -406,7 +410,7 @@ def _data_sheets(grids: list[Grid], config: Config, opts: dict) -> tuple[list, l
             found.append((grid, _find_header(grid, config, opts)))
     if not found:
         found = [(g, _find_header(g, config, opts)) for g in grids if not g.empty]
-    ledgers = [(g, h) for g, h in found if h and _is_ledger_header(h, config)]
+    ledgers: list[tuple[Grid, _Header | None]] = [(g, h) for g, h in found if h and _is_ledger_header(h, config)]
     if not ledgers:
         best = max(found, key=lambda gh: len(gh[1].keys) if gh[1] else -1)
         ledgers = [best]
@@ -627,6 +631,8 @@ def _safe_date(y: int, m: int, d: int) -> date | None:
 
 def _first_in_column(grid: Grid, header: _Header) -> str:
     col = header.department_col
+    if col is None:
+        return ""
     for row in grid.rows[header.index + header.depth:]:
         if col < len(row) and (text := cell_text(row[col])):
             return text
@@ -635,7 +641,7 @@ def _first_in_column(grid: Grid, header: _Header) -> str:
 
 # --- data rows -------------------------------------------------------------------------------
 
-def _read_rows(done: _Read, grid: Grid, header: _Header, config: Config) -> list[tuple[Grid, _Header, int, list]]:
+def _read_rows(done: _Read, grid: Grid, header: _Header, config: Config) -> list[tuple[Grid, _Header, int, list, set[int]]]:
     """The sheet's data rows, as (grid, header, index, row) — kept once the whole file is known."""
     _header_findings(done, grid, header, config)
     start = header.index + header.depth
@@ -690,7 +696,8 @@ def _repeats_header(row: list, heads: dict[int, str]) -> bool:
 
 def _header_findings(done: _Read, grid: Grid, header: _Header, config: Config) -> None:
     src = done.source
-    common = {"file": src.name, "sheet": grid.name, "department": src.department, "row": grid.numbers[header.index]}
+    common: dict[str, Any] = {"file": src.name, "sheet": grid.name, "department": src.department,
+                              "row": grid.numbers[header.index]}
     names = {c.key: c.name for c in config.columns}
     exact = [m for m in header.mapped if m.key and m.how == columns.EXACT]
     if exact:
@@ -786,7 +793,8 @@ def _units(header: _Header) -> list[str]:
     for unit in UNITS:
         col = by_key.get(unit.removesuffix("_unit"))
         text = header.texts.get(col, "") if col is not None else ""
-        out.append(header_unit(text) or header.units.get(col) or header.unit or DEFAULT_UNIT)
+        out.append(header_unit(text) or (header.units.get(col) if col is not None else None) or header.unit
+                   or DEFAULT_UNIT)
     return out
 
 

@@ -150,7 +150,7 @@ def _secret(server: dict, given: str | None, needed: bool = True) -> str | None:
 def sender_map(config: Config) -> dict[str, str]:
     """Sender address (lower case) → canonical department."""
     senders = config.section("mail").get("senders") or {}
-    return {str(a).strip().lower(): config.department(str(d)) for a, d in senders.items() if config.department(str(d))}
+    return {str(a).strip().lower(): dep for a, d in senders.items() if (dep := config.department(str(d)))}
 
 
 def department_addresses(config: Config) -> dict[str, str]:
@@ -255,7 +255,7 @@ def fetch_mail(config: Config, inbox: Path, password: str | None = None) -> Fetc
     inbox = Path(inbox)
     inbox.mkdir(parents=True, exist_ok=True)
     index, result, refusals = MailIndex(inbox), FetchResult(), []
-    with _imap_session(imap, secret) as conn:
+    with _imap_session(imap, secret or "") as conn:
         for uid in _unseen(conn):
             result.messages += 1
             refusal = _take_message(conn, uid, config, mail, index, result)
@@ -271,7 +271,7 @@ def _imap_session(imap: dict, password: str) -> Iterator[imaplib.IMAP4]:
     timeout = float(imap.get("timeout") or 30)
     try:
         if mode == "ssl":
-            conn = imaplib.IMAP4_SSL(host, port, ssl_context=ssl.create_default_context(), timeout=timeout)
+            conn: imaplib.IMAP4 = imaplib.IMAP4_SSL(host, port, ssl_context=ssl.create_default_context(), timeout=timeout)
         else:
             conn = imaplib.IMAP4(host, port, timeout=timeout)
             if mode == "starttls":
@@ -318,14 +318,14 @@ def _quietly(action) -> None:
 
 
 def _unseen(conn: imaplib.IMAP4) -> list[bytes]:
-    typ, data = conn.uid("SEARCH", None, "UNSEEN")
+    typ, data = conn.uid("SEARCH", "UNSEEN")  # no charset argument, as imaplib's search(None, …) sends
     if typ != "OK":
         raise RunError("收件服务器拒绝了查询未读邮件的请求")
     return (data[0] or b"").split()
 
 
 def _raw_message(conn: imaplib.IMAP4, uid: bytes) -> bytes | None:
-    typ, data = conn.uid("FETCH", uid, "(BODY.PEEK[])")
+    typ, data = conn.uid("FETCH", uid.decode(), "(BODY.PEEK[])")
     if typ != "OK":
         return None
     return next((item[1] for item in data if isinstance(item, tuple) and len(item) > 1), None)
@@ -333,13 +333,13 @@ def _raw_message(conn: imaplib.IMAP4, uid: bytes) -> bytes | None:
 
 def _raw_header_block(conn: imaplib.IMAP4, uid: bytes) -> bytes:
     """Only the header of a message (who sent it), for one too big to fetch."""
-    typ, data = conn.uid("FETCH", uid, "(BODY.PEEK[HEADER])")
+    typ, data = conn.uid("FETCH", uid.decode(), "(BODY.PEEK[HEADER])")
     found = next((item[1] for item in data or [] if isinstance(item, tuple) and len(item) > 1), None)
     return found if typ == "OK" and found else b""
 
 
 def _size(conn: imaplib.IMAP4, uid: bytes) -> int | None:
-    typ, data = conn.uid("FETCH", uid, "(RFC822.SIZE)")
+    typ, data = conn.uid("FETCH", uid.decode(), "(RFC822.SIZE)")
     found = re.search(rb"RFC822\.SIZE (\d+)", b" ".join(d if isinstance(d, bytes) else d[0] for d in data or [] if d))
     return int(found.group(1)) if typ == "OK" and found else None
 
@@ -371,7 +371,7 @@ def _take_message(conn: imaplib.IMAP4, uid: bytes, config: Config, mail: dict, i
     if not parts:
         result.skipped.append((label, "没有表格附件，保持未读"))
     elif all([_save(index, env, name, data, result, folder) for name, data in parts]):
-        conn.uid("STORE", uid, "+FLAGS", "(\\Seen)")
+        conn.uid("STORE", uid.decode(), "+FLAGS", "(\\Seen)")
         refusal.saved, refusal.held = [name for name, _ in parts], hold
         return refusal
     else:
@@ -420,7 +420,7 @@ def _spreadsheets(msg: EmailMessage, config: Config, limit: int, result: FetchRe
     from pipeline.intake.files import settings
 
     types = {t.lower() for t in settings(config)["file_types"]}
-    out = []
+    out: list[tuple[str, bytes]] = []
     for part in msg.walk():
         name = None if part.is_multipart() else attachment_name(part)
         if not name:
@@ -435,7 +435,8 @@ def _spreadsheets(msg: EmailMessage, config: Config, limit: int, result: FetchRe
                 refusal.too_many.append(name)
                 refusal.limit = limit
         else:
-            out.append((name, part.get_payload(decode=True) or b""))
+            payload = part.get_payload(decode=True)
+            out.append((name, payload if isinstance(payload, bytes) else b""))
     return out
 
 
@@ -825,7 +826,7 @@ def _message(mail: dict, to: str, subject: str, body: str, attachment: Path | No
     msg = MIMEMultipart() if attachment is not None else MIMEText(body, "plain", "utf-8")
     msg["From"] = formataddr((Header(sender_name, "utf-8").encode(), sender_addr)) if sender_name else sender_addr
     msg["To"] = to
-    msg["Subject"] = Header(subject, "utf-8")
+    msg["Subject"] = Header(subject, "utf-8").encode()
     msg["Message-ID"] = make_msgid(domain=(sender_addr.rpartition("@")[2] or None))
     msg["Date"] = formatdate(localtime=True)
     if attachment is not None:
