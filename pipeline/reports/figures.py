@@ -250,17 +250,19 @@ def open_by_unit(ledger: pd.DataFrame, as_of: date, config: Config) -> list[dict
     """Every open item, grouped by 责任单位 in registry order (others after, 未明确 last): per unit the
     number of items and of overdue ones, and the items, longest overdue first, then by deadline."""
     order = {name: i for i, name in enumerate(config.department_names)}
-    open_ = ledger[~ledger["closed"]].copy()
-    open_["days"] = [_days_late(r, as_of) for r in open_.itertuples(index=False)]
-    open_["_deadline"] = pd.to_datetime(open_["deadline"], errors="coerce")
+    open_ = ledger[~ledger["closed"]].reset_index(drop=True)
+    records = list(open_.itertuples(index=False))  # once: a wide frame is slow to iterate group by group
+    days = [_days_late(r, as_of) for r in records]
+    keys = pd.DataFrame({"unit": open_["unit"], "days": days, "item_id": open_["item_id"], "overdue": open_["overdue"],
+                         "_deadline": pd.to_datetime(open_["deadline"], errors="coerce")})
     groups = []
-    for unit, part in open_.groupby("unit", sort=False):
+    for unit, part in keys.groupby("unit", sort=False):
         part = part.sort_values(["days", "_deadline", "item_id"], ascending=[False, True, True],
                                 kind="stable", na_position="last")
         groups.append({"unit": unit, "items": int(len(part)), "overdue": int(part["overdue"].sum()),
-                       "rows": [{**_item(r, config), "overdue": bool(r.overdue), "days": int(r.days),
-                                 "owner_person": getattr(r, "owner_person", "")}
-                                for r in part.itertuples(index=False)]})
+                       "rows": [{**_item(records[i], config), "overdue": bool(records[i].overdue), "days": int(days[i]),
+                                 "owner_person": getattr(records[i], "owner_person", "")}
+                                for i in part.index]})
     groups.sort(key=lambda g: (g["unit"] == NO_OWNER, order.get(g["unit"], len(order)), g["unit"]))
     return groups
 
