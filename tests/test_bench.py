@@ -56,6 +56,20 @@ def test_the_command_prints_a_table_with_one_numeric_line_per_stage(tiny):
     assert "failed" not in done.stdout and "did not complete" not in done.stdout
 
 
+def test_the_command_prints_the_week_end_to_end_in_one_plain_line(tiny):
+    _, done = tiny
+    assert re.search(rf"^3x5 week end to end \(python -m pipeline run, 3 files, 15 rows\): {NUMBER} s median, "
+                     rf"{NUMBER} s fastest of 1 run\(s\); CPU {NUMBER} s median \(user \+ system\)", done.stdout, re.M)
+
+
+def test_several_runs_give_the_median_and_the_fastest():
+    m = bench.Measure("county", 35, 700, "run (end to end)", 2.5, 160.0, 0.1,
+                      runs=[(2.5, 2.0), (3.5, 2.2), (2.25, 1.9)], load=1.5)
+    line = bench.end_to_end_lines([m])[0]
+    assert "2.50 s median, 2.25 s fastest of 3 run(s); CPU 2.00 s median (user + system)" in line
+    assert "load average 1.5 on" in line
+
+
 def test_the_command_prints_merge_growth_and_targets(tiny):
     _, done = tiny
     out = done.stdout
