@@ -5,12 +5,15 @@ from datetime import date
 from pathlib import Path
 
 import openpyxl
+import pandas as pd
 import pytest
 import yaml
 
 from pipeline.cli import main
 from pipeline.core.config import load_config
-from pipeline.outputs.feedback import FINDINGS_SHEET, RECEIPT_SHEET, ROWS_SHEET
+from pipeline.core import findings as fnd
+from pipeline.intake.files import SourceFile
+from pipeline.outputs.feedback import FINDINGS_SHEET, RECEIPT_SHEET, ROWS_SHEET, Feedback, write_feedback
 from tests.ledgerfiles import write_book, write_ledger
 from tests.workspace import make_project
 
@@ -22,6 +25,9 @@ INFERRED = {**GOOD, "category": "", "company": "郏县恒通物流有限公司",
             "description": "判决生效后未履行付款义务"}
 NEGATIVE = {**GOOD, "company": "郏县宏发商贸有限公司", "amount": -3}
 UNKNOWN_CATEGORY = {**GOOD, "company": "郏县远航机械有限公司", "category": "其他问题", "description": "因执行问题双方有争议"}
+WORDY = {**GOOD, "company": "郏县鑫源置业有限公司", "description": "项目土地出让合同约定的基础设施配套未按期完成，企业多次反映。" * 4,
+         "measures": "已召开专题会议研究，明确由县自然资源局牵头、县住建局配合，分期完成配套建设并书面答复企业。" * 2}
+BAD_USCC = {**GOOD, "company": "郏县聚力农业开发有限公司", "uscc": "12345", "amount": -8}
 UNFAMILIAR_HEAD = ["序号", "问题类型", "企业名称", "问题简要描述", "整改状态"]
 
 
@@ -44,6 +50,7 @@ def feedback(tmp_path_factory) -> Path:
                                                   [1, "B1", "郏县华联超市有限公司", "合同款未按期支付", "整改中"]]})
     long_row = {**GOOD, "company": "郏县长文建设有限公司", "description": "合同款未付。" * 6000}  # cut in the feedback
     write_ledger(inbox / "司法局台账.xlsx", config, "县司法局", [long_row])
+    write_ledger(inbox / "自然资源局台账.xlsx", config, "县自然资源局", [WORDY, BAD_USCC, GOOD])  # printed sheet
     assert main(["run", "--config", str(path), "--as-of", "2026-11-26"]) == 0
     return root / "outbox" / "2026-W48" / "feedback"
 
@@ -136,3 +143,60 @@ def test_a_file_without_a_department_is_told_to_fill_it_in(feedback):
     text = body(ws)
     assert texts(ws)[0].startswith("无名台账.xlsx 台账报送反馈")
     assert "表中没有填写填报单位" in text and "填写本单位名称（标准模板中从下拉列表选择）" in text
+
+
+def _printed_columns(ws) -> list[str]:
+    area = ws.print_area.replace("$", "").split("!")[-1]
+    last = openpyxl.utils.cell.range_boundaries(area)[2]
+    return [ws.cell(1, col).value for col in range(1, last + 1)]
+
+
+def test_the_marked_rows_sheet_prints_the_columns_to_fix_on_a4_landscape(feedback):
+    wb = openpyxl.load_workbook(feedback / "县自然资源局.xlsx")
+    ws = wb[ROWS_SHEET]
+    heads = [c.value for c in ws[1]]
+    printed = _printed_columns(ws)
+    assert printed[:4] == ["原行号", "问题编号", "问题类别", "企业名称"]
+    for key in ("问题描述", "涉及金额（万元）", "整改措施", "整改时限", "整改状态", "统一社会信用代码"):
+        assert key in printed, key   # the key columns and the marked ones (统一社会信用代码 is marked here)
+    assert "案号" not in printed and "备注" not in printed and 8 <= len(printed) < len(heads)
+    assert heads[len(printed):] and set(heads) >= {"案号", "备注", "文件"}, "the rest stay on screen"
+    assert ws.page_setup.orientation == "landscape" and ws.page_setup.paperSize == 9   # A4
+    assert ws.sheet_properties.pageSetUpPr.fitToPage and (ws.page_setup.fitToWidth or 1) == 1 and ws.page_setup.fitToHeight == 0
+    assert ws.print_title_rows == "$1:$1"
+    assert ws.freeze_panes == "E2", "frozen through 企业名称"
+    # the note says which columns do not print, inside the print area
+    text = body(ws)
+    assert f"打印时只打印前 {len(printed)} 列" in text and "案号" in text.split("打印时只打印")[1]
+    last_row = openpyxl.utils.cell.range_boundaries(ws.print_area.replace("$", "").split("!")[-1])[3]
+    assert "不打印" in str(ws.cell(last_row, 1).value)
+
+
+def test_the_marked_rows_sheet_wraps_long_text_and_rows_grow_with_it(feedback):
+    ws = openpyxl.load_workbook(feedback / "县自然资源局.xlsx")[ROWS_SHEET]
+    heads = [c.value for c in ws[1]]
+    col = {h: i + 1 for i, h in enumerate(heads)}
+    rows = {ws.cell(r, col["企业名称"]).value: r for r in range(2, ws.max_row + 1)}
+    wordy, short = rows["郏县鑫源置业有限公司"], rows["郏县通达建材有限公司"]
+    for head in ("问题描述", "整改措施"):
+        assert ws.cell(wordy, col[head]).alignment.wrap_text, head
+    assert ws.column_dimensions[openpyxl.utils.get_column_letter(col["问题描述"])].width <= 41
+    tall, low = ws.row_dimensions[wordy].height, ws.row_dimensions[short].height
+    assert tall >= 7 * 14.5 > low, (tall, low)   # 120 characters at 19 a line: 7 lines
+    # marking unchanged: the bad code and the negative amount are filled and commented
+    bad = rows["郏县聚力农业开发有限公司"]
+    for head in ("统一社会信用代码", "涉及金额（万元）"):
+        cell = ws.cell(bad, col[head])
+        assert cell.fill.fgColor.rgb.endswith(("FF9999", "FFEB84")) and cell.comment, head
+
+
+def test_a_department_with_two_files_prints_the_file_column(tmp_path):
+    config = load_config(make_project(tmp_path))
+    files = [SourceFile(Path(n), n, "", 0.0, 0, department="县水利局", rows_read=1, rows_accepted=1)
+             for n in ("水利局台账一.xlsx", "水利局台账二.xlsx")]
+    rows = pd.DataFrame([{**GOOD, "file": f.name, "sheet": "台账", "row": 4, "item_id": ""} for f in files])
+    path = write_feedback(tmp_path / "县水利局.xlsx", Feedback("县水利局", files, rows, fnd.table()), config,
+                          date(2026, 11, 26))
+    ws = openpyxl.load_workbook(path)[ROWS_SHEET]
+    assert _printed_columns(ws)[:5] == ["文件", "原行号", "问题编号", "问题类别", "企业名称"]
+    assert ws.freeze_panes == "F2" and "文件" not in [c.value for c in ws[1]][5:]

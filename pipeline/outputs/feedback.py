@@ -17,7 +17,7 @@ import pandas as pd
 from pipeline.core.config import Config
 from pipeline.core.findings import ERROR, NOTE, WARNING, disposition_text
 from pipeline.core.names import DERIVED_BYTES, output_name
-from pipeline.outputs.xlsx import column_width, fit_cell
+from pipeline.outputs.xlsx import WIDE, column_width, fit_cell, print_setup, row_height
 from pipeline.core.text import is_missing
 
 CUT_NOTE = "…（内容过长，超过 Excel 单元格 32767 字的上限，其余部分已截断）"
@@ -58,7 +58,8 @@ def write_feedback(path: Path, fb: Feedback, config: Config, as_of: date) -> Pat
 
 
 def _formats(wb) -> dict:
-    border = {"border": 1, "valign": "top", "text_wrap": True}
+    # 10-point text, the size xlsx.row_height computes wrapped rows for
+    border = {"border": 1, "valign": "top", "text_wrap": True, "font_size": 10}
     return {
         "title": wb.add_format({"bold": True, "font_size": 14}),
         "head": wb.add_format({**border, "bold": True, "bg_color": "#D9E1F2", "align": "center"}),
@@ -71,7 +72,7 @@ def _formats(wb) -> dict:
         "warning_center": wb.add_format({**border, "bg_color": "#FFEB84", "align": "center"}),
         "error_date": wb.add_format({**border, "bg_color": "#FF9999", "num_format": "yyyy-mm-dd"}),
         "warning_date": wb.add_format({**border, "bg_color": "#FFEB84", "num_format": "yyyy-mm-dd"}),
-        "text": wb.add_format({"text_wrap": True, "valign": "top"}),
+        "text": wb.add_format({"text_wrap": True, "valign": "top", "font_size": 10}),
         "pass": wb.add_format({"text_wrap": True, "valign": "top", "bold": True, "font_color": "#006100"}),
     }
 
@@ -209,30 +210,72 @@ def _passed(fb: Feedback) -> bool:
         not any(sf.disposition == "rejected" for sf in fb.files)
 
 
+# The columns a clerk fixes a row from, printed in the standard order with every column marked in
+# this workbook; the others stay on screen, to the right, outside the print area.
+PRINT_KEYS = ("item_id", "category", "company", "description", "amount", "measures", "deadline", "status")
+ROW_HEAD, FILE_HEAD = "原行号", "文件"
+NARROW = {"问题类别": 20}   # long category names wrap instead of widening the printed page
+
+
 def _rows_sheet(wb, fmt, fb: Feedback, config: Config) -> None:
     ws = wb.add_worksheet(ROWS_SHEET)
-    columns = [c for c in config.columns if c.key != "seq"]
-    heads = ["文件", "原行号"] + [c.name for c in columns]
-    sample = fb.rows.head(200)
-    values = [sample["file"], sample["row"]] + [sample.get(c.key, pd.Series(dtype=object)) for c in columns]
-    for col, (head, series) in enumerate(zip(heads, values)):
-        ws.write_string(0, col, head, fmt["head"])
-        ws.set_column(col, col, column_width(head, series))
-    ws.freeze_panes(1, 2)
-    ws.set_landscape()
-    ws.set_paper(8)
-    ws.fit_to_pages(1, 0)
-    ws.repeat_rows(0)
     marks = _marks(fb.findings)
+    layout = _rows_layout(fb, config, marks)
+    printed = sum(1 for _, _, p in layout if p)
+    sample = fb.rows.head(200)
+    widths = []
+    for col, (head, key, _) in enumerate(layout):
+        series = sample[key] if key in sample else pd.Series(dtype=object)
+        widths.append(NARROW.get(head) or WIDE.get(head) or column_width(head, series))
+        ws.write_string(0, col, head, fmt["head"])
+        ws.set_column(col, col, widths[col])
+    ws.set_row(0, row_height([h for h, _, _ in layout], widths))
+    heads = [h for h, _, _ in layout]
+    ws.freeze_panes(1, heads.index("企业名称") + 1 if "企业名称" in heads else 2)
+    print_setup(ws, 0, printed)
+    ws.set_paper(9)  # A4: the printed columns are chosen to be readable on the paper a department has
     for line, rec in enumerate(fb.rows.to_dict("records"), start=1):
-        ws.write_string(line, 0, str(rec["file"]), fmt["cell"])
-        ws.write_number(line, 1, int(rec["row"]), fmt["cell"])
-        for col, column in enumerate(columns, start=2):
-            mark = marks.get((rec["file"], rec["sheet"], int(rec["row"]), column.name))
-            _write_cell(ws, line, col, rec.get(column.key), fmt, mark)
-        row_mark = marks.get((rec["file"], rec["sheet"], int(rec["row"]), ""))
-        if row_mark:
-            ws.write_comment(line, 1, row_mark[1], {"x_scale": 2, "y_scale": 2})
+        place = (rec["file"], rec["sheet"], int(rec["row"]))
+        shown = []
+        for col, (head, key, _) in enumerate(layout):
+            if head == FILE_HEAD:
+                ws.write_string(line, col, str(rec["file"]), fmt["cell"])
+            elif head == ROW_HEAD:
+                ws.write_number(line, col, int(rec["row"]), fmt["cell"])
+                row_mark = marks.get((*place, ""))
+                if row_mark:
+                    ws.write_comment(line, col, row_mark[1], {"x_scale": 2, "y_scale": 2})
+            else:
+                _write_cell(ws, line, col, rec.get(key), fmt, marks.get((*place, head)))
+            value = rec["file"] if head == FILE_HEAD else rec.get(key)
+            shown.append(value if isinstance(value, str) else "")
+        ws.set_row(line, row_height(shown, widths))
+    end = len(fb.rows) + 2
+    left_out = [h for h, _, p in layout if not p]
+    notes = [f"批注写明如何修改（鼠标指向有颜色的单元格可见），打印时请一并参看“{_first_sheet(fb)}”表。"]
+    if left_out:
+        notes.append(f"打印时只打印前 {printed} 列（{heads[0]}至{heads[printed - 1]}，含所有标出问题的列），"
+                     f"其余 {len(left_out)} 列（{'、'.join(left_out)}）在表中右侧，不打印。")
+    for j, text in enumerate(notes):  # across the printed columns, wrapped, so the note prints whole
+        ws.merge_range(end + j, 0, end + j, printed - 1, text, fmt["text"])
+        ws.set_row(end + j, row_height([text], [sum(widths[:printed])]))
+    ws.print_area(0, 0, end + len(notes) - 1, printed - 1)
+
+
+def _rows_layout(fb: Feedback, config: Config, marks: dict) -> list[tuple[str, str, bool]]:
+    """(header, rows-frame key, printed) per column: 原行号 (and 文件 when the department sent more than
+    one file), the key columns and every marked column in the standard order, then the rest on screen."""
+    marked = {key[3] for key in marks}
+    columns = [c for c in config.columns if c.key != "seq"]
+    several = fb.rows["file"].nunique() > 1
+    head = ([(FILE_HEAD, "file", True)] if several else []) + [(ROW_HEAD, "row", True)]
+    printed = [(c.name, c.key, True) for c in columns if c.key in PRINT_KEYS or c.name in marked]
+    rest = [(c.name, c.key, False) for c in columns if not (c.key in PRINT_KEYS or c.name in marked)]
+    return head + printed + rest + ([] if several else [(FILE_HEAD, "file", False)])
+
+
+def _first_sheet(fb: Feedback) -> str:
+    return RECEIPT_SHEET if _passed(fb) else FINDINGS_SHEET
 
 
 def _marks(findings: pd.DataFrame) -> dict:

@@ -83,7 +83,7 @@ def _write_sheet(wb, fmt: dict, sheet: Sheet) -> None:
         ws.set_column(col, col, widths[col])
     ws.set_row(top, row_height([str(n) for n in frame.columns], widths))
     printed = min(sheet.print_columns or len(frame.columns), len(frame.columns))
-    _print_setup(ws, top, printed)
+    print_setup(ws, top, printed)
     last = len(frame) - 1
     for i, values in enumerate(frame.itertuples(index=False, name=None)):
         hi = "_hi" if sheet.highlight is not None and sheet.highlight[i] else ""
@@ -108,7 +108,7 @@ def _write_sheet(wb, fmt: dict, sheet: Sheet) -> None:
         _chart(wb, ws, sheet, top, len(frame.columns))
 
 
-def _print_setup(ws, header_row: int, ncols: int) -> None:
+def print_setup(ws, header_row: int, ncols: int) -> None:
     """Landscape, A4 (A3 beyond 14 printed columns), fitted to one page wide, the header row on every
     page, the sheet name and page numbers in the margins."""
     ws.set_landscape()
