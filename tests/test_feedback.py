@@ -156,15 +156,14 @@ def test_the_marked_rows_sheet_prints_the_columns_to_fix_on_a4_landscape(feedbac
     ws = wb[ROWS_SHEET]
     heads = [c.value for c in ws[1]]
     printed = _printed_columns(ws)
-    assert printed[:4] == ["原行号", "问题编号", "问题类别", "企业名称"]
-    for key in ("问题描述", "涉及金额（万元）", "整改措施", "整改时限", "整改状态", "统一社会信用代码"):
-        assert key in printed, key   # the key columns and the marked ones (统一社会信用代码 is marked here)
-    assert "案号" not in printed and "备注" not in printed and 8 <= len(printed) < len(heads)
+    # the row number, the identifying columns, the marked ones (the code and the amount), in the standard order
+    assert printed == ["原行号", "问题编号", "企业名称", "统一社会信用代码", "问题描述", "涉及金额（万元）"]
     assert heads[len(printed):] and set(heads) >= {"案号", "备注", "文件"}, "the rest stay on screen"
     assert ws.page_setup.orientation == "landscape" and ws.page_setup.paperSize == 9   # A4
     assert ws.sheet_properties.pageSetUpPr.fitToPage and (ws.page_setup.fitToWidth or 1) == 1 and ws.page_setup.fitToHeight == 0
     assert ws.print_title_rows == "$1:$1"
-    assert ws.freeze_panes == "E2", "frozen through 企业名称"
+    assert ws.freeze_panes == "D2", "frozen through 企业名称"
+    assert "县自然资源局" in ws.oddHeader.left.text
     # the note says which columns do not print, inside the print area
     text = body(ws)
     assert f"打印时只打印前 {len(printed)} 列" in text and "案号" in text.split("打印时只打印")[1]
@@ -198,5 +197,19 @@ def test_a_department_with_two_files_prints_the_file_column(tmp_path):
     path = write_feedback(tmp_path / "县水利局.xlsx", Feedback("县水利局", files, rows, fnd.table()), config,
                           date(2026, 11, 26))
     ws = openpyxl.load_workbook(path)[ROWS_SHEET]
-    assert _printed_columns(ws)[:5] == ["文件", "原行号", "问题编号", "问题类别", "企业名称"]
-    assert ws.freeze_panes == "F2" and "文件" not in [c.value for c in ws[1]][5:]
+    assert _printed_columns(ws) == ["文件", "原行号", "问题编号", "企业名称", "问题描述"]
+    assert ws.freeze_panes == "E2" and "文件" not in [c.value for c in ws[1]][5:]
+    assert ws.page_setup.paperSize == 9 and "县水利局" in ws.oddHeader.left.text
+
+
+def test_many_marked_columns_print_on_a3(tmp_path):
+    config = load_config(make_project(tmp_path))
+    sf = SourceFile(Path("台账.xlsx"), "台账.xlsx", "", 0.0, 0, department="县水利局", rows_read=1, rows_rejected=1)
+    rows = pd.DataFrame([{**GOOD, "file": sf.name, "sheet": "台账", "row": 4, "item_id": ""}])
+    marked = [c for c in config.columns if c.key not in ("seq", "item_id", "company", "description")]
+    found = fnd.table([fnd.make("date_invalid", file=sf.name, sheet="台账", row=4, column=c.name, value="x")
+                       for c in marked])
+    path = write_feedback(tmp_path / "县水利局.xlsx", Feedback("县水利局", [sf], rows, found), config, date(2026, 11, 26))
+    ws = openpyxl.load_workbook(path)[ROWS_SHEET]
+    assert len(_printed_columns(ws)) == 4 + len(marked) and ws.page_setup.paperSize == 8
+    assert "其余 1 列（文件）在表中右侧，不打印" in body(ws), "one file: its name is not printed"

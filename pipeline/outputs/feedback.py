@@ -17,7 +17,7 @@ import pandas as pd
 from pipeline.core.config import Config
 from pipeline.core.findings import ERROR, NOTE, WARNING, disposition_text
 from pipeline.core.names import DERIVED_BYTES, output_name
-from pipeline.outputs.xlsx import WIDE, column_width, fit_cell, print_setup, row_height
+from pipeline.outputs.xlsx import column_width, fit_cell, print_setup, row_height
 from pipeline.core.text import is_missing
 
 CUT_NOTE = "…（内容过长，超过 Excel 单元格 32767 字的上限，其余部分已截断）"
@@ -210,11 +210,13 @@ def _passed(fb: Feedback) -> bool:
         not any(sf.disposition == "rejected" for sf in fb.files)
 
 
-# The columns a clerk fixes a row from, printed in the standard order with every column marked in
-# this workbook; the others stay on screen, to the right, outside the print area.
-PRINT_KEYS = ("item_id", "category", "company", "description", "amount", "measures", "deadline", "status")
+# Printed: the row number, the columns that identify a row, and every column marked in this workbook, in
+# the standard order; the others stay on screen, to the right, outside the print area. The long text
+# columns are capped and wrap, so that A4 landscape stays readable.
+PRINT_KEYS = ("item_id", "company", "description")
 ROW_HEAD, FILE_HEAD = "原行号", "文件"
-NARROW = {"问题类别": 20}   # long category names wrap instead of widening the printed page
+TEXT_WIDTHS = {"问题描述": 36, "整改措施": 28, "企业名称": 24, "问题类别": 20, "备注": 20, "审理（执行）法院": 20}
+A4_WIDTH = 180   # printed column-width units beyond which A4 landscape would print smaller than ~8 points
 
 
 def _rows_sheet(wb, fmt, fb: Feedback, config: Config) -> None:
@@ -222,18 +224,20 @@ def _rows_sheet(wb, fmt, fb: Feedback, config: Config) -> None:
     marks = _marks(fb.findings)
     layout = _rows_layout(fb, config, marks)
     printed = sum(1 for _, _, p in layout if p)
+    kinds = {c.key: c.type for c in config.columns}
     sample = fb.rows.head(200)
     widths = []
-    for col, (head, key, _) in enumerate(layout):
+    for col, (head, key, on_paper) in enumerate(layout):
         series = sample[key] if key in sample else pd.Series(dtype=object)
-        widths.append(NARROW.get(head) or WIDE.get(head) or column_width(head, series))
+        widths.append(_width(head, series, kinds.get(key, "text"), on_paper))
         ws.write_string(0, col, head, fmt["head"])
         ws.set_column(col, col, widths[col])
     ws.set_row(0, row_height([h for h, _, _ in layout], widths))
     heads = [h for h, _, _ in layout]
     ws.freeze_panes(1, heads.index("企业名称") + 1 if "企业名称" in heads else 2)
     print_setup(ws, 0, printed)
-    ws.set_paper(9)  # A4: the printed columns are chosen to be readable on the paper a department has
+    ws.set_paper(9 if sum(widths[:printed]) <= A4_WIDTH else 8)  # A4, A3 when many columns are marked
+    ws.set_header("&L" + _title_name(fb).replace("&", "&&") + "　&A")  # whose rows, on every printed page
     for line, rec in enumerate(fb.rows.to_dict("records"), start=1):
         place = (rec["file"], rec["sheet"], int(rec["row"]))
         shown = []
@@ -272,6 +276,13 @@ def _rows_layout(fb: Feedback, config: Config, marks: dict) -> list[tuple[str, s
     printed = [(c.name, c.key, True) for c in columns if c.key in PRINT_KEYS or c.name in marked]
     rest = [(c.name, c.key, False) for c in columns if not (c.key in PRINT_KEYS or c.name in marked)]
     return head + printed + rest + ([] if several else [(FILE_HEAD, "file", False)])
+
+
+def _width(head: str, sample: pd.Series, kind: str, printed: bool) -> float:
+    """Wide enough for the header on one line (a wrapped header breaks inside a word: 涉及金额（万|元）) and
+    the values (dates as shown); a printed long text column is capped to fit the paper, its text wraps."""
+    width = column_width(head, sample, "date" if kind == "date" else "text")
+    return min(width, TEXT_WIDTHS[head]) if printed and head in TEXT_WIDTHS else width
 
 
 def _first_sheet(fb: Feedback) -> str:
