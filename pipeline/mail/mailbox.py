@@ -826,7 +826,7 @@ def _message(mail: dict, to: str, subject: str, body: str, attachment: Path | No
     msg = MIMEMultipart() if attachment is not None else MIMEText(body, "plain", "utf-8")
     msg["From"] = formataddr((Header(sender_name, "utf-8").encode(), sender_addr)) if sender_name else sender_addr
     msg["To"] = to
-    msg["Subject"] = Header(subject, "utf-8").encode()
+    msg["Subject"] = Header(subject, "utf-8")  # type: ignore[assignment]  # a Header folds long Chinese subjects
     msg["Message-ID"] = make_msgid(domain=(sender_addr.rpartition("@")[2] or None))
     msg["Date"] = formatdate(localtime=True)
     if attachment is not None:
