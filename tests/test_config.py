@@ -132,3 +132,16 @@ def test_office_contact_and_deadlines_are_typed_with_one_home(tmp_path):
         raw["mail"]["resubmit_deadline"] = "三个工作日内"
     assert load_config(write_config(tmp_path, legacy)).office.resubmit_by == "三个工作日内"
     assert any("officer" in p for p in problems(tmp_path, lambda raw: raw["office"].update(officer="x")))
+
+
+def test_approximate_words_left_out_of_the_config_keep_their_defaults(tmp_path):
+    """A config.yaml without ledger.approximate_words (an older copy) still reads 约30万 as an approximate amount."""
+    from pipeline.core.normalise import AMOUNT_APPROXIMATE, parse_amount
+
+    raw = yaml.safe_load(config_path().read_text(encoding="utf-8"))
+    raw["ledger"]["approximate_words"] = {"after": ["出头"]}  # before / after_number left out
+    path = tmp_path / "config.yaml"
+    path.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
+    words = load_config(path).approximate_words
+    assert parse_amount("约30万", "万元", words) == (30.0, AMOUNT_APPROXIMATE)
+    assert parse_amount("30万出头", "万元", words) == (30.0, AMOUNT_APPROXIMATE)

@@ -144,9 +144,9 @@ class ReportSettings:
 
 @dataclass(frozen=True)
 class ApproximateWords:
-    before: tuple[str, ...] = ()        # before the number: 约30万
-    after_number: tuple[str, ...] = ()  # right after the number, before the unit: 30余万
-    after: tuple[str, ...] = ()         # at the end: 30万左右
+    before: tuple[str, ...] = ("大约", "约合", "约", "近", "逾")  # before the number: 约30万
+    after_number: tuple[str, ...] = ("余", "多")                  # right after the number, before the unit: 30余万
+    after: tuple[str, ...] = ("左右", "上下")                     # at the end: 30万左右
 
 
 @dataclass(frozen=True)
@@ -253,6 +253,8 @@ def _approximate_words(ledger: dict, problems: list[str]) -> ApproximateWords:
             problems.append(f"ledger.approximate_words 中的 {key} 无效，应为 {'、'.join(APPROXIMATE_PLACES)} 之一")
     words = {}
     for place in APPROXIMATE_PLACES:
+        if place not in spec:  # a place the config leaves out keeps its default words
+            continue
         items = [str(w).strip() for w in _as_list(spec.get(place)) if w is not None]
         if any(not w or any(ch.isdigit() for ch in w) for w in items):
             problems.append(f"ledger.approximate_words.{place} 中不能有空词或含数字的词")

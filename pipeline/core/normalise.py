@@ -99,7 +99,7 @@ def _month_end(year: int, month: int) -> tuple[date | None, str | None]:
 _WAN = 10_000.0
 _NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)")
 _GROUPED = re.compile(r"[+-]?\d{1,3}(?:,\d{3})+(?:\.\d*)?")
-NO_APPROXIMATE_WORDS = ApproximateWords()
+NO_APPROXIMATE_WORDS = ApproximateWords(before=(), after_number=(), after=())
 
 
 @lru_cache(maxsize=8)
