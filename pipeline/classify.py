@@ -5,6 +5,7 @@ close paraphrase). A blank or unreadable one is inferred from the 案号 and the
 wording, scored with the weighted words in config.yaml. Every judgement here is driven by the
 `categories:` and `classification:` sections of the config.
 """
+
 from __future__ import annotations
 
 import json
@@ -24,9 +25,10 @@ _PUNCT = re.compile(r"[\W_]+")
 @dataclass(frozen=True)
 class Rules:
     """The category section of the config compiled once for fast matching."""
+
     categories: tuple[Category, ...]
     code_patterns: tuple[tuple[re.Pattern, str], ...]
-    terms: dict[str, str]                      # normalised label/short/synonym -> code
+    terms: dict[str, str]  # normalised label/short/synonym -> code
     word_pattern: re.Pattern | None
     word_codes: dict[str, tuple[tuple[str, int], ...]]  # word -> ((code, weight), ...)
     case_markers: tuple[tuple[str, str], ...]  # (character in 案号, code), first match wins
@@ -40,6 +42,7 @@ class Rules:
 @dataclass(frozen=True)
 class Evidence:
     """What the 案号 or the description says: `code` when confident, `best` always the top guess."""
+
     code: str | None
     best: str | None
     reason: str
@@ -51,6 +54,7 @@ class Evidence:
 
 
 # --- public API ---------------------------------------------------------------------------------
+
 
 def classify(rows: pd.DataFrame, config: Config) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Rows with `category` as a code ("" when unknown) plus `category_inferred`/`category_reason`; and findings."""
@@ -86,6 +90,7 @@ def infer_category(description: str, case_no: str, company: str, config: Config)
 
 
 # --- compiling the rules --------------------------------------------------------------------------
+
 
 def rules_for(config: Config) -> Rules:
     section = json.dumps(config.section("classification"), sort_keys=True, ensure_ascii=False, default=str)
@@ -143,6 +148,7 @@ def _compact(text: str) -> str:
 
 # --- reading an explicit category -------------------------------------------------------------------
 
+
 def read_with(text: str, rules: Rules) -> str | None:
     cleaned = clean_text(text or "").upper()
     if not cleaned:
@@ -187,6 +193,7 @@ def _fuzzy(key: str, rules: Rules) -> str | None:
 
 
 # --- evidence from the 案号 and the description --------------------------------------------------------
+
 
 def case_evidence(case_no: str, rules: Rules) -> Evidence | None:
     text = clean_text(case_no or "")
@@ -233,12 +240,13 @@ def _order(code: str, rules: Rules) -> int:
 
 # --- deciding each row ------------------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class Decision:
     code: str
     inferred: bool
     reason: str
-    finding: str = ""        # "", category_inferred, category_doubtful or category_unknown
+    finding: str = ""  # "", category_inferred, category_doubtful or category_unknown
     detail: str = ""
 
 
@@ -275,8 +283,10 @@ def _display(code: str, rules: Rules) -> str:
 
 # --- findings -------------------------------------------------------------------------------------
 
-def _findings(rows: pd.DataFrame, texts: pd.Series, cases: pd.Series, decisions: list[Decision],
-              config: Config) -> list[dict]:
+
+def _findings(
+    rows: pd.DataFrame, texts: pd.Series, cases: pd.Series, decisions: list[Decision], config: Config
+) -> list[dict]:
     rules = rules_for(config)
     category_col, case_col = config.column("category").name, config.column("case_no").name
     case_codes = {c.code for c in config.categories if c.kind == "case"}
@@ -287,15 +297,14 @@ def _findings(rows: pd.DataFrame, texts: pd.Series, cases: pd.Series, decisions:
         if decision.finding:
             shown = _display(decision.code, rules) if decision.code else ""
             code = "category_blank_unknown" if decision.finding == "category_unknown" and not text else decision.finding
-            out.append(fnd.make(code, column=category_col, value=text, detail=decision.detail,
-                                category=shown, **where))
+            out.append(fnd.make(code, column=category_col, value=text, detail=decision.detail, category=shown, **where))
         if decision.code in case_codes and not case_no:
-            out.append(fnd.make("case_no_missing", column=case_col, category=_display(decision.code, rules),
-                                **where))
+            out.append(fnd.make("case_no_missing", column=case_col, category=_display(decision.code, rules), **where))
     return out
 
 
 # --- vectorising helpers -----------------------------------------------------------------------------
+
 
 def _text_column(rows: pd.DataFrame, key: str) -> pd.Series:
     if key not in rows:

@@ -1,4 +1,5 @@
 """Command line: parses options, calls one function, prints the result. The only module that prints or exits."""
+
 from __future__ import annotations
 
 import argparse
@@ -47,7 +48,9 @@ def _log_traceback(exc: BaseException) -> None:
     import logging
 
     logger = logging.getLogger("pipeline")
-    record = logger.makeRecord(logger.name, logging.ERROR, __file__, 0, "未预料的错误", (), (type(exc), exc, exc.__traceback__))
+    record = logger.makeRecord(
+        logger.name, logging.ERROR, __file__, 0, "未预料的错误", (), (type(exc), exc, exc.__traceback__)
+    )
     for handler in logger.handlers:
         if isinstance(handler, logging.FileHandler):
             handler.handle(record)
@@ -60,8 +63,15 @@ def _log_unraisable(unraisable) -> None:
 
     logger = logging.getLogger("pipeline")
     exc = unraisable.exc_value
-    record = logger.makeRecord(logger.name, logging.WARNING, __file__, 0, "清理时出错：%s", (unraisable.object,),
-                               (type(exc), exc, unraisable.exc_traceback) if exc is not None else None)
+    record = logger.makeRecord(
+        logger.name,
+        logging.WARNING,
+        __file__,
+        0,
+        "清理时出错：%s",
+        (unraisable.object,),
+        (type(exc), exc, unraisable.exc_traceback) if exc is not None else None,
+    )
     for handler in logger.handlers:
         if isinstance(handler, logging.FileHandler):
             handler.handle(record)
@@ -97,13 +107,17 @@ class _Parser(argparse.ArgumentParser):
 # argparse's own messages (English, from the standard library) → Chinese; the named parts are kept
 _ARGPARSE = [
     (re.compile(r"the following arguments are required: (.+)"), lambda m: f"缺少必填参数：{_names(m[1])}"),
-    (re.compile(r"argument (.+?): invalid choice: '?(.*?)'? \(choose from (.+)\)"),
-     lambda m: f"{'命令' if m[1].startswith('{') else m[1]}“{m[2]}”无效，可选：{_names(m[3])}"),
+    (
+        re.compile(r"argument (.+?): invalid choice: '?(.*?)'? \(choose from (.+)\)"),
+        lambda m: f"{'命令' if m[1].startswith('{') else m[1]}“{m[2]}”无效，可选：{_names(m[3])}",
+    ),
     (re.compile(r"unrecognized arguments: (.+)"), lambda m: f"无法识别的参数：{m[1]}"),
     (re.compile(r"argument (.+?): expected one argument"), lambda m: f"{m[1]} 后面需要填一个值"),
     (re.compile(r"argument (.+?): expected at least one argument"), lambda m: f"{m[1]} 后面至少需要填一个值"),
-    (re.compile(r"argument (.+?): invalid (\w+) value: '(.*)'"),
-     lambda m: f"{m[1]} 的值“{m[3]}”无效，应为{'整数' if m[2] == 'int' else '数字' if m[2] == 'float' else m[2]}"),
+    (
+        re.compile(r"argument (.+?): invalid (\w+) value: '(.*)'"),
+        lambda m: f"{m[1]} 的值“{m[3]}”无效，应为{'整数' if m[2] == 'int' else '数字' if m[2] == 'float' else m[2]}",
+    ),
     (re.compile(r"argument (.+?): not allowed with argument (.+)"), lambda m: f"{m[1]} 不能与 {m[2]} 同时使用"),
     (re.compile(r"ambiguous option: (.+?) could match (.+)"), lambda m: f"选项 {m[1]} 不明确，可能是：{_names(m[2])}"),
 ]
@@ -148,12 +162,16 @@ def _parser() -> argparse.ArgumentParser:
     his.add_argument("--db", help="数据库文件（默认取 config.yaml）")
     his.set_defaults(handler=_history)
     rst = sub.add_parser("restore", help="用备份恢复数据库（默认最近一份完好的备份；原文件改名保留，不删除）")
-    rst.add_argument("backup", nargs="?", help="备份文件名（数据库旁 backups 文件夹中）或路径；不填则用最近一份完好的备份")
+    rst.add_argument(
+        "backup", nargs="?", help="备份文件名（数据库旁 backups 文件夹中）或路径；不填则用最近一份完好的备份"
+    )
     _common(rst)
     rst.add_argument("--db", help="数据库文件（默认取 config.yaml）")
     rst.add_argument("--list", action="store_true", help="只列出备份及其状态，不做任何改动")
     rst.set_defaults(handler=_restore)
-    rbk = sub.add_parser("rollback", help="撤销最近一期：数据库回到该期运行之前，结果文件夹改名保留，已归档的来件放回收件箱")
+    rbk = sub.add_parser(
+        "rollback", help="撤销最近一期：数据库回到该期运行之前，结果文件夹改名保留，已归档的来件放回收件箱"
+    )
     _common(rbk)
     rbk.add_argument("--db", help="数据库文件（默认取 config.yaml）")
     rbk.add_argument("--outbox", help="结果文件夹（默认取 config.yaml）")
@@ -171,7 +189,9 @@ def _parser() -> argparse.ArgumentParser:
     rem = sub.add_parser("remind", help="向本期尚未报送的单位发催报邮件（需 config.yaml 中 mail.reminders: true）")
     _common(rem)
     rem.add_argument("--as-of", help="统计日期 YYYY-MM-DD，决定期次（默认今天）")
-    rem.add_argument("--deadline", help="催报邮件中写的截止时间，如“11月26日（周四）下班”（默认取 office.weekly_deadline）")
+    rem.add_argument(
+        "--deadline", help="催报邮件中写的截止时间，如“11月26日（周四）下班”（默认取 office.weekly_deadline）"
+    )
     rem.add_argument("--db", help="数据库文件（默认取 config.yaml），从中读取本期的未报送单位")
     rem.set_defaults(handler=_remind)
     return p
@@ -201,7 +221,9 @@ def _run(args) -> int:
     if not config.paths["inbox"].is_dir():
         from pipeline.core.errors import ConfigError
 
-        raise ConfigError(f"收件箱文件夹不存在：{config.paths['inbox']}（请检查 config.yaml 的 paths.inbox 或 --inbox）")
+        raise ConfigError(
+            f"收件箱文件夹不存在：{config.paths['inbox']}（请检查 config.yaml 的 paths.inbox 或 --inbox）"
+        )
     _start_log(config.paths["logs"])
     from pipeline.core.context import RunContext
     from pipeline.run import run_and_reply
@@ -210,9 +232,13 @@ def _run(args) -> int:
     result = run_and_reply(ctx, doc_number=args.doc_number)
     t = result.summary["totals"]
     deps = result.summary["departments"]
-    print(f"{ctx.period} 处理完成：读取 {t['rows_read']} 行，收录 {t['rows_accepted']} 行，退回 {t['rows_rejected']} 行；"
-          f"总台账 {t['items']} 项（本期新增 {t['new_items']}，办结 {t['closed_this_period']}，逾期 {t['overdue']}）。")
-    print(f"已报送 {len(deps['reported'])} 个单位（零报告 {len(deps['zero_report'])}），未报送 {len(deps['missing'])} 个。")
+    print(
+        f"{ctx.period} 处理完成：读取 {t['rows_read']} 行，收录 {t['rows_accepted']} 行，退回 {t['rows_rejected']} 行；"
+        f"总台账 {t['items']} 项（本期新增 {t['new_items']}，办结 {t['closed_this_period']}，逾期 {t['overdue']}）。"
+    )
+    print(
+        f"已报送 {len(deps['reported'])} 个单位（零报告 {len(deps['zero_report'])}），未报送 {len(deps['missing'])} 个。"
+    )
     for line in result.notes + result.replies:
         print(line)
     if result.reply_error:  # the period is saved; the mail failed
@@ -262,7 +288,9 @@ def _department_items(config, department: str):
 
     db = config.paths["database"]
     if not db.exists():
-        raise UsageError(f"数据库 {db} 不存在，无法预填；请先运行 run，或用 --db 指定数据库文件（不带 --department 可生成空白模板）")
+        raise UsageError(
+            f"数据库 {db} 不存在，无法预填；请先运行 run，或用 --db 指定数据库文件（不带 --department 可生成空白模板）"
+        )
     with Store(db) as store:
         return store.department_items(department)
 
@@ -302,8 +330,17 @@ def _disposition_text(sf) -> str:
     return f"{text}（{sf.reason}）" if sf.reason else text
 
 
-HISTORY_LABELS = {"period": "期次", "as_of": "统计日期", "status": "状态", "amount": "涉及金额（万元）",
-                  "paid": "已兑付（万元）", "deadline": "整改时限", "overdue": "逾期", "sources": "来源行", "flags": "标记"}
+HISTORY_LABELS = {
+    "period": "期次",
+    "as_of": "统计日期",
+    "status": "状态",
+    "amount": "涉及金额（万元）",
+    "paid": "已兑付（万元）",
+    "deadline": "整改时限",
+    "overdue": "逾期",
+    "sources": "来源行",
+    "flags": "标记",
+}
 
 
 def _history(args) -> int:
@@ -322,8 +359,14 @@ def _history(args) -> int:
     if item:
         print(f"事项 {item_id}：{item['company']}（{item['category']}），报送单位：{item['departments']}")
     for rec in frame.to_dict("records"):
-        print(f"  【{rec.get('period')}】" + "　".join(
-            f"{HISTORY_LABELS.get(k, k)}：{_history_value(k, v, csv_value)}" for k, v in rec.items() if k != "period"))
+        print(
+            f"  【{rec.get('period')}】"
+            + "　".join(
+                f"{HISTORY_LABELS.get(k, k)}：{_history_value(k, v, csv_value)}"
+                for k, v in rec.items()
+                if k != "period"
+            )
+        )
     return 0
 
 
@@ -369,7 +412,9 @@ def _rollback(args) -> int:
     if done.set_aside:
         print(f"  该期结果文件夹已改名保留：{done.set_aside}")
     if done.returned:
-        print(f"  已将该期归档（或因无法读取而移入 quarantine）的 {len(done.returned)} 个来件放回收件箱 {config.paths['inbox']}")
+        print(
+            f"  已将该期归档（或因无法读取而移入 quarantine）的 {len(done.returned)} 个来件放回收件箱 {config.paths['inbox']}"
+        )
     return 0
 
 

@@ -5,6 +5,7 @@ One line per decision: 操作 (合并 / 不合并 / 拆分 / 改类别 / 确认�
 deletes its line. A line that cannot be used is not guessed at: it becomes a 提醒 finding
 (`correction_invalid`) and the rest of the workbook still applies.
 """
+
 from __future__ import annotations
 
 import re
@@ -20,7 +21,13 @@ from pipeline.core.config import Config, item_id_pattern
 from pipeline.core.normalise import parse_date
 from pipeline.core.text import cell_text, header_key
 
-ACTIONS = {"合并": "merge", "不合并": "keep_apart", "拆分": "split", "改类别": "set_category", "确认办结": "confirm_closed"}
+ACTIONS = {
+    "合并": "merge",
+    "不合并": "keep_apart",
+    "拆分": "split",
+    "改类别": "set_category",
+    "确认办结": "confirm_closed",
+}
 FILE_NAME, SHEET_NAME = "更正.xlsx", "更正"
 HEADERS = {"操作": "action", "问题编号": "item_id", "另一问题编号或单位": "other", "新值": "value", "说明": "note"}
 DECISION_COLUMNS = ["action", "item_id", "other", "value", "note", "row"]
@@ -80,8 +87,9 @@ def parse_line(cells: dict[str, object], config: Config, id_pattern: re.Pattern)
     return {"action": action, "item_id": item_id, "other": other, "value": value, "note": text["note"]}, ""
 
 
-def _arguments(action: str, text: dict[str, str], item_id: str, raw_value, config: Config,
-               id_pattern: re.Pattern) -> tuple[str, str, str]:
+def _arguments(
+    action: str, text: dict[str, str], item_id: str, raw_value, config: Config, id_pattern: re.Pattern
+) -> tuple[str, str, str]:
     """(other, value, problem) checked for the action."""
     if action in ("merge", "keep_apart"):
         other = _item_id(text["other"])
@@ -120,7 +128,7 @@ def _only_header(path: Path) -> bool:
         top, _ = _header(rows)
     except Exception:  # noqa: BLE001 - not sure: let openpyxl read it, and report what it finds
         return False
-    return all(cell is None or cell == "" for line in rows[top + 1:] for cell in line)
+    return all(cell is None or cell == "" for line in rows[top + 1 :] for cell in line)
 
 
 def _read_lines(path: Path) -> list[tuple[int, dict[str, object]]]:
@@ -134,15 +142,18 @@ def _read_lines(path: Path) -> list[tuple[int, dict[str, object]]]:
     finally:
         wb.close()
     top, columns = _header(rows)
-    return [(top + n + 2, {key: line[i] if i < len(line) else None for key, i in columns.items()})
-            for n, line in enumerate(rows[top + 1:])]
+    return [
+        (top + n + 2, {key: line[i] if i < len(line) else None for key, i in columns.items()})
+        for n, line in enumerate(rows[top + 1 :])
+    ]
 
 
 def _header(rows: list[tuple]) -> tuple[int, dict[str, int]]:
     wanted = {header_key(name): key for name, key in HEADERS.items()}
     for top, line in enumerate(rows[:HEADER_SCAN_ROWS]):
-        columns = {wanted[header_key(cell_text(v))]: i for i, v in enumerate(line)
-                   if header_key(cell_text(v)) in wanted}
+        columns = {
+            wanted[header_key(cell_text(v))]: i for i, v in enumerate(line) if header_key(cell_text(v)) in wanted
+        }
         if "action" in columns and "item_id" in columns:
             return top, columns
     raise ValueError("no header")
@@ -150,8 +161,16 @@ def _header(rows: list[tuple]) -> tuple[int, dict[str, int]]:
 
 def _finding(row: int, detail: str, value: object = "") -> dict:
     where = f"第{row}行" if row else f"（{FILE_NAME}）"
-    return fnd.make("correction_invalid", file=FILE_NAME, sheet=SHEET_NAME, row=row, column="操作" if row else "",
-                    value=cell_text(value), where=where, detail=detail)
+    return fnd.make(
+        "correction_invalid",
+        file=FILE_NAME,
+        sheet=SHEET_NAME,
+        row=row,
+        column="操作" if row else "",
+        value=cell_text(value),
+        where=where,
+        detail=detail,
+    )
 
 
 def _decisions(records: list[dict]) -> pd.DataFrame:
@@ -180,14 +199,21 @@ def _write_sheet(wb) -> None:
     note = wb.add_format({"text_wrap": True, "valign": "top", "font_size": 10})
     head = wb.add_format({"bold": True, "border": 1, "align": "center", "bg_color": "#DDEBF7"})
     lines = [f"{name}：{what}" for name, (what, _) in GUIDE.items()]
-    ws.merge_range(0, 0, 0, len(HEADERS) - 1, "说明：每行一项决定，下次运行起生效；删除该行即撤销。\n" + "\n".join(lines), note)
+    ws.merge_range(
+        0, 0, 0, len(HEADERS) - 1, "说明：每行一项决定，下次运行起生效；删除该行即撤销。\n" + "\n".join(lines), note
+    )
     ws.set_row(0, 15 * (len(lines) + 1))
     for col, name in enumerate(HEADERS):
         ws.write_string(1, col, name, head)
     for col, width in enumerate((10, 16, 22, 14, 40)):
         ws.set_column(col, col, width)
-    ws.data_validation(2, 0, 1000, 0, {"validate": "list", "source": list(ACTIONS),
-                                       "error_title": "操作", "error_message": "请从下拉列表选择"})
+    ws.data_validation(
+        2,
+        0,
+        1000,
+        0,
+        {"validate": "list", "source": list(ACTIONS), "error_title": "操作", "error_message": "请从下拉列表选择"},
+    )
     ws.freeze_panes(2, 0)
 
 

@@ -4,6 +4,7 @@ A submission is a department's whole current ledger, so a matched item takes thi
 values (an empty value keeps the previous one); an item its department left out is carried
 over and flagged 本期未报; office corrections (改类别, 确认办结) are applied last, every run.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -17,8 +18,7 @@ from pipeline.core.context import RunContext
 from pipeline.core.text import as_date, is_empty, with_tag
 from pipeline.intake.files import READABLE
 
-EXTRA_COLUMNS = ["category_inferred", "departments", "sources", "first_reported", "last_reported",
-                 "overdue", "flags"]
+EXTRA_COLUMNS = ["category_inferred", "departments", "sources", "first_reported", "last_reported", "overdue", "flags"]
 # Working columns of this period's items, used for the flags and dropped before output.
 AUX = ["category_reason", "doubtful", "suspect_of", "conflict_fields", "touched"]
 DYNAMIC_FLAGS = ("本期未报", "逾期", "人工")
@@ -31,7 +31,7 @@ def ledger_columns(config: Config) -> list[str]:
 
 @dataclass
 class LedgerUpdate:
-    ledger: pd.DataFrame                  # one row per item, sorted by item_id
+    ledger: pd.DataFrame  # one row per item, sorted by item_id
     closed_ids: list[str] = field(default_factory=list)
     not_resubmitted: list[str] = field(default_factory=list)
     # open carried-over items none of whose departments reported this period (单位本期未报送)
@@ -51,22 +51,34 @@ def items_for_ledger(merged, found: pd.DataFrame) -> pd.DataFrame:
     doubtful = found[found["code"] == "category_doubtful"]
     doubtful_keys = set(zip(doubtful["file"], doubtful["sheet"], doubtful["row"]))
     rows = merged.rows
-    flagged = {k for k, f, s, r in zip(rows["item_key"], rows["file"], rows["sheet"], rows["row"])
-               if (f, s, r) in doubtful_keys}
+    flagged = {
+        k
+        for k, f, s, r in zip(rows["item_key"], rows["file"], rows["sheet"], rows["row"])
+        if (f, s, r) in doubtful_keys
+    }
     items["doubtful"] = items["item_key"].isin(flagged)
     partners: dict[str, list[str]] = {}
     for a, b in zip(merged.suspects.get("key_a", []), merged.suspects.get("key_b", [])):
         partners.setdefault(a, []).append(b)
         partners.setdefault(b, []).append(a)
     items["suspect_of"] = items["item_key"].map(lambda k: "、".join(sorted(partners.get(k, []))))
-    conflicts = merged.conflicts.groupby("item_key")["field"].agg(lambda s: "、".join(sorted(set(s)))) \
-        if len(merged.conflicts) else pd.Series(dtype=object)
+    conflicts = (
+        merged.conflicts.groupby("item_key")["field"].agg(lambda s: "、".join(sorted(set(s))))
+        if len(merged.conflicts)
+        else pd.Series(dtype=object)
+    )
     items["conflict_fields"] = [conflicts.get(k, "") for k in items["item_key"]]
     return items
 
 
-def update_ledger(previous: pd.DataFrame, items: pd.DataFrame, ctx: RunContext, submitted: set[str],
-                  decisions: pd.DataFrame, absorbed: dict[str, str]) -> LedgerUpdate:
+def update_ledger(
+    previous: pd.DataFrame,
+    items: pd.DataFrame,
+    ctx: RunContext,
+    submitted: set[str],
+    decisions: pd.DataFrame,
+    absorbed: dict[str, str],
+) -> LedgerUpdate:
     """The ledger after this period: previous items updated by `items` (merge output, real item ids
     in `item_key`), the others carried over; `submitted` = departments that reported this period."""
     columns = ledger_columns(ctx.config) + ["corrected"]
@@ -81,14 +93,21 @@ def update_ledger(previous: pd.DataFrame, items: pd.DataFrame, ctx: RunContext, 
     ledger = pd.concat([carried, touched]) if len(carried) else touched
     ledger["touched"] = ledger["touched"].astype(bool)  # a bool column, not objects that may be numpy's True
     ledger = _apply_decisions(ledger, decisions, ctx.as_of, closed_status)
-    ledger["overdue"] = [_is_overdue(d, s, ctx.as_of, closed_status) for d, s in zip(ledger["deadline"], ledger["status"])]
+    ledger["overdue"] = [
+        _is_overdue(d, s, ctx.as_of, closed_status) for d, s in zip(ledger["deadline"], ledger["status"])
+    ]
     closed = _closed_this_period(ledger, prev, closed_status)
     ledger["flags"] = [_flags(r, k in not_resub) for k, r in zip(ledger.index, ledger.to_dict("records"))]
     ledger = ledger.reset_index(names="item_id").sort_values("item_id", kind="stable")
     before = prev.reindex(columns=["status", "paid"]).copy()
     before["paid"] = pd.to_numeric(before["paid"], errors="coerce").astype(float)
-    return LedgerUpdate(_typed(ledger[columns].reset_index(drop=True), ctx.config), closed, sorted(not_resub),
-                        sorted(unit_missing), before)
+    return LedgerUpdate(
+        _typed(ledger[columns].reset_index(drop=True), ctx.config),
+        closed,
+        sorted(not_resub),
+        sorted(unit_missing),
+        before,
+    )
 
 
 def _typed(ledger: pd.DataFrame, config: Config) -> pd.DataFrame:
@@ -129,7 +148,9 @@ def _combine(old: dict, new: dict, ctx: RunContext) -> dict:
         if key in ("item_key", "departments", "sources") or is_empty(value):
             continue
         out[key] = value
-    out["departments"] = "、".join(sorted(set(_split(old.get("departments"), "、")) | set(new.get("departments") or [])))
+    out["departments"] = "、".join(
+        sorted(set(_split(old.get("departments"), "、")) | set(new.get("departments") or []))
+    )
     out["sources"] = " | ".join(new.get("sources") or [])
     out["first_reported"] = old.get("first_reported") or ctx.as_of
     out["last_reported"] = ctx.period
@@ -152,8 +173,11 @@ def _not_resubmitted(carried: pd.DataFrame, submitted: set[str], closed_status: 
 
 def _unit_missing(carried: pd.DataFrame, submitted: set[str], closed_status: str) -> set[str]:
     """Open carried-over items whose departments all failed to report this period (the units are missing)."""
-    return {key for key, status, deps in zip(carried.index, carried["status"], carried["departments"])
-            if status != closed_status and not set(_split(deps, "、")) & submitted}
+    return {
+        key
+        for key, status, deps in zip(carried.index, carried["status"], carried["departments"])
+        if status != closed_status and not set(_split(deps, "、")) & submitted
+    }
 
 
 def _apply_decisions(ledger: pd.DataFrame, decisions: pd.DataFrame, as_of: date, closed_status: str) -> pd.DataFrame:
@@ -221,6 +245,7 @@ def _split(value, sep: str) -> list[str]:
 
 
 # --- follow-up findings: what the ledger after the period tells the departments ---
+
 
 def follow_up_findings(not_resubmitted: list[str], previous: pd.DataFrame, files: list) -> pd.DataFrame:
     """File-level notes for departments: items they left out, and ledgers much shorter than last time."""

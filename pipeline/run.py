@@ -2,6 +2,7 @@
 
 Wiring only: every step is a function of its stage's module; this module calls them in order, inside
 the run locks and the database transaction."""
+
 from __future__ import annotations
 
 import logging
@@ -36,8 +37,8 @@ class RunResult:
     summary: dict
     notes: list[str] = field(default_factory=list)
     warnings: dict[str, int] = field(default_factory=dict)  # file name -> its 提醒 findings (for the replies)
-    replies: list[str] = field(default_factory=list)        # what mailing the feedback did, one line each
-    reply_error: PipelineError | None = None                # mailing failed after the period was saved
+    replies: list[str] = field(default_factory=list)  # what mailing the feedback did, one line each
+    reply_error: PipelineError | None = None  # mailing failed after the period was saved
 
 
 def run_and_reply(ctx: RunContext, doc_number: int | None = None) -> RunResult:
@@ -105,43 +106,68 @@ def _run(store: Store, ctx: RunContext, doc_number: int | None, checked) -> RunR
     intake, clean, found = checked
     accepted, returned_keys = split_accepted(clean, found)
     decisions, correction_findings = office_decisions(ctx.path("corrections"), ctx.config)
-    doc_number = doc_number or store.doc_number(ctx.period) or store.next_doc_number(
-        ctx.config.office.doc_number_start)
+    doc_number = doc_number or store.doc_number(ctx.period) or store.next_doc_number(ctx.config.office.doc_number_start)
     folder = RunFolder(ctx.run_dir, keep_previous=ctx.config.run.keep_previous_runs)
     try:
         with store.transaction():
             store.discard_period(ctx.period)
             previous = store.ledger_before(ctx.period)
             log.info("校验完成：%d 行收录，%d 行退回；开始并单", len(accepted), len(clean) - len(accepted))
-            merged = merge_rows(accepted, previous, decisions, ctx.config, store.id_allocator(ctx.as_of.year, ctx.period))
-            update = update_ledger(previous, items_for_ledger(merged, found), ctx, submitted_departments(intake.files),
-                                   decisions, merged.absorbed)
+            merged = merge_rows(
+                accepted, previous, decisions, ctx.config, store.id_allocator(ctx.as_of.year, ctx.period)
+            )
+            update = update_ledger(
+                previous,
+                items_for_ledger(merged, found),
+                ctx,
+                submitted_departments(intake.files),
+                decisions,
+                merged.absorbed,
+            )
             found = fnd.concat(found, follow_up_findings(update.not_resubmitted, previous, intake.files))
             count_rows(intake.files, clean, returned_keys)
             summary = build_summary(ctx, intake.files, update, len(merged.new_ids), len(merged.suspects))
             summary["held"] = _held_mail(ctx)
             this_period = period_totals_row(ctx, summary, update)
-            history = pd.concat([store.period_totals(), pd.DataFrame([this_period])],
-                                ignore_index=True)
+            history = pd.concat([store.period_totals(), pd.DataFrame([this_period])], ignore_index=True)
             log.info("总台账 %d 项；生成报告", len(update.ledger))
-            report = ReportInput(ctx=ctx, summary=summary, ledger=update.ledger, findings=found, history=history,
-                                 doc_number=doc_number, issue_no=len(store.periods()) + 1,
-                                 new_ids=frozenset(merged.new_ids), closed_ids=frozenset(update.closed_ids),
-                                 previous=update.previous, unit_missing_ids=frozenset(update.unit_missing),
-                                 suspects=merged.suspects, warnings=fnd.per_file(found, fnd.WARNING))
+            report = ReportInput(
+                ctx=ctx,
+                summary=summary,
+                ledger=update.ledger,
+                findings=found,
+                history=history,
+                doc_number=doc_number,
+                issue_no=len(store.periods()) + 1,
+                new_ids=frozenset(merged.new_ids),
+                closed_ids=frozenset(update.closed_ids),
+                previous=update.previous,
+                unit_missing_ids=frozenset(update.unit_missing),
+                suspects=merged.suspects,
+                warnings=fnd.per_file(found, fnd.WARNING),
+            )
             notes = _write_outputs(folder.tmp, report, intake, merged.rows)
             for absorbed_id, into in merged.absorbed.items():
                 store.mark_absorbed(absorbed_id, into, ctx.period)
             store.record_corrections(decisions, ctx.period)
-            store.save_period(ctx.period, ctx.as_of, update.ledger, intake.files, merged.suspects, summary, doc_number,
-                              closed=this_period["closed"])
+            store.save_period(
+                ctx.period,
+                ctx.as_of,
+                update.ledger,
+                intake.files,
+                merged.suspects,
+                summary,
+                doc_number,
+                closed=this_period["closed"],
+            )
     except BaseException:  # nothing was committed: the half-written folder goes too (on a full disk, its space)
         folder.abandon()
         raise
     folder.commit()
     if ctx.config.run.archive_inbox:
-        notes += archive_inputs(ctx.path("inbox"), ctx.path("archive") / ctx.period,
-                                ctx.path("quarantine") / ctx.period, intake.files)
+        notes += archive_inputs(
+            ctx.path("inbox"), ctx.path("archive") / ctx.period, ctx.path("quarantine") / ctx.period, intake.files
+        )
     notes += [f"人工更正表：{m}" for m in correction_findings["message"]]
     return RunResult(ctx, ctx.run_dir, summary, notes, report.warnings)
 
@@ -218,6 +244,9 @@ def rollback_latest(config) -> RolledBack:
     aside = set_aside(outbox, period, datetime.now())
     returned = []
     if settings.archive_inbox:
-        returned = return_archived(Path(config.paths["archive"]) / period, Path(config.paths["inbox"]),
-                                   Path(config.paths["quarantine"]) / period)
+        returned = return_archived(
+            Path(config.paths["archive"]) / period,
+            Path(config.paths["inbox"]),
+            Path(config.paths["quarantine"]) / period,
+        )
     return RolledBack(period, aside, returned, backup)

@@ -7,6 +7,7 @@ rollback journal, so a run that fails or is killed leaves the database as it was
 The schema upgrades itself forward: `MIGRATIONS` is an ordered list, and `PRAGMA user_version`
 records how many of them a database has had, each applied in its own transaction.
 """
+
 from __future__ import annotations
 
 import json
@@ -30,44 +31,81 @@ BUSY_TIMEOUT_MS = 10_000
 # They are frozen here rather than read from config.yaml because a migration must build the same
 # table whatever the config says today; a new column comes with a new migration.
 SNAPSHOT_SCHEMA: list[tuple[str, str]] = [
-    ("item_id", "text"), ("category", "text"), ("company", "text"), ("uscc", "text"),
-    ("company_type", "text"), ("sector", "text"), ("source", "text"), ("description", "text"),
-    ("case_no", "text"), ("court", "text"), ("amount", "amount"), ("occurred_on", "date"),
-    ("owner_unit", "text"), ("owner_person", "text"), ("approach", "text"), ("measures", "text"),
-    ("deadline", "date"), ("status", "text"), ("paid", "amount"), ("closed_on", "date"), ("note", "text"),
-    ("category_inferred", "bool"), ("departments", "text"), ("sources", "text"),
-    ("first_reported", "date"), ("last_reported", "text"), ("overdue", "bool"), ("flags", "text"),
+    ("item_id", "text"),
+    ("category", "text"),
+    ("company", "text"),
+    ("uscc", "text"),
+    ("company_type", "text"),
+    ("sector", "text"),
+    ("source", "text"),
+    ("description", "text"),
+    ("case_no", "text"),
+    ("court", "text"),
+    ("amount", "amount"),
+    ("occurred_on", "date"),
+    ("owner_unit", "text"),
+    ("owner_person", "text"),
+    ("approach", "text"),
+    ("measures", "text"),
+    ("deadline", "date"),
+    ("status", "text"),
+    ("paid", "amount"),
+    ("closed_on", "date"),
+    ("note", "text"),
+    ("category_inferred", "bool"),
+    ("departments", "text"),
+    ("sources", "text"),
+    ("first_reported", "date"),
+    ("last_reported", "text"),
+    ("overdue", "bool"),
+    ("flags", "text"),
     ("corrected", "text"),
 ]
 SNAPSHOT_COLUMNS = [name for name, _ in SNAPSHOT_SCHEMA]
 KINDS = dict(SNAPSHOT_SCHEMA)
 SQL_TYPES = {"text": "TEXT", "date": "TEXT", "amount": "REAL", "bool": "INTEGER"}
-FILE_COLUMNS = ["name", "sha256", "size", "mtime", "department", "disposition", "reason",
-                "rows_read", "rows_accepted", "rows_rejected"]
+FILE_COLUMNS = [
+    "name",
+    "sha256",
+    "size",
+    "mtime",
+    "department",
+    "disposition",
+    "reason",
+    "rows_read",
+    "rows_accepted",
+    "rows_rejected",
+]
 HISTORY_COLUMNS = ["status", "amount", "paid", "deadline", "overdue", "sources", "flags"]
 TOTALS_FROM_SUMMARY = ["new_items", "closed_this_period", "overdue"]
 
 
 # --- migrations: append only; never edit one that has shipped ---
 
+
 def _v1_core(db: sqlite3.Connection) -> None:
-    db.execute("CREATE TABLE items (item_id TEXT PRIMARY KEY, year INTEGER, seq INTEGER, "
-               "created_period TEXT NOT NULL)")
-    db.execute("CREATE TABLE runs (period TEXT PRIMARY KEY, as_of TEXT NOT NULL, started_at TEXT, "
-               "finished_at TEXT, doc_number INTEGER, items INTEGER, closed INTEGER, summary TEXT)")
+    db.execute("CREATE TABLE items (item_id TEXT PRIMARY KEY, year INTEGER, seq INTEGER, created_period TEXT NOT NULL)")
+    db.execute(
+        "CREATE TABLE runs (period TEXT PRIMARY KEY, as_of TEXT NOT NULL, started_at TEXT, "
+        "finished_at TEXT, doc_number INTEGER, items INTEGER, closed INTEGER, summary TEXT)"
+    )
     columns = ", ".join(f"{name} {SQL_TYPES[kind]}" for name, kind in SNAPSHOT_SCHEMA)
     db.execute(f"CREATE TABLE snapshots (period TEXT NOT NULL, {columns}, PRIMARY KEY (period, item_id))")
-    db.execute("CREATE TABLE files (period TEXT NOT NULL, name TEXT, sha256 TEXT, size INTEGER, mtime REAL, "
-               "department TEXT, disposition TEXT, reason TEXT, rows_read INTEGER, rows_accepted INTEGER, "
-               "rows_rejected INTEGER)")
+    db.execute(
+        "CREATE TABLE files (period TEXT NOT NULL, name TEXT, sha256 TEXT, size INTEGER, mtime REAL, "
+        "department TEXT, disposition TEXT, reason TEXT, rows_read INTEGER, rows_accepted INTEGER, "
+        "rows_rejected INTEGER)"
+    )
 
 
 def _v2_decisions(db: sqlite3.Connection) -> None:
     db.execute("CREATE TABLE suspects (period TEXT NOT NULL, item_a TEXT, item_b TEXT, score REAL, reason TEXT)")
     db.execute("CREATE TABLE absorbed (item_id TEXT PRIMARY KEY, into_id TEXT NOT NULL, period TEXT NOT NULL)")
-    db.execute("CREATE TABLE corrections (action TEXT NOT NULL, item_id TEXT NOT NULL, other TEXT NOT NULL, "
-               "value TEXT NOT NULL, note TEXT, period TEXT, recorded_at TEXT, source_row INTEGER, "
-               "UNIQUE (action, item_id, other, value))")
+    db.execute(
+        "CREATE TABLE corrections (action TEXT NOT NULL, item_id TEXT NOT NULL, other TEXT NOT NULL, "
+        "value TEXT NOT NULL, note TEXT, period TEXT, recorded_at TEXT, source_row INTEGER, "
+        "UNIQUE (action, item_id, other, value))"
+    )
 
 
 def _v3_indexes(db: sqlite3.Connection) -> None:
@@ -196,8 +234,11 @@ class Store:
 
     def history(self, item_id: str) -> pd.DataFrame:
         cols = ", ".join(f"s.{c}" for c in HISTORY_COLUMNS)
-        frame = self._query(f"SELECT s.period, r.as_of, {cols} FROM snapshots s JOIN runs r USING (period) "
-                            "WHERE s.item_id = ? ORDER BY s.period", (item_id,))
+        frame = self._query(
+            f"SELECT s.period, r.as_of, {cols} FROM snapshots s JOIN runs r USING (period) "
+            "WHERE s.item_id = ? ORDER BY s.period",
+            (item_id,),
+        )
         frame["as_of"] = _dates_from_sql(frame["as_of"])
         return _typed(frame)
 
@@ -225,8 +266,10 @@ class Store:
         where, args = ("WHERE year = ?", (year,)) if per_year else ("", ())
         with self.transaction():
             top = self._db.execute(f"SELECT COALESCE(MAX(seq), 0) FROM items {where}", args).fetchone()[0]
-            rows = [(self.item_id_format.format(year=year, seq=seq), year if per_year else None, seq, period)
-                    for seq in range(top + 1, top + n + 1)]
+            rows = [
+                (self.item_id_format.format(year=year, seq=seq), year if per_year else None, seq, period)
+                for seq in range(top + 1, top + n + 1)
+            ]
             self._db.executemany("INSERT INTO items (item_id, year, seq, created_period) VALUES (?, ?, ?, ?)", rows)
         return [r[0] for r in rows]
 
@@ -238,8 +281,10 @@ class Store:
         """Only the latest period (or a new one) may be run: an earlier one is refused, naming rollback."""
         latest = self.latest_period()
         if latest and period < latest:
-            raise UsageError(f"只能重新运行最近一期（{latest}），不能重跑更早的 {period}；请检查 --as-of 日期。"
-                             f"确需重跑更早的期次，先用 python -m pipeline rollback 逐期撤销（每次撤销最近一期）")
+            raise UsageError(
+                f"只能重新运行最近一期（{latest}），不能重跑更早的 {period}；请检查 --as-of 日期。"
+                f"确需重跑更早的期次，先用 python -m pipeline rollback 逐期撤销（每次撤销最近一期）"
+            )
 
     def discard_period(self, period: str) -> None:
         """Forget a period before it is run again; only the latest period may be rerun."""
@@ -263,44 +308,71 @@ class Store:
 
     # --- saving a period ---
 
-    def save_period(self, period: str, as_of: date, ledger: pd.DataFrame, files: list,
-                    suspects: pd.DataFrame, summary: dict, doc_number: int | None, closed: int) -> None:
+    def save_period(
+        self,
+        period: str,
+        as_of: date,
+        ledger: pd.DataFrame,
+        files: list,
+        suspects: pd.DataFrame,
+        summary: dict,
+        doc_number: int | None,
+        closed: int,
+    ) -> None:
         """Replace the period's records with this run's: snapshot, run, files and suspects (`closed`: items closed)."""
         with self.transaction():
             self._delete_period_rows(period)
             self._save_run(period, as_of, ledger, summary, doc_number, closed)
             self._save_snapshot(period, ledger)
             self._register_items(ledger, period)
-            self._db.executemany(f"INSERT INTO files (period, {', '.join(FILE_COLUMNS)}) VALUES "
-                                 f"({', '.join('?' * (len(FILE_COLUMNS) + 1))})", _file_rows(period, files))
-            self._db.executemany("INSERT INTO suspects (period, item_a, item_b, score, reason) VALUES (?, ?, ?, ?, ?)",
-                                 _suspect_rows(period, suspects))
+            self._db.executemany(
+                f"INSERT INTO files (period, {', '.join(FILE_COLUMNS)}) VALUES "
+                f"({', '.join('?' * (len(FILE_COLUMNS) + 1))})",
+                _file_rows(period, files),
+            )
+            self._db.executemany(
+                "INSERT INTO suspects (period, item_a, item_b, score, reason) VALUES (?, ?, ?, ?, ?)",
+                _suspect_rows(period, suspects),
+            )
 
     def _delete_period_rows(self, period: str) -> None:
         for table in ("snapshots", "runs", "files", "suspects"):
             self._db.execute(f"DELETE FROM {table} WHERE period = ?", (period,))
 
-    def _save_run(self, period: str, as_of: date, ledger: pd.DataFrame, summary: dict,
-                  doc_number: int | None, closed: int) -> None:
-        self._db.execute("INSERT INTO runs (period, as_of, started_at, finished_at, doc_number, items, closed, summary) "
-                         "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                         (period, _iso_date(as_of), self._began or _now(), _now(),
-                          None if doc_number is None else int(doc_number), len(ledger), closed,
-                          to_json(summary)))
+    def _save_run(
+        self, period: str, as_of: date, ledger: pd.DataFrame, summary: dict, doc_number: int | None, closed: int
+    ) -> None:
+        self._db.execute(
+            "INSERT INTO runs (period, as_of, started_at, finished_at, doc_number, items, closed, summary) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                period,
+                _iso_date(as_of),
+                self._began or _now(),
+                _now(),
+                None if doc_number is None else int(doc_number),
+                len(ledger),
+                closed,
+                to_json(summary),
+            ),
+        )
 
     def _save_snapshot(self, period: str, ledger: pd.DataFrame) -> None:
         columns = [[period] * len(ledger)] + [_to_sql(ledger, name, kind) for name, kind in SNAPSHOT_SCHEMA]
         marks = ", ".join("?" * len(columns))
-        self._db.executemany(f"INSERT INTO snapshots (period, {', '.join(SNAPSHOT_COLUMNS)}) VALUES ({marks})",
-                             zip(*columns))
+        self._db.executemany(
+            f"INSERT INTO snapshots (period, {', '.join(SNAPSHOT_COLUMNS)}) VALUES ({marks})", zip(*columns)
+        )
 
     def _register_items(self, ledger: pd.DataFrame, period: str) -> None:
         """Items not made by allocate_item_ids (ids carried in from elsewhere) still reserve their number."""
         known = {i for (i,) in self._db.execute("SELECT item_id FROM items")}
-        rows = [(item_id, *self._parse_id(item_id), period)
-                for item_id in ledger.get("item_id", []) if item_id not in known]
-        self._db.executemany("INSERT OR IGNORE INTO items (item_id, year, seq, created_period) VALUES (?, ?, ?, ?)",
-                             rows)
+        rows = [
+            (item_id, *self._parse_id(item_id), period) for item_id in ledger.get("item_id", []) if item_id not in known
+        ]
+        self._db.executemany(
+            "INSERT OR IGNORE INTO items (item_id, year, seq, created_period) VALUES (?, ?, ?, ?)", rows
+        )
 
     def _parse_id(self, item_id: str) -> tuple[int | None, int | None]:
         match = self._id_parts.match(str(item_id))
@@ -326,23 +398,37 @@ class Store:
         if decisions is None or not len(decisions):
             return
         recorded = _now()
-        rows = [(*(_key_text(rec.get(k)) for k in ("action", "item_id", "other", "value")),
-                 _key_text(rec.get("note")), period, recorded, _int_or_none(rec.get("row")))
-                for rec in decisions.to_dict("records")]
+        rows = [
+            (
+                *(_key_text(rec.get(k)) for k in ("action", "item_id", "other", "value")),
+                _key_text(rec.get("note")),
+                period,
+                recorded,
+                _int_or_none(rec.get("row")),
+            )
+            for rec in decisions.to_dict("records")
+        ]
         with self.transaction():
             self._db.executemany(
                 "INSERT INTO corrections (action, item_id, other, value, note, period, recorded_at, source_row) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (action, item_id, other, value) "
-                "DO UPDATE SET note = excluded.note, source_row = excluded.source_row", rows)
+                "DO UPDATE SET note = excluded.note, source_row = excluded.source_row",
+                rows,
+            )
 
     def corrections(self) -> pd.DataFrame:
-        return self._query("SELECT action, item_id, other, value, note, period, recorded_at, source_row "
-                           "FROM corrections ORDER BY rowid")
+        return self._query(
+            "SELECT action, item_id, other, value, note, period, recorded_at, source_row "
+            "FROM corrections ORDER BY rowid"
+        )
 
     def mark_absorbed(self, item_id: str, into: str, period: str) -> None:
         with self.transaction():
-            self._db.execute("INSERT INTO absorbed (item_id, into_id, period) VALUES (?, ?, ?) "
-                             "ON CONFLICT (item_id) DO UPDATE SET into_id = excluded.into_id", (item_id, into, period))
+            self._db.execute(
+                "INSERT INTO absorbed (item_id, into_id, period) VALUES (?, ?, ?) "
+                "ON CONFLICT (item_id) DO UPDATE SET into_id = excluded.into_id",
+                (item_id, into, period),
+            )
 
     def absorbed(self) -> dict[str, str]:
         return dict(self._db.execute("SELECT item_id, into_id FROM absorbed ORDER BY item_id"))
@@ -355,8 +441,9 @@ class Store:
 
     def suspects(self, period: str | None = None) -> pd.DataFrame:
         where, args = ("WHERE period = ?", (period,)) if period is not None else ("", ())
-        return self._query(f"SELECT period, item_a, item_b, score, reason FROM suspects {where} "
-                           "ORDER BY period, rowid", args)
+        return self._query(
+            f"SELECT period, item_a, item_b, score, reason FROM suspects {where} ORDER BY period, rowid", args
+        )
 
     # --- backups ---
 
@@ -370,7 +457,9 @@ class Store:
         folder = Path(folder)
         problem = backups.check(self._db)
         if problem:
-            raise RunError(f"数据库 {self.path} 已损坏（{problem}），未备份；请用 python -m pipeline restore 恢复最近的完好备份")
+            raise RunError(
+                f"数据库 {self.path} 已损坏（{problem}），未备份；请用 python -m pipeline restore 恢复最近的完好备份"
+            )
         if not self.periods():
             return None
         try:
@@ -389,6 +478,7 @@ class Store:
 
 
 # --- values to and from SQL ---
+
 
 def _to_sql(frame: pd.DataFrame, name: str, kind: str) -> list:
     if name not in frame:
@@ -476,8 +566,10 @@ def _suspect_rows(period: str, suspects: pd.DataFrame) -> list[tuple]:
     a = "item_a" if "item_a" in suspects else "key_a"
     b = "item_b" if "item_b" in suspects else "key_b"
     reasons = suspects["reason"] if "reason" in suspects else [None] * len(suspects)
-    return [(period, _text(x), _text(y), _real(s), _text(r))
-            for x, y, s, r in zip(suspects[a], suspects[b], suspects["score"], reasons)]
+    return [
+        (period, _text(x), _text(y), _real(s), _text(r))
+        for x, y, s, r in zip(suspects[a], suspects[b], suspects["score"], reasons)
+    ]
 
 
 def _id_pattern(item_id_format: str) -> re.Pattern:

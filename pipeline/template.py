@@ -5,6 +5,7 @@ enumerations, categories, header groups, title and sheet name. Only features tha
 both support are used: merged cells, list/date/decimal validations referring to a hidden sheet,
 unlocked cells on a sheet protected without a password, frozen panes.
 """
+
 from __future__ import annotations
 
 import math
@@ -20,20 +21,30 @@ from pipeline.core.config import Column, Config
 from pipeline.outputs.xlsx import width_units
 from pipeline.core.text import as_date, is_missing
 
-LISTS_SHEET = "下拉列表"          # hidden; its name holds the intake skip words 下拉/列表
+LISTS_SHEET = "下拉列表"  # hidden; its name holds the intake skip words 下拉/列表
 GUIDE_SHEET = "填表说明"
-HEADER_TOP, HEADER_BOTTOM, FIRST_DATA = 2, 3, 4    # 0-based rows: header on Excel rows 3–4, data from row 5
-VALIDATION_ROWS = 500            # data area that carries dropdowns and checks
-BLANK_ROWS = 20                  # bordered empty rows drawn (and printed) below the items
+HEADER_TOP, HEADER_BOTTOM, FIRST_DATA = 2, 3, 4  # 0-based rows: header on Excel rows 3–4, data from row 5
+VALIDATION_ROWS = 500  # data area that carries dropdowns and checks
+BLANK_ROWS = 20  # bordered empty rows drawn (and printed) below the items
 BLANK = "____"
 DATE_MIN, DATE_MAX = date(2000, 1, 1), date(2100, 12, 31)
-WIDTH_BY_TYPE = {"seq": 5, "item_id": 12, "category": 18, "text": 11, "uscc": 19, "enum": 10,
-                 "case_no": 18, "amount": 9, "date": 13, "status": 9}
+WIDTH_BY_TYPE = {
+    "seq": 5,
+    "item_id": 12,
+    "category": 18,
+    "text": 11,
+    "uscc": 19,
+    "enum": 10,
+    "case_no": 18,
+    "amount": 9,
+    "date": 13,
+    "status": 9,
+}
 WIDTH_BY_KEY = {"description": 32, "measures": 26, "company": 20, "court": 14, "note": 14, "paid": 11}
 GUIDE_WIDTHS = (20, 18, 62)
-LINE_HEIGHT = 14                 # points per wrapped line of 10-pt text
+LINE_HEIGHT = 14  # points per wrapped line of 10-pt text
 HEADER_ROW_HEIGHTS = (24, 36)
-DEPARTMENT_LABEL, DATE_LABEL = "填报单位", "填报日期"   # read back by intake (intake.department_labels / date_labels)
+DEPARTMENT_LABEL, DATE_LABEL = "填报单位", "填报日期"  # read back by intake (intake.department_labels / date_labels)
 FILLER_WIDTHS = {DEPARTMENT_LABEL: (12, 30), "填报人": (10, 14), "联系电话": (10, 16), DATE_LABEL: (10, 12)}
 TEMPLATE_NAME = "{title}（模板）.xlsx"
 DEPARTMENT_NAME = "{department}台账（{label}）.xlsx"
@@ -42,12 +53,13 @@ DEPARTMENT_NAME = "{department}台账（{label}）.xlsx"
 @dataclass(frozen=True)
 class HeaderCell:
     """One merged header cell: first/last 0-based row and column, and its text."""
+
     row: int
     col: int
     last_row: int
     last_col: int
     text: str
-    column: Column | None = None     # None for a group parent
+    column: Column | None = None  # None for a group parent
 
 
 def default_name(config: Config, department: str | None = None, label: str | None = None) -> str:
@@ -57,14 +69,16 @@ def default_name(config: Config, department: str | None = None, label: str | Non
     return TEMPLATE_NAME.format(title=config.ledger.title)
 
 
-def write_template(path: Path, config: Config, department: str | None = None,
-                   items: pd.DataFrame | None = None) -> Path:
+def write_template(
+    path: Path, config: Config, department: str | None = None, items: pd.DataFrame | None = None
+) -> Path:
     """Write the standard ledger to `path`; with `items`, their rows are pre-filled with 问题编号."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     rows = _item_rows(config, items)
-    wb = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_urls": False,
-                                         "strings_to_numbers": False})
+    wb = xlsxwriter.Workbook(
+        str(path), {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
+    )
     fmt = _formats(wb)
     ledger = wb.add_worksheet(config.ledger.sheet_name)
     guide = wb.add_worksheet(GUIDE_SHEET)
@@ -79,8 +93,10 @@ def write_template(path: Path, config: Config, department: str | None = None,
 
 # --- the ledger sheet ---------------------------------------------------------------------------
 
-def _write_ledger(ws, config: Config, fmt: dict, department: str | None, rows: list[dict],
-                  sources: dict[str, str]) -> None:
+
+def _write_ledger(
+    ws, config: Config, fmt: dict, department: str | None, rows: list[dict], sources: dict[str, str]
+) -> None:
     last_col = len(config.columns) - 1
     ws.merge_range(0, 0, 0, last_col, config.ledger.title, fmt["title"])
     ws.set_row(0, 32)
@@ -103,6 +119,7 @@ def filler_line(department: str | None) -> str:
 @dataclass(frozen=True)
 class FillerCell:
     """One label or value on the 填报单位 row: 0-based first/last column, and what it holds."""
+
     col: int
     last_col: int
     label: str
@@ -141,17 +158,37 @@ def _write_filler(ws, config: Config, fmt: dict, department: str | None, sources
         if not cell.is_value:
             continue
         if cell.label == DEPARTMENT_LABEL:
-            ws.data_validation(1, cell.col, 1, cell.col, {
-                "validate": "list", "source": sources[DEPARTMENT_LABEL], "error_type": "stop",
-                "error_title": "填报单位不在名录中",
-                "error_message": "请从下拉列表中选择本单位。本单位不在名录中的，请与县信用办联系。",
-                **_input(DEPARTMENT_LABEL, "从下拉列表选择本单位（全县单位名录）")})
+            ws.data_validation(
+                1,
+                cell.col,
+                1,
+                cell.col,
+                {
+                    "validate": "list",
+                    "source": sources[DEPARTMENT_LABEL],
+                    "error_type": "stop",
+                    "error_title": "填报单位不在名录中",
+                    "error_message": "请从下拉列表中选择本单位。本单位不在名录中的，请与县信用办联系。",
+                    **_input(DEPARTMENT_LABEL, "从下拉列表选择本单位（全县单位名录）"),
+                },
+            )
         elif cell.label == DATE_LABEL:
-            ws.data_validation(1, cell.col, 1, cell.col, {
-                "validate": "date", "criteria": "between", "minimum": DATE_MIN, "maximum": DATE_MAX,
-                "error_type": "warning", "error_title": "填报日期填写有误",
-                "error_message": "请填写报送当天的日期，如 2021-12-31。",
-                **_input(DATE_LABEL, "填写报送当天的日期，如 2021-12-31")})
+            ws.data_validation(
+                1,
+                cell.col,
+                1,
+                cell.col,
+                {
+                    "validate": "date",
+                    "criteria": "between",
+                    "minimum": DATE_MIN,
+                    "maximum": DATE_MAX,
+                    "error_type": "warning",
+                    "error_title": "填报日期填写有误",
+                    "error_message": "请填写报送当天的日期，如 2021-12-31。",
+                    **_input(DATE_LABEL, "填写报送当天的日期，如 2021-12-31"),
+                },
+            )
     first, last = filler_cells(config)[-1].last_col + 1, len(config.columns) - 1
     note = office_note(config)
     if first < last and note:  # the rest of the row: by when to send, and whom to call
@@ -165,8 +202,9 @@ def _write_filler(ws, config: Config, fmt: dict, department: str | None, sources
 def office_note(config: Config) -> str:
     """`每周四下班前报送；联系人：…，电话 …` from config.yaml `office:`, for the 填报单位 row."""
     office = config.office
-    who = "，".join(p for p in (office.contact and f"信用办联系人：{office.contact}",
-                                office.phone and f"电话 {office.phone}") if p)
+    who = "，".join(
+        p for p in (office.contact and f"信用办联系人：{office.contact}", office.phone and f"电话 {office.phone}") if p
+    )
     return "；".join(p for p in (office.weekly_deadline and f"{office.weekly_deadline}报送", who) if p)
 
 
@@ -184,8 +222,10 @@ def header_cells(config: Config) -> list[HeaderCell]:
         while end + 1 < len(config.columns) and group_of.get(config.columns[end + 1].key) == group:
             end += 1
         cells.append(HeaderCell(HEADER_TOP, col, HEADER_TOP, end, group))
-        cells += [HeaderCell(HEADER_BOTTOM, c, HEADER_BOTTOM, c, config.columns[c].name, config.columns[c])
-                  for c in range(col, end + 1)]
+        cells += [
+            HeaderCell(HEADER_BOTTOM, c, HEADER_BOTTOM, c, config.columns[c].name, config.columns[c])
+            for c in range(col, end + 1)
+        ]
         col = end + 1
     return cells
 
@@ -207,8 +247,13 @@ def _write_header(ws, config: Config, fmt: dict) -> None:
         else:
             ws.write_string(cell.row, cell.col, cell.text, fmt["head"])
         if cell.column is not None:
-            ws.data_validation(cell.row, cell.col, cell.last_row, cell.last_col,
-                               {"validate": "any", **_input(cell.column.name, column_hint(config, cell.column))})
+            ws.data_validation(
+                cell.row,
+                cell.col,
+                cell.last_row,
+                cell.last_col,
+                {"validate": "any", **_input(cell.column.name, column_hint(config, cell.column))},
+            )
     for row, height in zip((HEADER_TOP, HEADER_BOTTOM), HEADER_ROW_HEIGHTS):
         ws.set_row(row, height)
 
@@ -263,7 +308,7 @@ def _write_value(ws, row: int, col: int, value, cell_format) -> None:
 def _page_setup(ws) -> None:
     # No print area: it would cut off rows a clerk adds; the used range ends after the drawn rows.
     ws.set_landscape()
-    ws.set_paper(8)                      # A3: 22 columns are unreadable on A4
+    ws.set_paper(8)  # A3: 22 columns are unreadable on A4
     ws.set_margins(left=0.4, right=0.4, top=0.5, bottom=0.5)
     ws.center_horizontally()
     ws.fit_to_pages(1, 0)
@@ -273,12 +318,21 @@ def _page_setup(ws) -> None:
 
 # Sheet protection without a password: the title and header are locked against slips, while
 # rows can still be inserted, deleted, sorted, filtered and formatted.
-_PROTECTION = {"format_cells": True, "format_columns": True, "format_rows": True, "insert_rows": True,
-               "delete_rows": True, "sort": True, "autofilter": True,
-               "select_locked_cells": True, "select_unlocked_cells": True}
+_PROTECTION = {
+    "format_cells": True,
+    "format_columns": True,
+    "format_rows": True,
+    "insert_rows": True,
+    "delete_rows": True,
+    "sort": True,
+    "autofilter": True,
+    "select_locked_cells": True,
+    "select_unlocked_cells": True,
+}
 
 
 # --- data validations ---------------------------------------------------------------------------
+
 
 def _write_lists(ws, config: Config, fmt: dict) -> dict[str, str]:
     """One column per dropdown on the hidden sheet; returns list name -> absolute range reference."""
@@ -322,14 +376,29 @@ def _validation(config: Config, column: Column, sources: dict[str, str]) -> dict
     # "warning" everywhere: intake understands synonyms and 2021年12月底, so a clerk may go on typing.
     base = {"error_type": "warning", "error_title": f"{column.name}填写有误"[:32]}
     if column.name in sources:
-        return {**base, "validate": "list", "source": sources[column.name],
-                "error_message": f"请从下拉列表中选择{column.name}。"}
+        return {
+            **base,
+            "validate": "list",
+            "source": sources[column.name],
+            "error_message": f"请从下拉列表中选择{column.name}。",
+        }
     if column.type == "date":
-        return {**base, "validate": "date", "criteria": "between", "minimum": DATE_MIN, "maximum": DATE_MAX,
-                "error_message": f"请填写 {DATE_MIN.year}—{DATE_MAX.year} 年之间的日期，如 2021-12-31。"}
+        return {
+            **base,
+            "validate": "date",
+            "criteria": "between",
+            "minimum": DATE_MIN,
+            "maximum": DATE_MAX,
+            "error_message": f"请填写 {DATE_MIN.year}—{DATE_MAX.year} 年之间的日期，如 2021-12-31。",
+        }
     if column.type == "amount":
-        return {**base, "validate": "decimal", "criteria": ">=", "value": 0,
-                "error_message": "请只填写不小于 0 的数字（单位万元），如 12.5。"}
+        return {
+            **base,
+            "validate": "decimal",
+            "criteria": ">=",
+            "value": 0,
+            "error_message": "请只填写不小于 0 的数字（单位万元），如 12.5。",
+        }
     return None
 
 
@@ -338,6 +407,7 @@ def _input(title: str, message: str) -> dict:
 
 
 # --- hints (shared by header notes, validations and the 填表说明 sheet) -------------------------
+
 
 def required_text(config: Config, column: Column) -> str:
     if column.required == "yes":
@@ -365,8 +435,10 @@ def column_rule(config: Config, column: Column) -> str:
 
 def _type_hint(config: Config, column: Column) -> str:
     if column.type == "category":
-        return (f"从下拉列表选择（{'、'.join(c.code for c in config.categories)}），也可只填代码或简称；"
-                f"各类别的含义见“{GUIDE_SHEET}”表第二部分")
+        return (
+            f"从下拉列表选择（{'、'.join(c.code for c in config.categories)}），也可只填代码或简称；"
+            f"各类别的含义见“{GUIDE_SHEET}”表第二部分"
+        )
     if column.type in ("enum", "status"):
         enum = config.enums[_enum_name(column)]
         fallback = f"，其他内容按“{enum.default}”计" if enum.default and column.type == "enum" else ""
@@ -408,6 +480,7 @@ def _case_codes(config: Config) -> str:
 
 # --- the 填表说明 sheet ---------------------------------------------------------------------------
 
+
 def guide_column_rows(config: Config) -> list[list[str]]:
     """One row per standard column: 列名, 是否必填, 填写要求."""
     return [[c.name, required_text(config, c), column_rule(config, c) or "—"] for c in config.columns]
@@ -418,13 +491,25 @@ def _write_guide(ws, config: Config, fmt: dict) -> None:
         ws.set_column(col, col, width)
     ws.merge_range(0, 0, 0, 2, f"{config.ledger.title}{GUIDE_SHEET}", fmt["title"])
     row = _guide_table(ws, fmt, 2, "一、各列填写要求", ["列名", "是否必填", "填写要求"], guide_column_rows(config))
-    row = _guide_table(ws, fmt, row + 1, "二、问题类别", ["代码", "简称", "类别全称（下拉列表中的写法为“代码 全称”）"],
-                       [[c.code, c.short, c.label] for c in config.categories])
-    row = _guide_table(ws, fmt, row + 1, f"三、{config.column('status').name}的同义写法",
-                       ["规范写法", "可识别的写法"], _status_rows(config))
+    row = _guide_table(
+        ws,
+        fmt,
+        row + 1,
+        "二、问题类别",
+        ["代码", "简称", "类别全称（下拉列表中的写法为“代码 全称”）"],
+        [[c.code, c.short, c.label] for c in config.categories],
+    )
+    row = _guide_table(
+        ws,
+        fmt,
+        row + 1,
+        f"三、{config.column('status').name}的同义写法",
+        ["规范写法", "可识别的写法"],
+        _status_rows(config),
+    )
     _guide_notes(ws, fmt, row + 1, config)
     ws.set_paper(9)
-    ws.fit_to_pages(1, 1)                # one A4 page: the clerk prints it beside the ledger
+    ws.fit_to_pages(1, 1)  # one A4 page: the clerk prints it beside the ledger
     ws.set_margins(left=0.5, right=0.5, top=0.6, bottom=0.6)
 
 
@@ -439,7 +524,7 @@ def _guide_table(ws, fmt: dict, row: int, title: str, head: list[str], rows: lis
 def _guide_row(ws, row: int, values: list[str], cell_format) -> None:
     """One table row; a short row's last cell spans the remaining columns."""
     last = len(GUIDE_WIDTHS) - 1
-    widths = list(GUIDE_WIDTHS[:len(values) - 1]) + [sum(GUIDE_WIDTHS[len(values) - 1:])]
+    widths = list(GUIDE_WIDTHS[: len(values) - 1]) + [sum(GUIDE_WIDTHS[len(values) - 1 :])]
     for c, text in enumerate(values):
         if c == len(values) - 1 and c < last:
             ws.merge_range(row, c, row, last, text, cell_format)
@@ -450,8 +535,7 @@ def _guide_row(ws, row: int, values: list[str], cell_format) -> None:
 
 def _status_rows(config: Config) -> list[list[str]]:
     status = config.enums["status"]
-    return [[value, "、".join(src for src, dst in status.synonyms if dst == value) or "—"]
-            for value in status.values]
+    return [[value, "、".join(src for src, dst in status.synonyms if dst == value) or "—"] for value in status.values]
 
 
 def guide_notes(config: Config) -> list[str]:
@@ -499,6 +583,7 @@ def row_height(cells) -> float:
 
 # --- items to rows ------------------------------------------------------------------------------
 
+
 def _item_rows(config: Config, items: pd.DataFrame | None) -> list[dict]:
     """Ledger items as cell values by key, with 序号 numbered and the category as its dropdown text."""
     if items is None or not len(items):
@@ -541,20 +626,43 @@ def _as_number(value):
 
 # --- formats --------------------------------------------------------------------------------------
 
+
 def _formats(wb) -> dict:
     font = {"font_name": "宋体", "font_size": 10}
     cell = {**font, "border": 1, "text_wrap": True, "valign": "vcenter", "locked": False}
     return {
-        "title": wb.add_format({"font_name": "黑体", "font_size": 18, "bold": True, "align": "center",
-                                "valign": "vcenter"}),
+        "title": wb.add_format(
+            {"font_name": "黑体", "font_size": 18, "bold": True, "align": "center", "valign": "vcenter"}
+        ),
         "filler_label": wb.add_format({**font, "font_size": 11, "bold": True, "align": "right", "valign": "vcenter"}),
         # the cells to fill in: boxed and tinted, so they read as fields above the header
-        "filler_value": wb.add_format({**font, "font_size": 11, "valign": "vcenter", "border": 1, "locked": False,
-                                       "bg_color": "#FFF9E5"}),
-        "filler_date": wb.add_format({**font, "font_size": 11, "valign": "vcenter", "border": 1, "locked": False,
-                                      "bg_color": "#FFF9E5", "num_format": "yyyy-mm-dd", "align": "center"}),
-        "head": wb.add_format({**font, "bold": True, "border": 1, "text_wrap": True, "align": "center",
-                               "valign": "vcenter", "bg_color": "#D9E1F2", "locked": True}),
+        "filler_value": wb.add_format(
+            {**font, "font_size": 11, "valign": "vcenter", "border": 1, "locked": False, "bg_color": "#FFF9E5"}
+        ),
+        "filler_date": wb.add_format(
+            {
+                **font,
+                "font_size": 11,
+                "valign": "vcenter",
+                "border": 1,
+                "locked": False,
+                "bg_color": "#FFF9E5",
+                "num_format": "yyyy-mm-dd",
+                "align": "center",
+            }
+        ),
+        "head": wb.add_format(
+            {
+                **font,
+                "bold": True,
+                "border": 1,
+                "text_wrap": True,
+                "align": "center",
+                "valign": "vcenter",
+                "bg_color": "#D9E1F2",
+                "locked": True,
+            }
+        ),
         "star": wb.add_format({**font, "bold": True, "font_color": "#FF0000"}),
         "head_font": wb.add_format({**font, "bold": True}),
         "text": wb.add_format(cell),
@@ -562,11 +670,10 @@ def _formats(wb) -> dict:
         "item_id": wb.add_format({**cell, "align": "center", "bg_color": "#F2F2F2"}),
         "date": wb.add_format({**cell, "num_format": "yyyy-mm-dd", "align": "center"}),
         "amount": wb.add_format({**cell, "num_format": "0.00"}),
-        "office_note": wb.add_format({**font, "font_size": 10, "align": "right", "valign": "vcenter",
-                                      "font_color": "#595959"}),
+        "office_note": wb.add_format(
+            {**font, "font_size": 10, "align": "right", "valign": "vcenter", "font_color": "#595959"}
+        ),
         "section": wb.add_format({**font, "font_size": 12, "bold": True}),
         "guide": wb.add_format({**font, "border": 1, "text_wrap": True, "valign": "top"}),
         "note": wb.add_format({**font, "text_wrap": True, "valign": "top"}),
     }
-
-

@@ -5,6 +5,7 @@ read becomes empty and leaves a finding. No row is dropped: the run decides acce
 findings table. Each distinct value of a column is parsed once, so 200,000 rows of a few hundred
 distinct values cost a few hundred parses.
 """
+
 from __future__ import annotations
 
 import math
@@ -16,7 +17,14 @@ import pandas as pd
 
 from pipeline.core import findings as fnd
 from pipeline.core.config import Column, Config
-from pipeline.core.normalise import AMOUNT_APPROXIMATE, check_uscc, normalise_case_no, parse_amount, parse_date, parse_enum
+from pipeline.core.normalise import (
+    AMOUNT_APPROXIMATE,
+    check_uscc,
+    normalise_case_no,
+    parse_amount,
+    parse_date,
+    parse_enum,
+)
 from pipeline.core.text import cell_display, cell_text, is_missing, looks_like_formula, map_distinct
 
 AMOUNT_KEY, PAID_KEY = "amount", "paid"
@@ -29,6 +37,7 @@ BLANK_CODES = {"company_missing", "description_missing", "required_missing", "st
 @dataclass
 class Issue:
     """A problem found in one cell, before it becomes a finding with the row's provenance."""
+
     position: int
     code: str
     column: Column
@@ -57,8 +66,12 @@ def _absent_columns(rows: pd.DataFrame, issues: list[Issue], config: Config) -> 
     counted as the default (status), and never told that its cell `…为空`."""
     absent = [set(str(v or "").split()) for v in _raw(rows, ABSENT)]
     kept = [i for i in issues if not (i.code in BLANK_CODES and i.column.key in absent[i.position])]
-    added = [Issue(p, "row_column_absent", config.column(key), "")
-             for p, keys in enumerate(absent) for key in sorted(keys) if config.column(key).type != STATUS_KEY]
+    added = [
+        Issue(p, "row_column_absent", config.column(key), "")
+        for p, keys in enumerate(absent)
+        for key in sorted(keys)
+        if config.column(key).type != STATUS_KEY
+    ]
     return kept + added
 
 
@@ -71,6 +84,7 @@ def _check_column(rows: pd.DataFrame, column: Column, config: Config) -> Checked
 
 
 # --- one checker per column type ---------------------------------------------------------------
+
 
 def _text(raw: list, column: Column, config: Config) -> Checked:
     values = map_distinct(raw, cell_display)
@@ -116,8 +130,11 @@ def _enums(raw: list, column: Column, config: Config) -> Checked:
     blank = map_distinct(raw, lambda v: not cell_text(v))
     code = "enum_unknown" if enum.default else "approach_unknown"
     extra = {"detail": "、".join(enum.values), "default": enum.default}
-    issues = [Issue(i, code, column, _raw_text(raw[i]), extra)
-              for i, (_, known) in enumerate(parsed) if not known and not blank[i]]
+    issues = [
+        Issue(i, code, column, _raw_text(raw[i]), extra)
+        for i, (_, known) in enumerate(parsed)
+        if not known and not blank[i]
+    ]
     return ["" if blank[i] else v for i, (v, _) in enumerate(parsed)], issues
 
 
@@ -125,15 +142,19 @@ def _status(raw: list, column: Column, config: Config) -> Checked:
     enum = config.enums[STATUS_KEY]
     parsed = map_distinct(raw, lambda v: parse_enum(v, enum))
     blank = map_distinct(raw, lambda v: not cell_text(v))
-    issues = [Issue(i, "status_blank" if blank[i] else "status_invalid", column, _raw_text(raw[i]))
-              for i, (_, known) in enumerate(parsed) if not known]
+    issues = [
+        Issue(i, "status_blank" if blank[i] else "status_invalid", column, _raw_text(raw[i]))
+        for i, (_, known) in enumerate(parsed)
+        if not known
+    ]
     return [v for v, _ in parsed], issues
 
 
 def _uscc(raw: list, column: Column, config: Config) -> Checked:
     parsed = map_distinct(raw, check_uscc)
-    issues = [Issue(i, "uscc_invalid", column, _raw_text(raw[i]), {"detail": p})
-              for i, (_, p) in enumerate(parsed) if p]
+    issues = [
+        Issue(i, "uscc_invalid", column, _raw_text(raw[i]), {"detail": p}) for i, (_, p) in enumerate(parsed) if p
+    ]
     return [code for code, _ in parsed], issues
 
 
@@ -144,11 +165,16 @@ def _case_no(raw: list, column: Column, config: Config) -> Checked:
 
 
 _CHECKERS: dict[str, Callable[[list, Column, Config], Checked]] = {
-    "date": _dates, "enum": _enums, "status": _status, "uscc": _uscc, "case_no": _case_no,
+    "date": _dates,
+    "enum": _enums,
+    "status": _status,
+    "uscc": _uscc,
+    "case_no": _case_no,
 }
 
 
 # --- rules across columns ------------------------------------------------------------------------
+
 
 def _cross_checks(rows: pd.DataFrame, out: pd.DataFrame, config: Config) -> list[Issue]:
     return _paid_over_amount(out, config) + _closed_without_date(rows, out, config)
@@ -157,8 +183,11 @@ def _cross_checks(rows: pd.DataFrame, out: pd.DataFrame, config: Config) -> list
 def _paid_over_amount(out: pd.DataFrame, config: Config) -> list[Issue]:
     column = config.column(PAID_KEY)
     pairs = zip(out[PAID_KEY].tolist(), out[AMOUNT_KEY].tolist())
-    return [Issue(i, "paid_exceeds_amount", column, _number_text(paid), {"detail": _number_text(amount)})
-            for i, (paid, amount) in enumerate(pairs) if paid > amount + 1e-9]  # NaN compares False
+    return [
+        Issue(i, "paid_exceeds_amount", column, _number_text(paid), {"detail": _number_text(amount)})
+        for i, (paid, amount) in enumerate(pairs)
+        if paid > amount + 1e-9
+    ]  # NaN compares False
 
 
 def _closed_without_date(rows: pd.DataFrame, out: pd.DataFrame, config: Config) -> list[Issue]:
@@ -166,23 +195,35 @@ def _closed_without_date(rows: pd.DataFrame, out: pd.DataFrame, config: Config) 
     closed = config.enums[STATUS_KEY].values[-1]
     column = config.column(CLOSED_ON_KEY)
     blank = [not cell_text(v) for v in _raw(rows, CLOSED_ON_KEY)]
-    return [Issue(i, "closed_without_date", column, "")
-            for i, status in enumerate(out[STATUS_KEY].tolist()) if status == closed and blank[i]]
+    return [
+        Issue(i, "closed_without_date", column, "")
+        for i, status in enumerate(out[STATUS_KEY].tolist())
+        if status == closed and blank[i]
+    ]
 
 
 # --- findings ---------------------------------------------------------------------------------------
 
+
 def _findings(rows: pd.DataFrame, issues: list[Issue]) -> list[dict]:
     where = {key: _raw(rows, key) for key in ("file", "sheet", "row", "department")}
-    return [fnd.make(issue.code, file=_text_or_empty(where["file"][issue.position]),
-                     sheet=_text_or_empty(where["sheet"][issue.position]),
-                     row=_row_number(where["row"][issue.position]),
-                     department=_department(where["department"][issue.position]),
-                     column=issue.column.name, value=issue.value, **issue.extra)
-            for issue in sorted(issues, key=lambda issue: issue.position)]
+    return [
+        fnd.make(
+            issue.code,
+            file=_text_or_empty(where["file"][issue.position]),
+            sheet=_text_or_empty(where["sheet"][issue.position]),
+            row=_row_number(where["row"][issue.position]),
+            department=_department(where["department"][issue.position]),
+            column=issue.column.name,
+            value=issue.value,
+            **issue.extra,
+        )
+        for issue in sorted(issues, key=lambda issue: issue.position)
+    ]
 
 
 # --- helpers ----------------------------------------------------------------------------------------
+
 
 def _raw(rows: pd.DataFrame, key: str) -> list:
     return rows[key].tolist() if key in rows.columns else [None] * len(rows)
@@ -219,6 +260,7 @@ def _department(value) -> str | None:
 
 
 # --- after validation and classification: which rows go on, and each file's counts ---
+
 
 def split_accepted(clean: pd.DataFrame, found: pd.DataFrame) -> tuple[pd.DataFrame, set]:
     """The rows without an 错误 (they go on to merging), and the (file, sheet, row) keys returned."""

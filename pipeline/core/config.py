@@ -1,4 +1,5 @@
 """Load and validate config.yaml into frozen objects. Nothing else in the package reads YAML."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field, fields, replace
@@ -61,6 +62,7 @@ class Department:
 
 # --- the run settings: one typed, frozen class per section of config.yaml, its defaults here only ---
 
+
 @dataclass(frozen=True)
 class RunSettings:
     archive_inbox: bool = False
@@ -75,6 +77,7 @@ class TitleWords:
     """A table whose title (else file name) has an `other` word and no `ledger` word, and no column of
     `ledger_keys`, is another kind of table (进度统计表, 一览表…), rejected whole; so is a table with only one
     of 企业名称/问题描述, no column of `partial_keys` and no `ledger` word in its title (a list of companies)."""
+
     other: tuple[str, ...] = ()
     ledger: tuple[str, ...] = ()
     ledger_keys: tuple[str, ...] = ("category", "case_no")
@@ -105,10 +108,10 @@ class OfficeSettings:
     recipients: str = ""
     cc: str = ""
     printer: str = ""
-    contact: str = ""                         # the office's contact person, as departments read it
+    contact: str = ""  # the office's contact person, as departments read it
     phone: str = ""
-    weekly_deadline: str = "每周四下班前"      # when each week's ledger is due
-    resubmit_deadline: str = ""               # by when a returned ledger is sent again
+    weekly_deadline: str = "每周四下班前"  # when each week's ledger is due
+    resubmit_deadline: str = ""  # by when a returned ledger is sent again
 
     @property
     def resubmit_by(self) -> str:
@@ -126,6 +129,7 @@ class OfficeSettings:
 @dataclass(frozen=True)
 class SlowRule:
     """进展缓慢: a unit with at least min_items items whose closing rate is below max_rate."""
+
     min_items: int = 2
     max_rate: float = 0.3
 
@@ -145,8 +149,8 @@ class ReportSettings:
 @dataclass(frozen=True)
 class ApproximateWords:
     before: tuple[str, ...] = ("大约", "约合", "约", "近", "逾")  # before the number: 约30万
-    after_number: tuple[str, ...] = ("余", "多")                  # right after the number, before the unit: 30余万
-    after: tuple[str, ...] = ("左右", "上下")                     # at the end: 30万左右
+    after_number: tuple[str, ...] = ("余", "多")  # right after the number, before the unit: 30余万
+    after: tuple[str, ...] = ("左右", "上下")  # at the end: 30万左右
 
 
 @dataclass(frozen=True)
@@ -158,8 +162,13 @@ class LedgerSettings:
     approximate_words: ApproximateWords = ApproximateWords()  # 约30万, 30余万, 30万左右 (checked by _approximate_words)
 
 
-SETTINGS = {"run": RunSettings, "intake": IntakeSettings, "office": OfficeSettings, "report": ReportSettings,
-            "ledger": LedgerSettings}
+SETTINGS = {
+    "run": RunSettings,
+    "intake": IntakeSettings,
+    "office": OfficeSettings,
+    "report": ReportSettings,
+    "ledger": LedgerSettings,
+}
 
 
 NESTED = {(ReportSettings, "slow_rule"): SlowRule, (IntakeSettings, "title_words"): TitleWords}
@@ -303,6 +312,7 @@ def _yaml_problem(exc: yaml.YAMLError) -> str:
 
     def at(m) -> str:
         return f"第{m.line + 1}行" if m else ""
+
     if "'\\t'" in problem or "\t" in problem:
         return f"{at(mark)}含有制表符（Tab）：YAML 只能用空格缩进，请把 Tab 换成空格"
     if "expected ':'" in problem:
@@ -321,8 +331,11 @@ def _yaml_problem(exc: yaml.YAMLError) -> str:
 
 def _read_yaml(path: Path) -> dict:
     if not path.is_file():
-        hint = ("；当前文件夹不是项目文件夹，请到项目文件夹中运行，或用 --config 指定配置文件（如 --config D:/信用办/config.yaml）"
-                if path.name == "config.yaml" and not path.parent.joinpath("pipeline").is_dir() else "")
+        hint = (
+            "；当前文件夹不是项目文件夹，请到项目文件夹中运行，或用 --config 指定配置文件（如 --config D:/信用办/config.yaml）"
+            if path.name == "config.yaml" and not path.parent.joinpath("pipeline").is_dir()
+            else ""
+        )
         raise ConfigError([f"找不到配置文件：{path}{hint}"])
     try:
         raw = yaml.safe_load(path.read_text(encoding="utf-8"))
@@ -360,8 +373,17 @@ def _columns(raw: dict, problems: list[str]) -> tuple[Column, ...]:
             problems.append(f"列 {key} 的类型 {ctype} 无效，应为 {'/'.join(sorted(COLUMN_TYPES))} 之一")
         if req not in REQUIRED_RULES:
             problems.append(f"列 {key} 的 required 值 {req} 无效，应为 yes/no/case/infer")
-        out.append(Column(key, str(item["name"]), ctype, req, tuple(str(s) for s in _as_list(item.get("synonyms"))),
-                          item.get("enum"), str(item.get("hint") or "")))
+        out.append(
+            Column(
+                key,
+                str(item["name"]),
+                ctype,
+                req,
+                tuple(str(s) for s in _as_list(item.get("synonyms"))),
+                item.get("enum"),
+                str(item.get("hint") or ""),
+            )
+        )
     missing = [k for k in FIXED_KEYS if k not in seen]
     if missing:
         problems.append(f"columns 缺少标准列：{'、'.join(missing)}")
@@ -434,9 +456,16 @@ def _categories(raw: dict, problems: list[str]) -> tuple[Category, ...]:
         for key in ("label", "short"):
             if not item.get(key):
                 problems.append(f"问题类别 {code} 缺少 {key}")
-        out.append(Category(code, str(item.get("label", "")), str(item.get("short", "")), kind,
-                            tuple(str(s) for s in _as_list(item.get("synonyms"))),
-                            tuple((str(w), int(s)) for w, s in words.items())))
+        out.append(
+            Category(
+                code,
+                str(item.get("label", "")),
+                str(item.get("short", "")),
+                kind,
+                tuple(str(s) for s in _as_list(item.get("synonyms"))),
+                tuple((str(w), int(s)) for w, s in words.items()),
+            )
+        )
     if not out:
         problems.append("categories 为空：至少需要一个问题类别")
     return tuple(out)
@@ -482,27 +511,45 @@ def _paths(raw: dict, base: Path, overrides: dict[str, str], problems: list[str]
 # The keys each section may hold; a misspelt key would otherwise be silently ignored.
 KNOWN_KEYS = {
     "": "version paths run intake office report ledger categories classification columns header_groups enums "
-        "zero_report_phrases footnote_words total_words skip_sheet_words merge departments mail mapping",
+    "zero_report_phrases footnote_words total_words skip_sheet_words merge departments mail mapping",
     "paths": "inbox outbox database archive quarantine corrections logs",
     "mapping": "min_score weak_below sample_rows words content group_words company_suffixes roles contradicted_by_content contradicted_below enumeration yes_no needs_content department_content qualifiers sheet_min_keys instead",
     "merge": "strip_prefixes same_item_score suspect_score intake_departments court_department",
     **{name: " ".join(f.name for f in fields(cls)) for name, cls in SETTINGS.items()},
 }
 # (section, key, smallest allowed value, whole number?)
-NUMBERS = [("office", "doc_number_start", 1, True), ("report", "key_items", 0, True),
-           ("report", "worst_overdue", 0, True), ("report", "named_units", 1, True), ("report", "reply_days", 0, True),
-           ("report", "description_chars", 10, True), ("run", "keep_db_backups", 0, True),
-           ("run", "keep_previous_runs", 0, True), ("run", "lock_wait_seconds", 0, False),
-           ("ledger", "amount_yuan_limit", 0, False), ("intake", "max_unzipped_mb", 1, False), ("intake", "max_cells", 1000, True),
-           ("intake", "header_scan_rows", 1, True), ("intake", "max_workers", 1, True),
-           ("intake", "parallel_min_files", 1, True), ("run", "feedback_workers", 1, True)]
+NUMBERS = [
+    ("office", "doc_number_start", 1, True),
+    ("report", "key_items", 0, True),
+    ("report", "worst_overdue", 0, True),
+    ("report", "named_units", 1, True),
+    ("report", "reply_days", 0, True),
+    ("report", "description_chars", 10, True),
+    ("run", "keep_db_backups", 0, True),
+    ("run", "keep_previous_runs", 0, True),
+    ("run", "lock_wait_seconds", 0, False),
+    ("ledger", "amount_yuan_limit", 0, False),
+    ("intake", "max_unzipped_mb", 1, False),
+    ("intake", "max_cells", 1000, True),
+    ("intake", "header_scan_rows", 1, True),
+    ("intake", "max_workers", 1, True),
+    ("intake", "parallel_min_files", 1, True),
+    ("run", "feedback_workers", 1, True),
+]
 
 # (section, key, lowest, highest): scores are similarities or points on a 0–100 scale; counts are never negative
-RANGES = [("mapping", "min_score", 0, 100), ("mapping", "weak_below", 0, 100), ("mapping", "sample_rows", 1, None),
-          ("merge", "same_item_score", 0, 100), ("merge", "suspect_score", 0, 100),
-          ("classification", "fuzzy_threshold", 0, 100), ("classification", "min_score", 0, None),
-          ("classification", "min_margin", 0, None), ("classification", "contradict_score", 0, None),
-          ("classification", "case_no_score", 0, None)]
+RANGES = [
+    ("mapping", "min_score", 0, 100),
+    ("mapping", "weak_below", 0, 100),
+    ("mapping", "sample_rows", 1, None),
+    ("merge", "same_item_score", 0, 100),
+    ("merge", "suspect_score", 0, 100),
+    ("classification", "fuzzy_threshold", 0, 100),
+    ("classification", "min_score", 0, None),
+    ("classification", "min_margin", 0, None),
+    ("classification", "contradict_score", 0, None),
+    ("classification", "case_no_score", 0, None),
+]
 
 
 def _check_ranges(raw: dict, problems: list[str]) -> None:
@@ -572,8 +619,7 @@ def _check_classification(raw: dict, categories: tuple[Category, ...], problems:
 @lru_cache(maxsize=8)
 def _id_format_pattern(fmt: str) -> re.Pattern:
     parts = re.split(r"(\{[^}]*\})", fmt)
-    body = "".join(r"\d{4}" if p.startswith("{year") else r"\d+" if p.startswith("{") else re.escape(p)
-                   for p in parts)
+    body = "".join(r"\d{4}" if p.startswith("{year") else r"\d+" if p.startswith("{") else re.escape(p) for p in parts)
     return re.compile(body, re.IGNORECASE)
 
 

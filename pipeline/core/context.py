@@ -1,4 +1,5 @@
 """One run context: config, as-of date, period, paths and the clock, injected everywhere."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field

@@ -1,4 +1,5 @@
 """Exceptions that carry their exit status; only the command line turns them into exits."""
+
 from __future__ import annotations
 
 
@@ -12,6 +13,7 @@ class PipelineError(Exception):
 
 class ConfigError(PipelineError):
     """A broken config.yaml or a bad option: exit 2, one Chinese line per problem."""
+
     exit_code = 2
 
 
@@ -21,6 +23,7 @@ class UsageError(PipelineError):
 
 class RunError(PipelineError):
     """The run could not complete (including another run holding the lock): exit 1."""
+
     exit_code = 1
 
 
@@ -36,17 +39,23 @@ def explain(exc: BaseException) -> str:
             return "磁盘空间不足，数据库无法写入；本次结果未保存，原有数据未改动。请清理磁盘后重新运行。"
         if "disk I/O error" in text or str(getattr(exc, "sqlite_errorname", "")).startswith("SQLITE_IOERR"):
             # a failed write (a full disk, a file over the system's size limit, a failing disk): not damage
-            return ("数据库写入磁盘失败（磁盘已满、文件超过系统允许的大小或磁盘故障）；本次结果未保存，原有数据未改动。"
-                    "请清理磁盘、检查磁盘后重新运行。")
-        return ("数据库文件已损坏或不是本工具的数据库（" + text + "）；原有数据未改动。"
-                "请运行 python -m pipeline restore --list 查看备份，再用 python -m pipeline restore 恢复。")
+            return (
+                "数据库写入磁盘失败（磁盘已满、文件超过系统允许的大小或磁盘故障）；本次结果未保存，原有数据未改动。"
+                "请清理磁盘、检查磁盘后重新运行。"
+            )
+        return (
+            "数据库文件已损坏或不是本工具的数据库（" + text + "）；原有数据未改动。"
+            "请运行 python -m pipeline restore --list 查看备份，再用 python -m pipeline restore 恢复。"
+        )
     if isinstance(exc, OSError):
         where = f"“{exc.filename}”" if exc.filename else "文件"
         if exc.errno == errno.ENOSPC:
             return f"磁盘空间不足，无法写入{where}；本次结果未保存，原有数据未改动。请清理磁盘后重新运行。"
         if exc.errno == errno.EFBIG:
-            return (f"无法写入{where}：文件超过系统允许的大小（或磁盘配额已满）；本次结果未保存，原有数据未改动。"
-                    "请清理磁盘或请管理员放宽限制后重新运行。")
+            return (
+                f"无法写入{where}：文件超过系统允许的大小（或磁盘配额已满）；本次结果未保存，原有数据未改动。"
+                "请清理磁盘或请管理员放宽限制后重新运行。"
+            )
         if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
             return f"没有权限写入{where}（文件夹只读或被占用）；原有数据未改动。请检查该文件夹的权限后重新运行。"
         if exc.errno in (errno.EEXIST, errno.ENOTDIR, errno.EISDIR):

@@ -7,6 +7,7 @@ text that can be written anywhere. Names the pipeline derives (feedback workbook
 quarantine notes, mail attachments) are cleaned of characters Windows or Linux refuse, and shortened
 to a byte limit with a short hash of the full name, so two long names never become one.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -14,11 +15,11 @@ import os
 import re
 import unicodedata
 
-MAIL_INDEX = ".mail-index.json"   # the mail fetcher's record in the inbox (pipeline/mail/mailbox.py)
-HELD_FOLDER = "held"               # quarantine/held/: files from unregistered mail senders (pipeline/mail/mailbox.py)
+MAIL_INDEX = ".mail-index.json"  # the mail fetcher's record in the inbox (pipeline/mail/mailbox.py)
+HELD_FOLDER = "held"  # quarantine/held/: files from unregistered mail senders (pipeline/mail/mailbox.py)
 _OWN_FILES = re.compile(re.escape(MAIL_INDEX) + r"(\.part)?|\.[0-9a-f]{16}\.part")
-NAME_BYTES = 255      # the longest name (in UTF-8 bytes) ext4, NTFS and most file systems accept
-DERIVED_BYTES = 120   # derived names stay short: Windows paths are limited to 260 characters in all
+NAME_BYTES = 255  # the longest name (in UTF-8 bytes) ext4, NTFS and most file systems accept
+DERIVED_BYTES = 120  # derived names stay short: Windows paths are limited to 260 characters in all
 UNSAFE = re.compile(r'[<>:"/\\|?*]')
 _HASH_CHARS = 8
 
@@ -117,4 +118,4 @@ def with_extra(name: str, extra: str, max_bytes: int = NAME_BYTES) -> str:
 
 
 def _cut(text: str, max_bytes: int) -> str:
-    return text.encode("utf-8", "surrogatepass")[:max(max_bytes, 0)].decode("utf-8", errors="ignore")
+    return text.encode("utf-8", "surrogatepass")[: max(max_bytes, 0)].decode("utf-8", errors="ignore")

@@ -3,6 +3,7 @@
 The problem is None or a short Chinese reason. No parser raises, whatever it is given: a cell can
 hold anything a clerk typed or a reader produced (str, int, float, bool, date, datetime, time, None).
 """
+
 from __future__ import annotations
 
 import calendar
@@ -106,21 +107,27 @@ NO_APPROXIMATE_WORDS = ApproximateWords(before=(), after_number=(), after=())
 def _amount_pattern(words: ApproximateWords) -> re.Pattern:
     """An amount as written: [约]¥12.5[余][万元][余元][人民币][左右]; the words of the approximate forms
     come from the config (ledger.approximate_words), none when it lists none."""
+
     def either(items) -> str:
         ordered = sorted(dict.fromkeys(items), key=len, reverse=True)  # 约合 before 约
         return "|".join(map(re.escape, ordered)) if ordered else "(?!)"  # (?!): a form nobody writes
+
     stops = "".join(sorted({"万", "元", *"".join(words.after_number + words.after)}))
     more = either(words.after_number)
-    return re.compile(rf"(?P<about>{either(words.before)})?[¥￥]?(?P<num>[^{re.escape(stops)}]+?)(?P<more>{more})?"
-                      rf"(?P<unit>万元|万|元)?(?P<more2>(?:{more})元)?(?:人民币)?(?P<around>{either(words.after)})?")
+    return re.compile(
+        rf"(?P<about>{either(words.before)})?[¥￥]?(?P<num>[^{re.escape(stops)}]+?)(?P<more>{more})?"
+        rf"(?P<unit>万元|万|元)?(?P<more2>(?:{more})元)?(?:人民币)?(?P<around>{either(words.after)})?"
+    )
+
 
 AMOUNT_INVALID = "不是有效金额"
 AMOUNT_NEGATIVE = "金额不能为负数"
 AMOUNT_APPROXIMATE = "金额为约数"  # 约30万, 30万左右, 30余万: read, with a reminder that the figure is not exact
 
 
-def parse_amount(value, unit: str = "万元",
-                 approximate: ApproximateWords = NO_APPROXIMATE_WORDS) -> tuple[float | None, str | None]:
+def parse_amount(
+    value, unit: str = "万元", approximate: ApproximateWords = NO_APPROXIMATE_WORDS
+) -> tuple[float | None, str | None]:
     """An amount in 万元. `unit` is the column's unit (from its header); a unit written in the cell
     (12.5万元, 125000元) wins over it. A negative amount comes back with its value and a problem.
     With `approximate` (config.approximate_words) 约30万 / 30余万 / 30万左右 are read, with AMOUNT_APPROXIMATE."""
@@ -162,9 +169,24 @@ def _checked_amount(amount: float) -> tuple[float | None, str | None]:
 
 # --- case numbers ----------------------------------------------------------------------------------
 
-_CASE_BRACKETS = str.maketrans({"(": "（", ")": "）", "[": "（", "]": "）", "〔": "（", "〕": "）",
-                                "【": "（", "】": "）", "［": "（", "］": "）", "﹝": "（", "﹞": "）",
-                                "（": "（", "）": "）"})
+_CASE_BRACKETS = str.maketrans(
+    {
+        "(": "（",
+        ")": "）",
+        "[": "（",
+        "]": "）",
+        "〔": "（",
+        "〕": "）",
+        "【": "（",
+        "】": "）",
+        "［": "（",
+        "］": "）",
+        "﹝": "（",
+        "﹞": "）",
+        "（": "（",
+        "）": "）",
+    }
+)
 _CJK = r"[\u4e00-\u9fff]"
 _CASE_SHAPE = re.compile(rf"（(?:19|20)\d{{2}}）(?:最高法|{_CJK}\d{{0,4}}){_CJK}{{1,6}}\d+号(?:之{_CJK}+|之\d+)?")
 _CASE_TYPE = re.compile(rf"({_CJK}+)\d+号")
@@ -248,11 +270,12 @@ def company_key(name: str, prefixes: tuple[str, ...]) -> str:
         stripped = False
         for prefix in ordered:
             if text.startswith(prefix) and len(text) >= len(prefix) + 2:
-                text, stripped = text[len(prefix):], True
+                text, stripped = text[len(prefix) :], True
     return text
 
 
 # --- enumerations ----------------------------------------------------------------------------------
+
 
 def parse_enum(value, enum: Enum) -> tuple[str, bool]:
     """(configured value, True) for a value or synonym written in any width or spacing, else
@@ -277,6 +300,7 @@ def _enum_index(enum: Enum) -> dict[str, str]:
 
 
 # --- shared ----------------------------------------------------------------------------------------
+
 
 def _is_blank(value) -> bool:
     return is_empty(value)

@@ -1,4 +1,5 @@
 """Text normalisation shared by every stage: width, whitespace, variant characters."""
+
 from __future__ import annotations
 
 import json
@@ -12,8 +13,23 @@ _SPACES = re.compile(r"\s+")
 FORMULA_START = ("=", "+", "-", "@")  # a spreadsheet would take text starting so for a formula
 # Control characters other than tab and newline (and DEL): never written to any output.
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f]")
-_VARIANTS = str.maketrans({"郟": "郏", "\u3000": " ", "\xa0": " ", "〔": "（", "〕": "）", "【": "（", "】": "）",
-                           "［": "（", "］": "）", "[": "（", "]": "）", "(": "（", ")": "）"})
+_VARIANTS = str.maketrans(
+    {
+        "郟": "郏",
+        "\u3000": " ",
+        "\xa0": " ",
+        "〔": "（",
+        "〕": "）",
+        "【": "（",
+        "】": "）",
+        "［": "（",
+        "］": "）",
+        "[": "（",
+        "]": "）",
+        "(": "（",
+        ")": "）",
+    }
+)
 
 
 @lru_cache(maxsize=200_000)
@@ -27,8 +43,14 @@ def clean_text(value: str) -> str:
 
 
 # Full-width letters, digits and the ideographic space become half-width; Chinese punctuation stays.
-_HALF_WIDTH = {**{c: c - 0xFEE0 for c in range(0xFF10, 0xFF1A)}, **{c: c - 0xFEE0 for c in range(0xFF21, 0xFF3B)},
-               **{c: c - 0xFEE0 for c in range(0xFF41, 0xFF5B)}, 0x3000: 0x20, 0xA0: 0x20, ord("郟"): ord("郏")}
+_HALF_WIDTH = {
+    **{c: c - 0xFEE0 for c in range(0xFF10, 0xFF1A)},
+    **{c: c - 0xFEE0 for c in range(0xFF21, 0xFF3B)},
+    **{c: c - 0xFEE0 for c in range(0xFF41, 0xFF5B)},
+    0x3000: 0x20,
+    0xA0: 0x20,
+    ord("郟"): ord("郏"),
+}
 _CJK_GAP = re.compile(r"(?<=[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef])\s+(?=[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef])")
 
 
@@ -75,7 +97,7 @@ def department_key(value: str) -> str:
     text = re.sub(r"[（）()]", "", text)
     for prefix in ("河南省", "平顶山市", "郏县", "县"):
         if text.startswith(prefix) and len(text) > len(prefix) + 1:
-            text = text[len(prefix):]
+            text = text[len(prefix) :]
     return text
 
 

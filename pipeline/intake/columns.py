@@ -12,6 +12,7 @@ most one key). A column whose header already names a key exactly is never second
 content, so a standard ledger costs no content analysis. The words, weights and thresholds live in
 the `mapping:` section of config.yaml.
 """
+
 from __future__ import annotations
 
 import re
@@ -24,14 +25,20 @@ from pipeline.core.text import cell_text, clean_text, department_key, header_key
 
 EXACT, SYNONYM, CONTAINED, WORDS, CONTENT = "标准列名", "表头同义词", "表头近义词", "表头用词", "单元格内容"
 # Why a column was taken, in the words a department's clerk reads in the feedback ({name}: the standard name).
-_WHY = {EXACT: "表头就是标准列名", SYNONYM: "表头“{text}”是“{name}”的常见写法",
-        CONTAINED: "表头“{text}”中含有“{name}”或它的常见写法", WORDS: "表头“{text}”的用词与“{name}”相近",
-        CONTENT: "该列所填的内容与“{name}”相符"}
+_WHY = {
+    EXACT: "表头就是标准列名",
+    SYNONYM: "表头“{text}”是“{name}”的常见写法",
+    CONTAINED: "表头“{text}”中含有“{name}”或它的常见写法",
+    WORDS: "表头“{text}”的用词与“{name}”相近",
+    CONTENT: "该列所填的内容与“{name}”相符",
+}
 
 
 def why(how: str, text: str, name: str) -> str:
     """The reason a column with header `text` was read as the standard column `name`, in plain words."""
     return _WHY.get(how, "表头与“{name}”相近").format(text=text, name=name)
+
+
 _HINT = re.compile(r"[（(][^）)]*[）)]")
 _MARKS = re.compile(r"[*＊※★☆:：\s]")
 _USCC = re.compile(r"^[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}$")
@@ -42,10 +49,11 @@ _UNIT_ONLY = re.compile(r"^(?:单位[:：]?)?(?:万元|元|万|亿元)$")
 @dataclass
 class Mapped:
     """One column's decision."""
+
     col: int
-    text: str          # the header text as read (parent and child joined by " / ")
+    text: str  # the header text as read (parent and child joined by " / ")
     key: str | None
-    how: str = ""      # one of EXACT … CONTENT
+    how: str = ""  # one of EXACT … CONTENT
     score: float = 0.0
     weak: bool = False
 
@@ -55,9 +63,9 @@ class _Settings:
     min_score: float
     weak_below: float
     sample_rows: int
-    words: tuple      # ((key, ((word, weight), …)), …)
+    words: tuple  # ((key, ((word, weight), …)), …)
     content: dict
-    roles: tuple = ()          # ((endings, keys), …): a header ending in one of a role's words names that role
+    roles: tuple = ()  # ((endings, keys), …): a header ending in one of a role's words names that role
     checked: frozenset = frozenset()  # keys whose header guess the content can contradict
     contradicted_below: float = 0.2
     enum_share: float = 0.8
@@ -65,7 +73,7 @@ class _Settings:
     yes_no: frozenset = frozenset()
     text_keys: frozenset = frozenset()  # free-text keys: content of enumeration values is none of them
     needs_content: frozenset = frozenset()  # keys a guess from header words alone needs the content to agree with
-    qualifiers: tuple = ()     # ((words, to, from keys), …): 预计办结时间 is a planned date, a deadline
+    qualifiers: tuple = ()  # ((words, to, from keys), …): 预计办结时间 is a planned date, a deadline
     instead: dict = field(default_factory=dict)  # key → the key a header guess moves to when free text contradicts it
 
 
@@ -82,22 +90,35 @@ def settings(config: Config) -> _Settings:
 
 def _read_settings(config: Config) -> _Settings:
     raw = config.section("mapping")
-    words = tuple((str(k), tuple((str(w), float(v)) for w, v in (ws or {}).items()))
-                  for k, ws in (raw.get("words") or {}).items())
-    roles = tuple((tuple(str(w) for w in r.get("ends") or ()), frozenset(str(k) for k in r.get("keys") or ()))
-                  for r in (raw.get("roles") or {}).values())
+    words = tuple(
+        (str(k), tuple((str(w), float(v)) for w, v in (ws or {}).items())) for k, ws in (raw.get("words") or {}).items()
+    )
+    roles = tuple(
+        (tuple(str(w) for w in r.get("ends") or ()), frozenset(str(k) for k in r.get("keys") or ()))
+        for r in (raw.get("roles") or {}).values()
+    )
     enums = raw.get("enumeration") or {}
-    qualifiers = tuple((tuple(str(w) for w in q.get("words") or ()), str(q.get("to")),
-                        frozenset(str(k) for k in q.get("from") or ()))
-                       for q in (raw.get("qualifiers") or {}).values())
-    return _Settings(float(raw.get("min_score", 40)), float(raw.get("weak_below", 60)),
-                     int(raw.get("sample_rows", 30)), words, dict(raw.get("content") or {}), roles,
-                     frozenset(str(k) for k in raw.get("contradicted_by_content") or ()),
-                     float(raw.get("contradicted_below", 0.2)), float(enums.get("share", 0.8)),
-                     float(enums.get("bonus", 25)), frozenset(clean_text(str(w)) for w in raw.get("yes_no") or ()),
-                     frozenset(c.key for c in config.columns if c.type == "text"),
-                     frozenset(str(k) for k in raw.get("needs_content") or ()), qualifiers,
-                     {str(k): str(v) for k, v in (raw.get("instead") or {}).items()})
+    qualifiers = tuple(
+        (tuple(str(w) for w in q.get("words") or ()), str(q.get("to")), frozenset(str(k) for k in q.get("from") or ()))
+        for q in (raw.get("qualifiers") or {}).values()
+    )
+    return _Settings(
+        float(raw.get("min_score", 40)),
+        float(raw.get("weak_below", 60)),
+        int(raw.get("sample_rows", 30)),
+        words,
+        dict(raw.get("content") or {}),
+        roles,
+        frozenset(str(k) for k in raw.get("contradicted_by_content") or ()),
+        float(raw.get("contradicted_below", 0.2)),
+        float(enums.get("share", 0.8)),
+        float(enums.get("bonus", 25)),
+        frozenset(clean_text(str(w)) for w in raw.get("yes_no") or ()),
+        frozenset(c.key for c in config.columns if c.type == "text"),
+        frozenset(str(k) for k in raw.get("needs_content") or ()),
+        qualifiers,
+        {str(k): str(v) for k, v in (raw.get("instead") or {}).items()},
+    )
 
 
 def map_columns(headers: dict[int, list[str]], samples: dict[int, list], config: Config) -> dict[int, Mapped]:
@@ -129,8 +150,9 @@ def _content_may_decide(found: dict[str, tuple[float, str]], opts: _Settings) ->
     return not any(h == SYNONYM and k not in opts.text_keys for k, (_, h) in found.items())
 
 
-def _with_content(found: dict[str, tuple[float, str]], cells: list, open_keys: list[str], config: Config,
-                  opts: _Settings) -> dict[str, tuple[float, str]]:
+def _with_content(
+    found: dict[str, tuple[float, str]], cells: list, open_keys: list[str], config: Config, opts: _Settings
+) -> dict[str, tuple[float, str]]:
     """The header's scores weighed with the content: content of another kind voids a guess from header
     words for a typed key (工单编号 over 2024031500123 is no 序号); content of a configured enumeration
     outweighs a free-text key's header (推进情况 over status words); then each kind of content adds its score."""
@@ -142,9 +164,17 @@ def _with_content(found: dict[str, tuple[float, str]], cells: list, open_keys: l
     out = {k: v for k, v in found.items() if not _contradicted(k, v[1], kinds, kind_of, opts)}
     for key in found.keys() - out.keys():  # 化解进展 over free text is no status: it tells the measures
         other = opts.instead.get(key)
-        if other and kinds.get("long_text", 0.0) + kinds.get("text", 0.0) > 0 and found[key][0] > out.get(other, (0.0, ""))[0]:
+        if (
+            other
+            and kinds.get("long_text", 0.0) + kinds.get("text", 0.0) > 0
+            and found[key][0] > out.get(other, (0.0, ""))[0]
+        ):
             out[other] = found[key]
-    enumerated = {k for k in open_keys if kind_of[k].startswith(("enum:", "status")) and kinds.get(kind_of[k], 0.0) >= opts.enum_share}
+    enumerated = {
+        k
+        for k in open_keys
+        if kind_of[k].startswith(("enum:", "status")) and kinds.get(kind_of[k], 0.0) >= opts.enum_share
+    }
     bonus = 0.0
     if enumerated:
         text = {k for k in out if k in opts.text_keys}
@@ -169,8 +199,10 @@ def _contradicted(key: str, how: str, kinds: dict[str, float], kind_of: dict[str
 
 
 def _assign(headers: dict[int, list[str]], scores: list, opts: _Settings) -> dict[int, Mapped]:
-    out = {col: Mapped(col, " / ".join(dict.fromkeys(texts)) if len(texts) > 1 else texts[0], None)
-           for col, texts in headers.items()}
+    out = {
+        col: Mapped(col, " / ".join(dict.fromkeys(texts)) if len(texts) > 1 else texts[0], None)
+        for col, texts in headers.items()
+    }
     taken: set[str] = set()
     for score, col, key, how in sorted(scores, key=lambda s: (-s[0], s[1])):
         if score < opts.min_score or key in taken or out[col].key:
@@ -183,12 +215,13 @@ def _assign(headers: dict[int, list[str]], scores: list, opts: _Settings) -> dic
 
 # --- header evidence -------------------------------------------------------------------------------
 
+
 @dataclass(frozen=True, eq=False)  # hashed by identity: one per config, cached
 class _Labels:
-    exact: dict[str, str]              # header key → column key
-    names: dict[str, str]              # column key → its standard name's header key
+    exact: dict[str, str]  # header key → column key
+    names: dict[str, str]  # column key → its standard name's header key
     pairs: dict[str, tuple[frozenset, ...]]  # column key → character pairs of its name and each synonym
-    any_pair: dict[str, frozenset]     # column key → all of those pairs (a quick test before the similarity)
+    any_pair: dict[str, frozenset]  # column key → all of those pairs (a quick test before the similarity)
 
 
 @lru_cache(maxsize=8)
@@ -200,8 +233,9 @@ def _labels(columns: tuple) -> _Labels:
         pairs[col.key] = tuple(_pairs(label) for label in labels)
         for label in labels:
             exact.setdefault(label, col.key)
-    return _Labels(exact, {c.key: header_key(c.name) for c in columns}, pairs,
-                   {k: frozenset().union(*p) for k, p in pairs.items()})
+    return _Labels(
+        exact, {c.key: header_key(c.name) for c in columns}, pairs, {k: frozenset().union(*p) for k, p in pairs.items()}
+    )
 
 
 def core_text(text: str) -> str:
@@ -217,8 +251,11 @@ def _header_scores(texts: list[str], index: _Labels, opts: _Settings) -> dict[st
     for i, text in enumerate(texts):
         found_all = _one_header(text, index, opts)
         if i:  # 企业 + 类型 = 企业类型: an exact name made with the parent is more specific than the child's
-            found_all = {k: (v[0] + 1, v[1]) if v[1] in (EXACT, SYNONYM) else v
-                         for k, v in found_all.items() if v[1] != CONTAINED}
+            found_all = {
+                k: (v[0] + 1, v[1]) if v[1] in (EXACT, SYNONYM) else v
+                for k, v in found_all.items()
+                if v[1] != CONTAINED
+            }
         for key, found in found_all.items():
             if found[0] > best.get(key, (0, ""))[0]:
                 best[key] = found
@@ -243,10 +280,14 @@ def _one_header_cached(text: str, index: _Labels, words: tuple, roles: tuple = (
     pairs = _pairs(core)
     seen = {word for _, key_words in words for word, _ in key_words if word in core}
     hidden = {w for w in seen if any(w != o and w in o for o in seen)}  # 申请人 inside 被申请人 says nothing
-    ending = {key: any(core.endswith(w) for w, _ in key_words if w in seen and w not in hidden) for key, key_words in words}
+    ending = {
+        key: any(core.endswith(w) for w, _ in key_words if w in seen and w not in hidden) for key, key_words in words
+    }
     for key, key_words in words:
         # a word at the end counts twice: the last word of a Chinese compound says what it is (牵头领导 is a person)
-        weight = sum(w * (2 if core.endswith(word) else 1) for word, w in key_words if word in seen and word not in hidden)
+        weight = sum(
+            w * (2 if core.endswith(word) else 1) for word, w in key_words if word in seen and word not in hidden
+        )
         shared = pairs & index.any_pair.get(key, frozenset())
         if not weight and not shared:
             continue
@@ -285,7 +326,7 @@ def _one_header(text: str, index: _Labels, opts: _Settings) -> dict[str, tuple[f
 
 
 def _pairs(text: str) -> frozenset[str]:
-    return frozenset(text[i:i + 2] for i in range(len(text) - 1)) if len(text) > 1 else frozenset([text])
+    return frozenset(text[i : i + 2] for i in range(len(text) - 1)) if len(text) > 1 else frozenset([text])
 
 
 def _dice(a: frozenset, b: frozenset) -> float:
@@ -293,6 +334,7 @@ def _dice(a: frozenset, b: frozenset) -> float:
 
 
 # --- content evidence ------------------------------------------------------------------------------
+
 
 def _content_scores(kinds: dict[str, float], keys: list[str], config: Config, opts: _Settings) -> dict[str, float]:
     weights = opts.content
@@ -375,8 +417,11 @@ def _department_settings(config: Config) -> tuple[tuple, tuple]:
 
 @lru_cache(maxsize=8)
 def _department_words(departments: tuple, words: tuple) -> tuple[re.Pattern, tuple, tuple]:
-    labels = sorted({k for d in departments for x in (d.name, *d.aliases) if len(k := department_key(x)) >= 3},
-                    key=len, reverse=True)
+    labels = sorted(
+        {k for d in departments for x in (d.name, *d.aliases) if len(k := department_key(x)) >= 3},
+        key=len,
+        reverse=True,
+    )
     return re.compile("|".join(map(re.escape, labels)) or "(?!)"), words[0], words[1]
 
 
@@ -435,7 +480,9 @@ def _is_category(text: str, config: Config) -> bool:
     return bool(codes.match(text.upper())) or department_key(text) in words
 
 
-def header_keys(texts: dict[int, str], config: Config, skip: frozenset = frozenset(), strong: bool = False) -> dict[int, str]:
+def header_keys(
+    texts: dict[int, str], config: Config, skip: frozenset = frozenset(), strong: bool = False
+) -> dict[int, str]:
     """The keys a row's cells name by their text alone (to find the header row): one per cell.
     `strong`: only names, synonyms and contained names count (a data cell may share a word)."""
     opts = settings(config)

@@ -10,6 +10,7 @@ that carry data (not blank, 合计, footnotes, 序号-only or a 无 line). The d
 填报单位 line, else a 填报单位 column, else the file name. Rows are built as plain lists and turned
 into one DataFrame per call; no per-cell pandas work.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -68,7 +69,7 @@ class SourceFile:
     rows_read: int = 0
     rows_accepted: int = 0
     rows_rejected: int = 0
-    sheets: list[str] = field(default_factory=list)      # every sheet whose rows were read
+    sheets: list[str] = field(default_factory=list)  # every sheet whose rows were read
     columns: dict[str, str] = field(default_factory=dict)  # header text → standard key, as mapped
 
 
@@ -81,15 +82,15 @@ class Intake:
 
 @dataclass
 class _Header:
-    index: int                      # grid row index of the (upper) header row
-    depth: int                      # 1 or 2 header rows
-    keys: dict[int, str]            # column index → standard key
-    texts: dict[int, str]           # column index → header text used
+    index: int  # grid row index of the (upper) header row
+    depth: int  # 1 or 2 header rows
+    keys: dict[int, str]  # column index → standard key
+    texts: dict[int, str]  # column index → header text used
     department_col: int | None = None
     unmapped: list[str] = field(default_factory=list)
-    mapped: list = field(default_factory=list)        # columns.Mapped, one per header column
+    mapped: list = field(default_factory=list)  # columns.Mapped, one per header column
     units: dict[int, str] = field(default_factory=dict)  # column → unit from a units row under the header
-    unit: str | None = None                           # `单位：元` written above the table
+    unit: str | None = None  # `单位：元` written above the table
 
 
 @dataclass
@@ -101,6 +102,7 @@ class _Read:
 
 # --- public API --------------------------------------------------------------------------------
 
+
 def settings(config: Config) -> dict:
     """The `intake:` section of config.yaml (over its defaults in core/config.py) as a dict."""
     return asdict(config.intake)
@@ -111,8 +113,13 @@ def list_inputs(folders: list[Path]) -> list[Path]:
     document, a picture, a zip), dot files, editor lock files (~$) and symlinks (whatever they point at),
     so that each gets a disposition and a reason in the run's record; only the pipeline's own files (the
     mail index and its temporary files, the quarantine's notes of why) are left out."""
-    found = [p for folder in folders if Path(folder).is_dir() for p in Path(folder).iterdir()
-             if (p.is_symlink() or p.is_file()) and not is_own_file(p.name) and not p.name.endswith(REASON_NOTE)]
+    found = [
+        p
+        for folder in folders
+        if Path(folder).is_dir()
+        for p in Path(folder).iterdir()
+        if (p.is_symlink() or p.is_file()) and not is_own_file(p.name) and not p.name.endswith(REASON_NOTE)
+    ]
     return sorted(found)
 
 
@@ -155,8 +162,7 @@ def _read_all(paths: list[Path], names: list[str], config: Config) -> list["_Rea
     if workers < 2 or len(paths) < int(settings(config)["parallel_min_files"]):
         return [_read_logged(p, n, config, i, len(paths)) for i, (p, n) in enumerate(zip(paths, names), 1)]
     with ProcessPoolExecutor(max_workers=workers) as pool:
-        return list(pool.map(_read_one, paths, repeat(config), names,
-                             chunksize=max(1, len(paths) // (workers * 8))))
+        return list(pool.map(_read_one, paths, repeat(config), names, chunksize=max(1, len(paths) // (workers * 8))))
 
 
 def _read_logged(path: Path, name: str, config: Config, done: int, total: int) -> "_Read":
@@ -191,9 +197,18 @@ def is_future_dated(f: SourceFile, as_of: date | None) -> bool:
 def future_date_findings(files: list[SourceFile], as_of: date | None) -> list[dict]:
     if as_of is None:
         return []
-    return [fnd.make("filled_date_future", file=f.name, sheet=f.sheet, department=f.department,
-                     value=str(f.filled_date), detail=as_of.isoformat())
-            for f in files if is_future_dated(f, as_of)]
+    return [
+        fnd.make(
+            "filled_date_future",
+            file=f.name,
+            sheet=f.sheet,
+            department=f.department,
+            value=str(f.filled_date),
+            detail=as_of.isoformat(),
+        )
+        for f in files
+        if is_future_dated(f, as_of)
+    ]
 
 
 def match_department(text: str, config: Config) -> str | None:
@@ -209,6 +224,7 @@ def match_department(text: str, config: Config) -> str | None:
 
 
 # --- one file --------------------------------------------------------------------------------
+
 
 def _read_one(path: Path, config: Config, name: str) -> _Read:
     """`name`: the file's display name (names.display_name, unique in the run)."""
@@ -227,16 +243,21 @@ def _read_one(path: Path, config: Config, name: str) -> _Read:
     source = SourceFile(path, name, hashlib.sha256(data).hexdigest(), stat.st_mtime, stat.st_size)
     done = _Read(source)
     try:
-        grids = read_grids(data, extension(path.name), int(opts["max_unzipped_mb"]) * 1024 * 1024,
-                           int(opts["max_cells"]), path)
+        grids = read_grids(
+            data, extension(path.name), int(opts["max_unzipped_mb"]) * 1024 * 1024, int(opts["max_cells"]), path
+        )
         _read_grids(done, grids, config, opts)
     except ReadProblem as problem:
         source.department = _guess_from_name(name, config)
         if is_spreadsheet_name(name):
             _reject(done, problem.code, detail=problem.detail)
         else:  # a Word file, a picture…: the sender's submission in the wrong form, else not ours
-            _reject(done, "not_spreadsheet", "rejected" if source.department else "ignored",
-                    detail=_what_it_is(name, problem))
+            _reject(
+                done,
+                "not_spreadsheet",
+                "rejected" if source.department else "ignored",
+                detail=_what_it_is(name, problem),
+            )
     except (ValueError, TypeError, IndexError, KeyError, OverflowError) as exc:  # a batch must survive any file
         done.records.clear()
         source.department = _guess_from_name(name, config)
@@ -274,6 +295,7 @@ def _safe_stat(path: Path, follow: bool = True) -> tuple[float, int]:
 
 
 # --- names that are listed but never opened --------------------------------------------------
+
 
 def skip_reason(path: Path) -> str:
     """Why a listed file is not opened at all (its disposition is then `ignored`); "" to read it."""
@@ -332,8 +354,9 @@ def _read_grids(done: _Read, grids: list[Grid], config: Config, opts: dict) -> N
     if other := _other_kind_of_table(src.name, sheets, opts):
         _reject(done, "not_a_ledger", detail=other)
         return
-    done.found.extend(fnd.make(code, file=src.name, sheet=name, department=src.department, **extra)
-                      for code, name, extra in notes)
+    done.found.extend(
+        fnd.make(code, file=src.name, sheet=name, department=src.department, **extra) for code, name, extra in notes
+    )
     rows = [_read_rows(done, g, h, config) for g, h in sheets]
     src.sheets = [g.name for g, _ in sheets]
     src.header_row = sheets[0][0].numbers[sheets[0][1].index]
@@ -370,7 +393,7 @@ def _titles(name: str, sheets: list, opts: dict) -> list[str]:
     """The lines above the first sheet's header (not the 填报单位 line), else the file name."""
     grid, header = sheets[0]
     skip = (*opts["department_labels"], *opts["date_labels"], "单位：", "单位:")
-    lines = [t for row in grid.rows[:header.index] for t in _texts(row).values() if not any(w in t for w in skip)]
+    lines = [t for row in grid.rows[: header.index] for t in _texts(row).values() if not any(w in t for w in skip)]
     return [clean_text(t) for t in lines] or [clean_text(Path(name).stem)]
 
 
@@ -401,8 +424,11 @@ def _data_sheets(grids: list[Grid], config: Config, opts: dict) -> tuple[list, l
             continue
         elif any(w in grid.name for w in skip) and len(grids) > 1:
             header = _find_header(grid, config, opts)  # 问题情况说明 may still be the ledger itself
-            if header and {"company", "description"} <= set(header.keys.values()) and any(
-                    len(_texts(row)) >= 3 for row in grid.rows[header.index + header.depth:]):
+            if (
+                header
+                and {"company", "description"} <= set(header.keys.values())
+                and any(len(_texts(row)) >= 3 for row in grid.rows[header.index + header.depth :])
+            ):
                 found.append((grid, header))
             else:
                 notes.append(("sheet_skipped", grid.name, {"detail": "是填表说明或下拉选项表"}))
@@ -460,15 +486,18 @@ def _build_header(grid: Grid, row: int, config: Config, opts: dict) -> _Header:
         depth = 2
         texts = {c: [t] for c, t in upper.items() if c not in lower}
         group_words = tuple(config.section("mapping").get("group_words") or ())
-        texts |= {c: [t] + ([f"{_parent_core(upper[c], group_words)}{t}"] if c in upper and upper[c] != t else [])
-                  for c, t in lower.items()}
+        texts |= {
+            c: [t] + ([f"{_parent_core(upper[c], group_words)}{t}"] if c in upper and upper[c] != t else [])
+            for c, t in lower.items()
+        }
     units: dict[int, str] = {}
     while row + depth < len(grid.rows) and (kind := _marker_row(grid.rows[row + depth], texts)):
         if kind == "units":
             units = {c: u for c, t in _texts(grid.rows[row + depth]).items() if (u := header_unit(f"（{t}）"))}
         depth += 1
-    header = _Header(row, depth, {}, {c: t[0] for c, t in texts.items()}, units=units,
-                     unit=_unit_above(grid.rows[:row]))
+    header = _Header(
+        row, depth, {}, {c: t[0] for c, t in texts.items()}, units=units, unit=_unit_above(grid.rows[:row])
+    )
     dept = [c for c, t in texts.items() if header_key(t[0]) in labels]
     header.department_col = dept[0] if dept else None
     candidates = {c: t for c, t in texts.items() if c != header.department_col}
@@ -514,8 +543,9 @@ def _spread(upper: dict[int, str], merged: list, row: int) -> dict[int, str]:
     return out
 
 
-def _is_subheader(upper: dict[int, str], lower: dict[int, str], grid: Grid, row: int, config: Config,
-                  labels: frozenset) -> bool:
+def _is_subheader(
+    upper: dict[int, str], lower: dict[int, str], grid: Grid, row: int, config: Config, labels: frozenset
+) -> bool:
     """A second header row: text only, and a cell naming a key under an empty cell or under a parent
     that spans several columns (整改情况, 企业基本情况, 问题基本情况…)."""
     raw = grid.rows[row + 1] if lower else []
@@ -525,12 +555,13 @@ def _is_subheader(upper: dict[int, str], lower: dict[int, str], grid: Grid, row:
     repeated = {c for c, t in upper.items() if list(upper.values()).count(t) > 1}
     parents = {header_key(g.get("name", "")) for g in config.header_groups}
     keys = columns.header_keys(lower, config, labels, strong=True)
-    return any(col not in upper or col in spans or col in repeated or header_key(upper[col]) in parents
-               for col in keys)
+    return any(col not in upper or col in spans or col in repeated or header_key(upper[col]) in parents for col in keys)
 
 
 # 1 2 3…, （一）（二）…, 第1列, A B C…, and 甲 乙 丙… (the heavenly stems that number a form's leading columns)
-_COLUMN_NUMBER = re.compile(r"^(?:[（(]?(?:[一二三四五六七八九十]+|[甲乙丙丁戊己庚辛壬癸])[）)、]?|第?\d{1,2}列?|[A-Z])$")
+_COLUMN_NUMBER = re.compile(
+    r"^(?:[（(]?(?:[一二三四五六七八九十]+|[甲乙丙丁戊己庚辛壬癸])[）)、]?|第?\d{1,2}列?|[A-Z])$"
+)
 _UNIT_WORDS = re.compile(r"^(?:单位[:：]?)?(?:万元|元|亿元|年月日|年-月-日|日期|[（(](?:万元|元)[）)]|/|—|-)$")
 
 
@@ -563,7 +594,7 @@ def _unit_above(rows: list[list]) -> str | None:
 
 
 def _samples(grid: Grid, start: int, texts: dict, config: Config) -> dict[int, list]:
-    rows = grid.rows[start: start + columns.settings(config).sample_rows]
+    rows = grid.rows[start : start + columns.settings(config).sample_rows]
     return {c: [row[c] for row in rows if c < len(row)] for c in texts}
 
 
@@ -572,6 +603,7 @@ def _texts(row: list) -> dict[int, str]:
 
 
 # --- department and filled date --------------------------------------------------------------
+
 
 def _identify(src: SourceFile, grid: Grid, top: int, header: _Header | None, config: Config, opts: dict) -> None:
     """Department from the 填报单位 line, else a 填报单位 column, else the file name; plus 填报日期."""
@@ -601,7 +633,7 @@ def _after_label(line: str, labels: list[str], stops: tuple[str, ...]) -> str:
     m = re.search(rf"(?:{pattern})\s*(?:（[^）]*）|\([^)]*\))?\s*[:：]?\s*", line)
     if not m:
         return ""
-    rest = line[m.end():]
+    rest = line[m.end() :]
     cut = min((i for s in stops if (i := rest.find(s)) >= 0), default=len(rest))
     value = _PUNCT.sub("", rest[:cut].split("  ")[0])
     return "" if _BLANK_FILL.fullmatch(value) else value  # the template's ____ placeholder is no name
@@ -613,7 +645,7 @@ def _filled_date(line: str, labels: list[str]) -> date | None:
     m = re.search(rf"(?:{pattern})\s*[:：]?\s*", line)
     if not m:
         return None
-    rest = line[m.end():]
+    rest = line[m.end() :]
     if d := _DATE_TEXT.match(rest):
         return _safe_date(int(d.group(1)), int(d.group(2)), int(d.group(3)))
     serial = re.match(r"(\d{5})(?:\.\d+)?(?!\d)", rest)
@@ -633,7 +665,7 @@ def _first_in_column(grid: Grid, header: _Header) -> str:
     col = header.department_col
     if col is None:
         return ""
-    for row in grid.rows[header.index + header.depth:]:
+    for row in grid.rows[header.index + header.depth :]:
         if col < len(row) and (text := cell_text(row[col])):
             return text
     return ""
@@ -641,15 +673,21 @@ def _first_in_column(grid: Grid, header: _Header) -> str:
 
 # --- data rows -------------------------------------------------------------------------------
 
-def _read_rows(done: _Read, grid: Grid, header: _Header, config: Config) -> list[tuple[Grid, _Header, int, list, set[int]]]:
+
+def _read_rows(
+    done: _Read, grid: Grid, header: _Header, config: Config
+) -> list[tuple[Grid, _Header, int, list, set[int]]]:
     """The sheet's data rows, as (grid, header, index, row) — kept once the whole file is known."""
     _header_findings(done, grid, header, config)
     start = header.index + header.depth
     width = max(header.texts) + 1
     rows, filled = _filled_down(grid, start, width)
     heads = _header_row_texts(header)
-    return [(grid, header, i, row, filled.get(i, set())) for i, row in zip(range(start, len(grid.rows)), rows)
-            if _is_data_row(row, filled.get(i, set()), header, config) and not _repeats_header(row, heads)]
+    return [
+        (grid, header, i, row, filled.get(i, set()))
+        for i, row in zip(range(start, len(grid.rows)), rows)
+        if _is_data_row(row, filled.get(i, set()), header, config) and not _repeats_header(row, heads)
+    ]
 
 
 def _keep_rows(done: _Read, sheets: list[list], config: Config) -> None:
@@ -666,8 +704,9 @@ def _keep_rows(done: _Read, sheets: list[list], config: Config) -> None:
         for col, key in header.keys.items():
             if col < len(row):
                 values[key] = _value(row[col])
-        done.records.append([src.name, grid.name, grid.numbers[i], src.department, src.mtime,
-                             *values.values(), *tails[id(header)]])
+        done.records.append(
+            [src.name, grid.name, grid.numbers[i], src.department, src.mtime, *values.values(), *tails[id(header)]]
+        )
     for rows in sheets:
         if rows:
             src.columns |= {rows[0][1].texts[c]: k for c, k in rows[0][1].keys.items()}
@@ -687,8 +726,12 @@ def _header_row_texts(header: _Header) -> dict[int, str]:
 def _repeats_header(row: list, heads: dict[int, str]) -> bool:
     """A header repeated further down (a table pasted from a printout, one header per page)."""
     first = next((c for c in heads), None)
-    if first is None or first >= len(row) or not isinstance(row[first], str) or \
-            header_key(cell_text(row[first])) != heads[first]:
+    if (
+        first is None
+        or first >= len(row)
+        or not isinstance(row[first], str)
+        or header_key(cell_text(row[first])) != heads[first]
+    ):
         return False
     same = sum(1 for c, t in heads.items() if c < len(row) and header_key(cell_text(row[c])) == t)
     return same >= max(2, len(heads) * 0.6)
@@ -696,18 +739,31 @@ def _repeats_header(row: list, heads: dict[int, str]) -> bool:
 
 def _header_findings(done: _Read, grid: Grid, header: _Header, config: Config) -> None:
     src = done.source
-    common: dict[str, Any] = {"file": src.name, "sheet": grid.name, "department": src.department,
-                              "row": grid.numbers[header.index]}
+    common: dict[str, Any] = {
+        "file": src.name,
+        "sheet": grid.name,
+        "department": src.department,
+        "row": grid.numbers[header.index],
+    }
     names = {c.key: c.name for c in config.columns}
     exact = [m for m in header.mapped if m.key and m.how == columns.EXACT]
     if exact:
-        done.found.append(fnd.make("columns_exact", **common, value=str(len(exact)),
-                                   detail="、".join(names[m.key] for m in exact)))
+        done.found.append(
+            fnd.make("columns_exact", **common, value=str(len(exact)), detail="、".join(names[m.key] for m in exact))
+        )
     for m in header.mapped:
         if m.key and m.how != columns.EXACT:
             code = "column_guessed" if m.weak else "column_mapped"
-            done.found.append(fnd.make(code, **common, column=names[m.key], value=m.text, number=m.col + 1,
-                                       why=columns.why(m.how, m.text, names[m.key])))
+            done.found.append(
+                fnd.make(
+                    code,
+                    **common,
+                    column=names[m.key],
+                    value=m.text,
+                    number=m.col + 1,
+                    why=columns.why(m.how, m.text, names[m.key]),
+                )
+            )
     unused = [m for m in header.mapped if not m.key]
     for m in unused:
         done.found.append(fnd.make("unmapped_column", **common, column=m.text, value=m.text, number=m.col + 1))
@@ -716,8 +772,11 @@ def _header_findings(done: _Read, grid: Grid, header: _Header, config: Config) -
     for col in config.columns:
         if col.required == "yes" and col.key not in present:
             code = "status_column_missing" if col.type == "status" else "column_not_found"
-            hint = f"表头中未能识别的列：{seen}。如其中一列就是{col.name}，请把表头改为“{col.name}”" if seen else \
-                f"表头中没有其他未识别的列，请按标准模板增加“{col.name}”列"
+            hint = (
+                f"表头中未能识别的列：{seen}。如其中一列就是{col.name}，请把表头改为“{col.name}”"
+                if seen
+                else f"表头中没有其他未识别的列，请按标准模板增加“{col.name}”列"
+            )
             done.found.append(fnd.make(code, **{**common, "row": 0}, column=col.name, detail=hint))
 
 
@@ -793,8 +852,9 @@ def _units(header: _Header) -> list[str]:
     for unit in UNITS:
         col = by_key.get(unit.removesuffix("_unit"))
         text = header.texts.get(col, "") if col is not None else ""
-        out.append(header_unit(text) or (header.units.get(col) if col is not None else None) or header.unit
-                   or DEFAULT_UNIT)
+        out.append(
+            header_unit(text) or (header.units.get(col) if col is not None else None) or header.unit or DEFAULT_UNIT
+        )
     return out
 
 
@@ -803,6 +863,7 @@ def _value(v):
 
 
 # --- frames and submissions ------------------------------------------------------------------
+
 
 def _frame(records: list[list], config: Config) -> pd.DataFrame:
     names = [*PROVENANCE, *config.column_keys, *UNITS, ABSENT]

@@ -12,6 +12,7 @@ refused before it is built (.xlsx from the XML's references, .xlsb from its BIFF
 is left to calamine's own cell limit, a BIFF .xls is at most 65,536 × 256). Problems are raised as `ReadProblem(code, detail)` with a finding code;
 intake turns them into findings.
 """
+
 from __future__ import annotations
 
 import codecs
@@ -32,8 +33,11 @@ OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ENCRYPTED_STREAM = "EncryptedPackage".encode("utf-16-le")
 # BIFF8/BIFF5 workbook globals start with BOF; FILEPASS (0x002F) right after it (or after an empty
 # WRITEPROT, 0x0086) means an open password.
-_BIFF_FILEPASS = re.compile(rb"(?:\x09\x08\x10\x00\x00\x06\x05\x00.{12}|\x09\x08\x08\x00\x00\x05\x05\x00.{4})"
-                            rb"(?:\x86\x00\x00\x00)?\x2f\x00", re.DOTALL)
+_BIFF_FILEPASS = re.compile(
+    rb"(?:\x09\x08\x10\x00\x00\x06\x05\x00.{12}|\x09\x08\x08\x00\x00\x05\x05\x00.{4})"
+    rb"(?:\x86\x00\x00\x00)?\x2f\x00",
+    re.DOTALL,
+)
 DEFAULT_MAX_CELLS = 5_000_000
 ODS_MIME = b"application/vnd.oasis.opendocument.spreadsheet"
 OFFICE_DOCUMENT = "/officeDocument"
@@ -68,6 +72,7 @@ class ReadProblem(Exception):
 class Grid:
     """One sheet: rows of cell values ('' or None empty), each with the row number a person sees.
     A hidden sheet is listed (so intake can say it skipped it) but not read."""
+
     name: str
     rows: list[list] = field(default_factory=list)
     numbers: list[int] = field(default_factory=list)
@@ -81,12 +86,13 @@ class Grid:
 
 @dataclass(frozen=True)
 class Limits:
-    max_unzipped: int                   # bytes all parts of a zip package may inflate to
+    max_unzipped: int  # bytes all parts of a zip package may inflate to
     max_cells: int = DEFAULT_MAX_CELLS  # rows × columns of one sheet's grid
 
 
-def read_grids(data: bytes, suffix: str, max_unzipped: int, max_cells: int = DEFAULT_MAX_CELLS,
-               path: Path | None = None) -> list[Grid]:
+def read_grids(
+    data: bytes, suffix: str, max_unzipped: int, max_cells: int = DEFAULT_MAX_CELLS, path: Path | None = None
+) -> list[Grid]:
     """Every worksheet of a workbook (hidden ones listed, unread), or the one grid of a CSV file.
     `path` (the file the bytes came from) lets calamine report its own errors (an open password)."""
     limits = Limits(max_unzipped, max_cells)
@@ -108,10 +114,15 @@ def not_spreadsheet(data: bytes) -> tuple[str, str, bool]:
     head = data[:2048].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
     if _looks_like_markup(data):
         return "file_export_format", "", False
-    known = [(b"%pdf", "这是 PDF 文件，不是 Excel 台账"), (b"\xff\xd8\xff", "这是图片（JPEG），不是 Excel 台账"),
-             (b"\x89png", "这是图片（PNG），不是 Excel 台账"), (b"gif8", "这是图片（GIF），不是 Excel 台账"),
-             (b"{\\rtf", "这是 RTF 文档，不是 Excel 台账"), (b"rar!", "这是 RAR 压缩包，请解压后把其中的台账单独报送"),
-             (b"7z\xbc\xaf", "这是 7z 压缩包，请解压后把其中的台账单独报送")]
+    known = [
+        (b"%pdf", "这是 PDF 文件，不是 Excel 台账"),
+        (b"\xff\xd8\xff", "这是图片（JPEG），不是 Excel 台账"),
+        (b"\x89png", "这是图片（PNG），不是 Excel 台账"),
+        (b"gif8", "这是图片（GIF），不是 Excel 台账"),
+        (b"{\\rtf", "这是 RTF 文档，不是 Excel 台账"),
+        (b"rar!", "这是 RAR 压缩包，请解压后把其中的台账单独报送"),
+        (b"7z\xbc\xaf", "这是 7z 压缩包，请解压后把其中的台账单独报送"),
+    ]
     for magic, reason in known:
         if head.startswith(magic):
             return "file_unreadable", reason, True
@@ -124,11 +135,13 @@ def _looks_like_markup(data: bytes) -> bool:
     if head.startswith(b"\xff\xfe") or head.startswith(b"\xfe\xff"):
         head = data[:8192].decode("utf-16", "ignore").lower().lstrip("\ufeff \t\r\n").encode()
     return head.startswith((b"<html", b"<!doctype html", b"<table", b"<meta")) or (
-        head.startswith(b"<?xml") and (b"urn:schemas-microsoft-com:office:spreadsheet" in head
-                                       or b"<workbook" in head or b"<html" in head))
+        head.startswith(b"<?xml")
+        and (b"urn:schemas-microsoft-com:office:spreadsheet" in head or b"<workbook" in head or b"<html" in head)
+    )
 
 
 # --- zip packages ----------------------------------------------------------------------------
+
 
 def _checked_zip(data: bytes, limits: Limits) -> tuple[str, bytes]:
     """(kind, bytes to read): refuse zip bombs, entity declarations and huge grids; strip far cells."""
@@ -141,8 +154,16 @@ def _checked_zip(data: bytes, limits: Limits) -> tuple[str, bytes]:
                 return kind, data
             package.check_sheets()
             return kind, package.rebuilt(data)
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, EOFError, ValueError, NotImplementedError,
-            RuntimeError, OSError) as exc:
+    except (
+        zipfile.BadZipFile,
+        zipfile.LargeZipFile,
+        zlib.error,
+        EOFError,
+        ValueError,
+        NotImplementedError,
+        RuntimeError,
+        OSError,
+    ) as exc:
         raise ReadProblem("file_unreadable", "压缩结构已损坏，不是有效的 Excel 文件") from exc
 
 
@@ -153,21 +174,26 @@ class _Package:
         self.zf, self.limits = zf, limits
         self.infos = {_part_name(i.filename): i for i in zf.infolist() if not i.is_dir()}
         self.workbook = ""
-        self.sheets: dict[str, str] = {}      # part name → sheet name
-        self.changed: dict[str, bytes] = {}   # part name → rewritten body (far cells dropped)
-        self.bodies: dict[str, bytes] = {}    # part name → inflated body, read once
+        self.sheets: dict[str, str] = {}  # part name → sheet name
+        self.changed: dict[str, bytes] = {}  # part name → rewritten body (far cells dropped)
+        self.bodies: dict[str, bytes] = {}  # part name → inflated body, read once
 
     def kind(self) -> str:
         if self._read_small("mimetype").strip() == ODS_MIME:
             return "ods"
         target = next((t for t, typ in self.relations("") if typ.endswith(OFFICE_DOCUMENT)), "")
-        self.workbook = target if target in self.infos else ("xl/workbook.xml" if "xl/workbook.xml" in self.infos else "")
+        self.workbook = (
+            target if target in self.infos else ("xl/workbook.xml" if "xl/workbook.xml" in self.infos else "")
+        )
         if self.workbook.endswith(".xml") and self._is_workbook_xml():
             self.sheets = self._sheet_parts()
             return "xlsx"
         if self.workbook.endswith(".bin"):
-            self.sheets = {t: posixpath.basename(t) for t, typ in self.relations(self.workbook)
-                           if typ.endswith("/worksheet") and t in self.infos}
+            self.sheets = {
+                t: posixpath.basename(t)
+                for t, typ in self.relations(self.workbook)
+                if typ.endswith("/worksheet") and t in self.infos
+            }
             return "xlsb"
         raise ReadProblem("file_unreadable", self._not_workbook_reason(target), names_kind=True)
 
@@ -336,9 +362,9 @@ def binary_sheet_extent(data: bytes) -> tuple[int, int, str]:
         kind, pos = _varint(data, pos, 2)
         size, pos = _varint(data, pos, 4)
         if kind == 0 and size >= 4:
-            row = int.from_bytes(data[pos:pos + 4], "little")
+            row = int.from_bytes(data[pos : pos + 4], "little")
         elif kind in _BIN_CELLS and size >= 4:
-            max_row, max_col = max(max_row, row + 1), max(max_col, int.from_bytes(data[pos:pos + 4], "little") + 1)
+            max_row, max_col = max(max_row, row + 1), max(max_col, int.from_bytes(data[pos : pos + 4], "little") + 1)
         pos += size
     return max_row, max(max_col, 1), f"{_column_letters(max(max_col, 1))}{max_row}"
 
@@ -365,8 +391,10 @@ def _column_number(letters: bytes) -> int:
 
 
 def _extent_text(sheet: str, rows: int, cols: int, ref: str, limit: int) -> str:
-    return (f"工作表“{sheet}”的单元格范围达 {rows} 行 × {cols} 列（最远处有内容的单元格是 {ref}），超过 {limit // 10_000} 万个单元格的上限，"
-            f"多为误填了很远处的单元格或异常文件；请删除多余的行和列后重新报送")
+    return (
+        f"工作表“{sheet}”的单元格范围达 {rows} 行 × {cols} 列（最远处有内容的单元格是 {ref}），超过 {limit // 10_000} 万个单元格的上限，"
+        f"多为误填了很远处的单元格或异常文件；请删除多余的行和列后重新报送"
+    )
 
 
 def _part_name(name: str) -> str:
@@ -386,7 +414,13 @@ def _rels_of(part: str) -> str:
 
 def _xml_text(raw: bytes) -> str:
     text = raw.decode("utf-8", "replace")
-    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", '"').replace("&apos;", "'").replace("&amp;", "&")
+    return (
+        text.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", '"')
+        .replace("&apos;", "'")
+        .replace("&amp;", "&")
+    )
 
 
 def _mb(limit: int) -> str:
@@ -422,14 +456,19 @@ def _read_workbook(data: bytes, kind: str, path: Path | None, suffix: str) -> li
         raise
     except Exception as exc:  # calamine reports corrupt files with several exception types
         if "limit exceeded" in str(exc).lower():
-            raise ReadProblem("sheet_too_large", "工作表的单元格范围超过上限，疑似异常文件；请删除多余的行和列后重新报送") from exc
+            raise ReadProblem(
+                "sheet_too_large", "工作表的单元格范围超过上限，疑似异常文件；请删除多余的行和列后重新报送"
+            ) from exc
         raise ReadProblem("file_unreadable", "文件已损坏或格式无法识别") from exc
 
 
 def _grids(book) -> list[Grid]:
     with book:
-        return [_sheet_grid(book, meta.name) if _is_visible_sheet(meta) else Grid(meta.name, hidden=True)
-                for meta in book.sheets_metadata if meta.typ == python_calamine.SheetTypeEnum.WorkSheet]
+        return [
+            _sheet_grid(book, meta.name) if _is_visible_sheet(meta) else Grid(meta.name, hidden=True)
+            for meta in book.sheets_metadata
+            if meta.typ == python_calamine.SheetTypeEnum.WorkSheet
+        ]
 
 
 def _is_visible_sheet(meta) -> bool:
@@ -442,8 +481,11 @@ def _sheet_grid(book, name: str) -> Grid:
         return Grid(name)
     top, left = sheet.start
     rows = [_trim(row) for row in sheet.to_python()]
-    merged = [(r0 - top, c0 - left, r1 - top, c1 - left) for (r0, c0), (r1, c1) in (sheet.merged_cell_ranges or [])
-              if r1 >= top and c1 >= left]
+    merged = [
+        (r0 - top, c0 - left, r1 - top, c1 - left)
+        for (r0, c0), (r1, c1) in (sheet.merged_cell_ranges or [])
+        if r1 >= top and c1 >= left
+    ]
     return Grid(name, rows, list(range(top + 1, top + 1 + len(rows))), merged)
 
 
@@ -455,6 +497,7 @@ def _trim(row: list) -> list:
 
 
 # --- CSV -------------------------------------------------------------------------------------
+
 
 def decode_text(data: bytes) -> str:
     """UTF-8 (with or without BOM), then UTF-16 by its BOM, then GB18030; never a silent wrong guess."""

@@ -14,6 +14,7 @@ spreadsheets, an attachment that is not a spreadsheet) gets one reply saying why
 (templates/mail/refused.j2), when `mail.replies` is on; the index records it, so never twice. Mail sent
 by a machine (Auto-Submitted, Precedence bulk/list, mailing lists, no-reply addresses) gets none.
 """
+
 from __future__ import annotations
 
 import codecs
@@ -61,16 +62,18 @@ _MAX_NAME_BYTES = 200
 class FetchResult:
     saved: list[Path] = field(default_factory=list)
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (what, reason)
-    messages: int = 0                                             # unseen messages looked at
-    held: list[tuple[Path, str]] = field(default_factory=list)    # (file, sender) from unregistered senders
-    replies: list[str] = field(default_factory=list)              # what became of the refusal replies
+    messages: int = 0  # unseen messages looked at
+    held: list[tuple[Path, str]] = field(default_factory=list)  # (file, sender) from unregistered senders
+    replies: list[str] = field(default_factory=list)  # what became of the refusal replies
 
     def lines(self) -> list[str]:
         out = [f"查看未读邮件 {self.messages} 封，收取附件 {len(self.saved)} 个。"]
         out += [f"  已保存：{p.name}" for p in self.saved]
         if self.held:
-            out.append(f"  另有 {len(self.held)} 个附件来自未登记的发件邮箱，已存入 {self.held[0][0].parent}，"
-                       f"未处理，等待信用办确认：")
+            out.append(
+                f"  另有 {len(self.held)} 个附件来自未登记的发件邮箱，已存入 {self.held[0][0].parent}，"
+                f"未处理，等待信用办确认："
+            )
             out += [f"  待放行：{p.name}（发件人 {sender}）" for p, sender in self.held]
             out.append(f"  {RELEASE_HINT}")
         out += [f"  跳过：{what}（{why}）" for what, why in self.skipped]
@@ -78,8 +81,10 @@ class FetchResult:
         return out
 
 
-RELEASE_HINT = ("确认是本县单位报送的，运行 python -m pipeline release 文件名 放行（或把文件移入收件箱）；"
-                "常用的发件邮箱可登记在 config.yaml 的 mail.senders 中")
+RELEASE_HINT = (
+    "确认是本县单位报送的，运行 python -m pipeline release 文件名 放行（或把文件移入收件箱）；"
+    "常用的发件邮箱可登记在 config.yaml 的 mail.senders 中"
+)
 
 
 @dataclass(frozen=True)
@@ -95,19 +100,21 @@ class _Envelope:
 @dataclass
 class Refusal:
     """What one message lost: the reason for a reply to its sender."""
+
     env: _Envelope
-    too_big: tuple[float, float] | None = None              # (size MB, limit MB): the whole message left unread
-    too_many: list[str] = field(default_factory=list)       # spreadsheets over max_attachments
+    too_big: tuple[float, float] | None = None  # (size MB, limit MB): the whole message left unread
+    too_many: list[str] = field(default_factory=list)  # spreadsheets over max_attachments
     limit: int = 0
-    not_sheets: list[str] = field(default_factory=list)     # attachments that are not spreadsheets
-    saved: list[str] = field(default_factory=list)          # this message's attachments that were taken
-    held: bool = False                                       # ... into quarantine/held/, for the office to release
+    not_sheets: list[str] = field(default_factory=list)  # attachments that are not spreadsheets
+    saved: list[str] = field(default_factory=list)  # this message's attachments that were taken
+    held: bool = False  # ... into quarantine/held/, for the office to release
 
     def __bool__(self) -> bool:
         return bool(self.too_big or self.too_many or self.not_sheets)
 
 
 # --- settings ---------------------------------------------------------------------------------
+
 
 def mail_settings(config: Config) -> dict:
     """The `mail:` section, checked; raise ConfigError listing every problem."""
@@ -164,6 +171,7 @@ def department_addresses(config: Config) -> dict[str, str]:
 
 
 # --- attachment names -------------------------------------------------------------------------
+
 
 def safe_name(name: str, fallback: str = "附件") -> str:
     """A file name safe on Windows and Linux: no directories, control characters, reserved
@@ -246,6 +254,7 @@ def _codec(charset: str | None) -> str:
 
 # --- fetching ---------------------------------------------------------------------------------
 
+
 def fetch_mail(config: Config, inbox: Path, password: str | None = None) -> FetchResult:
     """Save the spreadsheet attachments of unseen messages into `inbox`; mark a message read once
     all of its attachments are on disk. Attachments saved before are not saved again."""
@@ -271,7 +280,9 @@ def _imap_session(imap: dict, password: str) -> Iterator[imaplib.IMAP4]:
     timeout = float(imap.get("timeout") or 30)
     try:
         if mode == "ssl":
-            conn: imaplib.IMAP4 = imaplib.IMAP4_SSL(host, port, ssl_context=ssl.create_default_context(), timeout=timeout)
+            conn: imaplib.IMAP4 = imaplib.IMAP4_SSL(
+                host, port, ssl_context=ssl.create_default_context(), timeout=timeout
+            )
         else:
             conn = imaplib.IMAP4(host, port, timeout=timeout)
             if mode == "starttls":
@@ -288,9 +299,13 @@ def _imap_session(imap: dict, password: str) -> Iterator[imaplib.IMAP4]:
 def _not_ascii(server: dict, section: str, password: str | None) -> RunError:
     """imaplib and smtplib send the user name and password as ASCII: say which one holds other characters."""
     if password and not password.isascii():
-        return RunError(f"邮箱密码中含有中文或全角字符，服务器无法接受；请检查环境变量 {server.get('password_env')} "
-                        "中的密码（授权码），只能是英文字母、数字和半角符号。未收发任何邮件。")
-    return RunError(f"邮箱用户名 mail.{section}.user 中含有中文或全角字符，服务器无法接受；请改为完整的邮箱地址。未收发任何邮件。")
+        return RunError(
+            f"邮箱密码中含有中文或全角字符，服务器无法接受；请检查环境变量 {server.get('password_env')} "
+            "中的密码（授权码），只能是英文字母、数字和半角符号。未收发任何邮件。"
+        )
+    return RunError(
+        f"邮箱用户名 mail.{section}.user 中含有中文或全角字符，服务器无法接受；请改为完整的邮箱地址。未收发任何邮件。"
+    )
 
 
 def _imap_open(conn: imaplib.IMAP4, imap: dict, password: str) -> None:
@@ -344,14 +359,19 @@ def _size(conn: imaplib.IMAP4, uid: bytes) -> int | None:
     return int(found.group(1)) if typ == "OK" and found else None
 
 
-def _take_message(conn: imaplib.IMAP4, uid: bytes, config: Config, mail: dict, index: "MailIndex",
-                  result: FetchResult) -> Refusal | None:
+def _take_message(
+    conn: imaplib.IMAP4, uid: bytes, config: Config, mail: dict, index: "MailIndex", result: FetchResult
+) -> Refusal | None:
     """Save one message's spreadsheets; what it lost, for a reply to its sender."""
     limit_mb = float(mail.get("max_message_mb", 20))
     size = _size(conn, uid)
     if size is not None and size > limit_mb * 1024 * 1024:  # judged before the body is fetched into memory
-        result.skipped.append((f"邮件 UID {uid.decode()}（{size / 1024 / 1024:.1f} MB）",
-                               f"超过单封邮件 {limit_mb:g} MB 的上限，未收取，保持未读；请联系发件单位压缩或分开发送"))
+        result.skipped.append(
+            (
+                f"邮件 UID {uid.decode()}（{size / 1024 / 1024:.1f} MB）",
+                f"超过单封邮件 {limit_mb:g} MB 的上限，未收取，保持未读；请联系发件单位压缩或分开发送",
+            )
+        )
         head = _raw_header_block(conn, uid)
         if not head:
             return None
@@ -383,8 +403,14 @@ def _take_message(conn: imaplib.IMAP4, uid: bytes, config: Config, mail: dict, i
 def _envelope(msg: EmailMessage, raw: bytes, config: Config) -> _Envelope:
     sender = parseaddr(_header(msg, "From"))[1].strip().lower()
     message_id = _header(msg, "Message-ID").strip() or "sha256:" + hashlib.sha256(raw).hexdigest()
-    return _Envelope(message_id, sender, sender_map(config).get(sender), _sent(_header(msg, "Date")),
-                     _header(msg, "Subject") or "无主题", _automatic(msg, sender))
+    return _Envelope(
+        message_id,
+        sender,
+        sender_map(config).get(sender),
+        _sent(_header(msg, "Date")),
+        _header(msg, "Subject") or "无主题",
+        _automatic(msg, sender),
+    )
 
 
 _MACHINE_SENDER = re.compile(r"^(no-?reply|do-?not-?reply|mailer-daemon|postmaster|bounces?)([+.\-@]|$)")
@@ -394,8 +420,13 @@ def _automatic(msg: EmailMessage, sender: str) -> bool:
     """Mail a machine sent (RFC 3834): answering it would only start a loop of robots."""
     auto = _header(msg, "Auto-Submitted").strip().lower()
     precedence = _header(msg, "Precedence").strip().lower()
-    return ((bool(auto) and auto != "no") or precedence in ("bulk", "list", "junk") or bool(_header(msg, "List-Id"))
-            or not sender or bool(_MACHINE_SENDER.match(sender)))
+    return (
+        (bool(auto) and auto != "no")
+        or precedence in ("bulk", "list", "junk")
+        or bool(_header(msg, "List-Id"))
+        or not sender
+        or bool(_MACHINE_SENDER.match(sender))
+    )
 
 
 def _header(msg: EmailMessage, name: str) -> str:
@@ -413,8 +444,9 @@ def _sent(text: str) -> datetime | None:
     return when if when.tzinfo else when.astimezone()
 
 
-def _spreadsheets(msg: EmailMessage, config: Config, limit: int, result: FetchResult,
-                  refusal: Refusal | None = None) -> list[tuple[str, bytes]]:
+def _spreadsheets(
+    msg: EmailMessage, config: Config, limit: int, result: FetchResult, refusal: Refusal | None = None
+) -> list[tuple[str, bytes]]:
     """The spreadsheet attachments, at most `limit`; every other attachment is listed in `result.skipped`
     (and in `refusal`, for the reply)."""
     from pipeline.intake.files import settings
@@ -460,8 +492,13 @@ def _save(index: "MailIndex", env: _Envelope, name: str, data: bytes, result: Fe
         result.held.append((path, env.sender or "未知"))
     else:
         result.saved.append(path)
-    log.info("%s附件 %s（发件人 %s，单位 %s）", "暂存（待放行）" if held else "收取", path.name, env.sender,
-             env.department or "未登记")
+    log.info(
+        "%s附件 %s（发件人 %s，单位 %s）",
+        "暂存（待放行）" if held else "收取",
+        path.name,
+        env.sender,
+        env.department or "未登记",
+    )
     return True
 
 
@@ -521,6 +558,7 @@ def _sha256(path: Path) -> str:
 
 # --- the record of saved attachments ----------------------------------------------------------
 
+
 class MailIndex:
     """`<inbox>/.mail-index.json`: one record per saved attachment, rewritten atomically."""
 
@@ -536,20 +574,36 @@ class MailIndex:
         return any(r.get("message_id") == message_id for r in self.replies)
 
     def add_reply(self, env: _Envelope, reasons: list[str], sent: bool = True) -> None:
-        self.replies.append({"message_id": env.message_id, "to": env.sender, "subject": env.subject,
-                             "reasons": reasons, "sent": sent,
-                             "sent_at": datetime.now(timezone.utc).isoformat(timespec="seconds")})
+        self.replies.append(
+            {
+                "message_id": env.message_id,
+                "to": env.sender,
+                "subject": env.subject,
+                "reasons": reasons,
+                "sent": sent,
+                "sent_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            }
+        )
         self._write()
 
     def has(self, message_id: str, attachment: str, digest: str) -> bool:
         return (message_id, attachment, digest) in self._keys
 
     def add(self, saved: str, attachment: str, env: _Envelope, digest: str, held: bool = False) -> None:
-        self.records.append({"file": saved, "attachment": attachment, "sender": env.sender,
-                             "department": env.department, "message_id": env.message_id,
-                             "date": env.sent.isoformat() if env.sent else None, "sha256": digest,
-                             "saved_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-                             "subject": env.subject, "held": held})
+        self.records.append(
+            {
+                "file": saved,
+                "attachment": attachment,
+                "sender": env.sender,
+                "department": env.department,
+                "message_id": env.message_id,
+                "date": env.sent.isoformat() if env.sent else None,
+                "sha256": digest,
+                "saved_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+                "subject": env.subject,
+                "held": held,
+            }
+        )
         self._keys.add((env.message_id, attachment, digest))
         self._write()
 
@@ -557,8 +611,9 @@ class MailIndex:
         """A held file now in the inbox as `saved`."""
         for record in self.records:
             if record.get("held") and record.get("file") == held_name and record.get("sha256") == digest:
-                record.update(file=saved, held=False,
-                              released_at=datetime.now(timezone.utc).isoformat(timespec="seconds"))
+                record.update(
+                    file=saved, held=False, released_at=datetime.now(timezone.utc).isoformat(timespec="seconds")
+                )
         self._write()
 
     def _write(self) -> None:
@@ -591,9 +646,11 @@ def mail_record(path: Path, inbox: Path | None = None) -> dict | None:
     if not records:
         return None
     digest = _sha256(path)
-    for test in (lambda r: r.get("file") == path.name and r.get("sha256") == digest,
-                 lambda r: r.get("sha256") == digest,
-                 lambda r: r.get("file") == path.name):
+    for test in (
+        lambda r: r.get("file") == path.name and r.get("sha256") == digest,
+        lambda r: r.get("sha256") == digest,
+        lambda r: r.get("file") == path.name,
+    ):
         found = [r for r in records if test(r)]
         if found:
             return found[-1]
@@ -608,6 +665,7 @@ def sender_department(path: Path, inbox: Path | None = None) -> str | None:
 
 # --- files held from unregistered senders -----------------------------------------------------
 
+
 def held_folder(config: Config) -> Path:
     return config.paths["quarantine"] / HELD_FOLDER
 
@@ -621,9 +679,16 @@ def held_files(config: Config) -> list[dict]:
     for path in sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith(".")):
         record = mail_record(path, inbox) or {}
         sender = record.get("sender") or "未知"
-        out.append({"name": path.name, "path": str(path), "sender": sender, "date": record.get("date"),
-                    "subject": record.get("subject") or "",
-                    "reason": f"发件邮箱 {sender} 未登记（mail.senders），未处理，等待信用办确认后放行"})
+        out.append(
+            {
+                "name": path.name,
+                "path": str(path),
+                "sender": sender,
+                "date": record.get("date"),
+                "subject": record.get("subject") or "",
+                "reason": f"发件邮箱 {sender} 未登记（mail.senders），未处理，等待信用办确认后放行",
+            }
+        )
     return out
 
 
@@ -634,8 +699,10 @@ def release(config: Config, names: list[str]) -> list[tuple[Path, Path]]:
     waiting = {f["name"] for f in held_files(config)}
     unknown = [n for n in names if n not in waiting]
     if unknown:
-        raise UsageError([f"{folder} 中没有待放行的文件“{n}”" for n in unknown] +
-                         [f"待放行的文件：{'、'.join(sorted(waiting)) or '无'}"])
+        raise UsageError(
+            [f"{folder} 中没有待放行的文件“{n}”" for n in unknown]
+            + [f"待放行的文件：{'、'.join(sorted(waiting)) or '无'}"]
+        )
     inbox.mkdir(parents=True, exist_ok=True)
     index, moved = MailIndex(inbox), []
     for name in names or sorted(waiting):
@@ -652,8 +719,10 @@ def release(config: Config, names: list[str]) -> list[tuple[Path, Path]]:
 
 # --- sending ----------------------------------------------------------------------------------
 
-def send_feedback(config: Config, run_dir: Path, summary: dict, warnings: dict[str, int] | None = None,
-                  password: str | None = None) -> list[str]:
+
+def send_feedback(
+    config: Config, run_dir: Path, summary: dict, warnings: dict[str, int] | None = None, password: str | None = None
+) -> list[str]:
     """Mail each department that sent a file its `feedback/<department>.xlsx`. Off unless `mail.replies`.
     `warnings`: file name -> its 提醒 findings (the run's RunResult.warnings)."""
     mail = mail_settings(config)
@@ -663,8 +732,9 @@ def send_feedback(config: Config, run_dir: Path, summary: dict, warnings: dict[s
     return lines + _send_all(mail.get("smtp") or {}, messages, password)
 
 
-def feedback_messages(config: Config, run_dir: Path, summary: dict,
-                      warnings: dict[str, int]) -> tuple[list[Message], list[str]]:
+def feedback_messages(
+    config: Config, run_dir: Path, summary: dict, warnings: dict[str, int]
+) -> tuple[list[Message], list[str]]:
     """The feedback emails of a run (not sent), and lines for departments that cannot be mailed."""
     from pipeline.outputs.feedback import feedback_name
 
@@ -684,7 +754,9 @@ def feedback_messages(config: Config, run_dir: Path, summary: dict,
         else:
             count = sum(int(warnings.get(f["name"], 0)) for f in files)
             body = feedback_text(name, files, summary, count, config.office.resubmit_by, config.office.contact_line)
-            messages.append(_message(mail, to, f"台账报送反馈（{summary.get('period', '')}）：{name}", body, attachment))
+            messages.append(
+                _message(mail, to, f"台账报送反馈（{summary.get('period', '')}）：{name}", body, attachment)
+            )
     return messages, lines
 
 
@@ -697,11 +769,15 @@ def _recorded_sender(config: Config, files: list[dict]) -> str | None:
     return None
 
 
-def feedback_text(department: str, files: list[dict], summary: dict, warnings: int, deadline: str,
-                  contact: str = "") -> str:
+def feedback_text(
+    department: str, files: list[dict], summary: dict, warnings: int, deadline: str, contact: str = ""
+) -> str:
 
-    lines = [f"{department}：", "",
-             f"贵单位报送的政务失信问题排查整治台账（{summary.get('period', '')}）已收到，处理结果如下："]
+    lines = [
+        f"{department}：",
+        "",
+        f"贵单位报送的政务失信问题排查整治台账（{summary.get('period', '')}）已收到，处理结果如下：",
+    ]
     for f in files:
         text = f"  文件“{f['name']}”：{disposition_text(f.get('disposition'))}"
         if f.get("disposition") == "processed":
@@ -711,7 +787,9 @@ def feedback_text(department: str, files: list[dict], summary: dict, warnings: i
     lines.append(f"  另有 {warnings} 处提醒（已收录，请核对）。" if warnings else "  没有需要核对的提醒。")
     lines += ["", "详细情况见附件反馈表：红色为错误（整行退回），黄色为提醒，批注写明了如何修改。"]
     if returned or any(f.get("disposition") == "rejected" for f in files):
-        lines.append(f"请按反馈表改正后，于{deadline or '下次报送截止前'}将本单位完整的台账（不是只报改正的行）重新发送到本邮箱。")
+        lines.append(
+            f"请按反馈表改正后，于{deadline or '下次报送截止前'}将本单位完整的台账（不是只报改正的行）重新发送到本邮箱。"
+        )
     else:
         lines.append("本次报送的数据已全部收录，感谢配合。下次报送时请继续使用完整台账，更新整改进展。")
     if contact:
@@ -719,8 +797,9 @@ def feedback_text(department: str, files: list[dict], summary: dict, warnings: i
     return "\n".join(lines + ["", "郏县社会信用体系建设领导小组办公室", "（本邮件由台账汇总程序自动发送）"])
 
 
-def send_reminders(config: Config, summary_or_missing: list[str] | dict, period: str, deadline_text: str,
-                   password: str | None = None) -> list[str]:
+def send_reminders(
+    config: Config, summary_or_missing: list[str] | dict, period: str, deadline_text: str, password: str | None = None
+) -> list[str]:
     """催报: mail the departments still missing this period. Off unless `mail.reminders`."""
     mail = mail_settings(config)
     if not mail.get("reminders"):
@@ -732,8 +811,9 @@ def send_reminders(config: Config, summary_or_missing: list[str] | dict, period:
     return lines + _send_all(mail.get("smtp") or {}, messages, password)
 
 
-def reminder_messages(config: Config, missing: list[str], period: str,
-                      deadline_text: str) -> tuple[list[Message], list[str]]:
+def reminder_messages(
+    config: Config, missing: list[str], period: str, deadline_text: str
+) -> tuple[list[Message], list[str]]:
     mail, addresses = config.section("mail"), department_addresses(config)
     messages, lines = [], []
     for dep in missing:
@@ -741,17 +821,30 @@ def reminder_messages(config: Config, missing: list[str], period: str,
         if not addresses.get(name):
             lines.append(f"未催报：{name} 没有登记邮箱（mail.departments）")
             continue
-        messages.append(_message(mail, addresses[name], f"催报：请报送{period}政务失信问题排查整治台账",
-                                 reminder_text(name, period, deadline_text)))
+        messages.append(
+            _message(
+                mail,
+                addresses[name],
+                f"催报：请报送{period}政务失信问题排查整治台账",
+                reminder_text(name, period, deadline_text),
+            )
+        )
     return messages, lines
 
 
 def reminder_text(department: str, period: str, deadline_text: str) -> str:
-    return "\n".join([f"{department}：", "",
-                      f"截至目前，贵单位尚未报送本期（{period}）政务失信问题排查整治台账。",
-                      f"请于{deadline_text}前将本单位最新的完整台账（使用标准模板）发送到本邮箱；"
-                      "经排查未发现问题的，请报送零报告（在台账中填写“经排查无相关问题”）。",
-                      "", "郏县社会信用体系建设领导小组办公室", "（本邮件由台账汇总程序自动发送）"])
+    return "\n".join(
+        [
+            f"{department}：",
+            "",
+            f"截至目前，贵单位尚未报送本期（{period}）政务失信问题排查整治台账。",
+            f"请于{deadline_text}前将本单位最新的完整台账（使用标准模板）发送到本邮箱；"
+            "经排查未发现问题的，请报送零报告（在台账中填写“经排查无相关问题”）。",
+            "",
+            "郏县社会信用体系建设领导小组办公室",
+            "（本邮件由台账汇总程序自动发送）",
+        ]
+    )
 
 
 def missing_departments(config: Config, summary: dict | None) -> list[str]:
@@ -762,8 +855,9 @@ def missing_departments(config: Config, summary: dict | None) -> list[str]:
     return list((summary.get("departments") or {}).get("missing") or [])
 
 
-def reply_to_refusals(config: Config, index: MailIndex, refusals: list[Refusal],
-                      password: str | None = None) -> list[str]:
+def reply_to_refusals(
+    config: Config, index: MailIndex, refusals: list[Refusal], password: str | None = None
+) -> list[str]:
     """One reply per refused message, saying what was not taken and what to do; recorded in the index so a
     message still unread at the next fetch is not answered again. Only when `mail.replies` is on."""
     mail = config.section("mail")
@@ -771,14 +865,18 @@ def reply_to_refusals(config: Config, index: MailIndex, refusals: list[Refusal],
     if not waiting:
         return []
     if not mail.get("replies"):
-        return [f"未回复 {len(waiting)} 封未能全部收取的邮件：config.yaml 中 mail.replies 为 false，请另行告知发件单位。"]
+        return [
+            f"未回复 {len(waiting)} 封未能全部收取的邮件：config.yaml 中 mail.replies 为 false，请另行告知发件单位。"
+        ]
     lines, messages = [], {}
     for refusal in waiting:
         if refusal.env.automatic:  # recorded as answered, so it is noted once
             lines.append(f"未回复：{refusal.env.sender or '未知发件人'}《{refusal.env.subject}》是自动发送的邮件")
             index.add_reply(refusal.env, _reasons(refusal), sent=False)
             continue
-        msg = _message(mail, refusal.env.sender, f"来件未能全部收取：{refusal.env.subject}", refusal_text(config, refusal))
+        msg = _message(
+            mail, refusal.env.sender, f"来件未能全部收取：{refusal.env.subject}", refusal_text(config, refusal)
+        )
         msg["In-Reply-To"] = msg["References"] = refusal.env.message_id
         msg["Auto-Submitted"] = "auto-replied"
         messages[id(msg)] = (msg, refusal)
@@ -791,8 +889,11 @@ def reply_to_refusals(config: Config, index: MailIndex, refusals: list[Refusal],
 
 
 def _reasons(refusal: Refusal) -> list[str]:
-    return ((["too_big"] if refusal.too_big else []) + (["too_many"] if refusal.too_many else [])
-            + (["not_spreadsheet"] if refusal.not_sheets else []))
+    return (
+        (["too_big"] if refusal.too_big else [])
+        + (["too_many"] if refusal.too_many else [])
+        + (["not_spreadsheet"] if refusal.not_sheets else [])
+    )
 
 
 def refusal_text(config: Config, refusal: Refusal) -> str:
@@ -801,19 +902,28 @@ def refusal_text(config: Config, refusal: Refusal) -> str:
 
     from pipeline.intake.files import settings
 
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(MAIL_TEMPLATES)), undefined=jinja2.StrictUndefined,
-                             lstrip_blocks=True, trim_blocks=True, autoescape=False)
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(MAIL_TEMPLATES)),
+        undefined=jinja2.StrictUndefined,
+        lstrip_blocks=True,
+        trim_blocks=True,
+        autoescape=False,
+    )
     sent = refusal.env.sent
     size_mb, limit_mb = refusal.too_big or (0.0, 0.0)
     text = env.get_template("refused.j2").render(
-        addressee=refusal.env.department or "您好", subject=refusal.env.subject,
+        addressee=refusal.env.department or "您好",
+        subject=refusal.env.subject,
         sent=f"{sent.month}月{sent.day}日" if sent else "",
         office=str(config.section("office").get("name") or "信用办"),
         file_types="、".join(t for t in settings(config)["file_types"] if t in (".xlsx", ".xls", ".csv"))
         or "、".join(settings(config)["file_types"]),
         too_big={"size_mb": f"{size_mb:.1f}", "limit_mb": f"{limit_mb:g}"} if refusal.too_big else None,
         too_many={"names": refusal.too_many, "limit": refusal.limit} if refusal.too_many else None,
-        not_sheets=refusal.not_sheets, saved=refusal.saved, held=refusal.held)
+        not_sheets=refusal.not_sheets,
+        saved=refusal.saved,
+        held=refusal.held,
+    )
     return re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"
 
 

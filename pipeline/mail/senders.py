@@ -1,4 +1,5 @@
 """Intake's mail findings: a file that came by mail knows the department whose mailbox sent it."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -21,6 +22,13 @@ def sender_findings(files: list, inbox: Path) -> pd.DataFrame:
     for sf in files:
         sf.sender_department = sender_department(sf.path, inbox)
         if sf.department and sf.sender_department and sf.sender_department != sf.department:
-            out.append(fnd.make("sender_mismatch", file=sf.name, department=sf.department,
-                                value=sf.department, detail=sf.sender_department))
+            out.append(
+                fnd.make(
+                    "sender_mismatch",
+                    file=sf.name,
+                    department=sf.department,
+                    value=sf.department,
+                    detail=sf.sender_department,
+                )
+            )
     return fnd.table(out)

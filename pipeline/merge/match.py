@@ -40,6 +40,7 @@ Office corrections (from pipeline.corrections) applied here: merge (one item abs
 keep_apart (a pair is never merged nor listed as suspect again) and split (a department's rows
 never join an item). set_category and confirm_closed are applied later by the ledger step.
 """
+
 from __future__ import annotations
 
 import re
@@ -55,14 +56,40 @@ from pipeline.core.config import Config
 from pipeline.core.normalise import company_key, normalise_case_no
 from pipeline.core.text import clean_text, is_empty, is_missing, with_tag
 
-SUSPECT_COLUMNS = ["key_a", "key_b", "score", "reason", "company", "category_a", "category_b",
-                   "description_a", "description_b", "departments_a", "departments_b"]
+SUSPECT_COLUMNS = [
+    "key_a",
+    "key_b",
+    "score",
+    "reason",
+    "company",
+    "category_a",
+    "category_b",
+    "description_a",
+    "description_b",
+    "departments_a",
+    "departments_b",
+]
 CONFLICT_COLUMNS = ["item_key", "field", "values", "chosen", "changes_number_or_status"]
 NUMBER_OR_STATUS = ("amount", "paid", "status")
 _NOT_TEXT = re.compile(r"[\W_]+")
 _DECIMAL = re.compile(r"\d+\.\d+")
-_BRACKETS = str.maketrans({"（": "", "）": "", "(": "", ")": "", "[": "", "]": "", "【": "", "】": "",
-                           "〔": "", "〕": "", "［": "", "］": "", " ": ""})
+_BRACKETS = str.maketrans(
+    {
+        "（": "",
+        "）": "",
+        "(": "",
+        ")": "",
+        "[": "",
+        "]": "",
+        "【": "",
+        "】": "",
+        "〔": "",
+        "〕": "",
+        "［": "",
+        "］": "",
+        " ": "",
+    }
+)
 _LEGAL_SUFFIXES = ("有限责任公司", "股份有限公司", "有限公司", "公司")
 # A bigram found in this share of the compared descriptions (and in at least _COMMON_MIN of them)
 # is boilerplate; below _COMMON_MIN descriptions there is too little text to tell.
@@ -72,12 +99,12 @@ MERGE, KEEP_APART, SPLIT = "merge", "keep_apart", "split"
 
 @dataclass
 class MergeResult:
-    rows: pd.DataFrame        # input rows + item_key (existing item_id or "new:<n>")
-    items: pd.DataFrame       # one row per item_key touched this period, combined values
-    suspects: pd.DataFrame    # SUSPECT_COLUMNS
-    conflicts: pd.DataFrame   # CONFLICT_COLUMNS
+    rows: pd.DataFrame  # input rows + item_key (existing item_id or "new:<n>")
+    items: pd.DataFrame  # one row per item_key touched this period, combined values
+    suspects: pd.DataFrame  # SUSPECT_COLUMNS
+    conflicts: pd.DataFrame  # CONFLICT_COLUMNS
     absorbed: dict[str, str] = field(default_factory=dict)  # item_id merged away -> the item it joined
-    new_ids: set[str] = field(default_factory=set)          # the 问题编号 of the items first made this period
+    new_ids: set[str] = field(default_factory=set)  # the 问题编号 of the items first made this period
 
 
 # Hands out the next n 问题编号 (Store.id_allocator); without one, new items keep provisional keys.
@@ -108,9 +135,10 @@ def follow(alias: dict[str, str], start: str) -> list[str]:
 @dataclass
 class Plan:
     """The office's decisions that matter to matching."""
-    alias: dict[str, str] = field(default_factory=dict)            # absorbed id -> target id
+
+    alias: dict[str, str] = field(default_factory=dict)  # absorbed id -> target id
     apart: set[frozenset[str]] = field(default_factory=set)
-    split: dict[str, set[str]] = field(default_factory=dict)       # item id -> departments split off
+    split: dict[str, set[str]] = field(default_factory=dict)  # item id -> departments split off
 
     def resolve(self, item_id: str, known: set[str]) -> str:
         """The item an id now stands for: the last existing item along its chain of merges, or ""."""
@@ -118,6 +146,7 @@ class Plan:
 
 
 # --- keys ------------------------------------------------------------------------------------
+
 
 def case_key(case_no: str) -> str:
     """A 案号 reduced for comparing (validation normalised it already; older ledger values may not be)."""
@@ -129,8 +158,10 @@ def _name_variants(company: str, prefixes: tuple[str, ...]) -> tuple[str, ...]:
     """How descriptions write the company: full, without brackets, without region, without 有限公司."""
     full = clean_text(company)
     key = company_key(company, prefixes)
-    core = next((key[:-len(s)] for s in _LEGAL_SUFFIXES if key.endswith(s) and len(key) > len(s) + 1), key)
-    return tuple(sorted({v for v in (full, full.translate(_BRACKETS), key, core) if len(v) >= 2}, key=len, reverse=True))
+    core = next((key[: -len(s)] for s in _LEGAL_SUFFIXES if key.endswith(s) and len(key) > len(s) + 1), key)
+    return tuple(
+        sorted({v for v in (full, full.translate(_BRACKETS), key, core) if len(v) >= 2}, key=len, reverse=True)
+    )
 
 
 @lru_cache(maxsize=500_000)
@@ -142,7 +173,7 @@ def description_text(description: str, company: str, prefixes: tuple[str, ...]) 
             start = at
             while lead := next((p for p in prefixes if p and text.endswith(p, 0, start)), ""):
                 start -= len(lead)
-            text = text[:start] + text[at + len(variant):]
+            text = text[:start] + text[at + len(variant) :]
     return _NOT_TEXT.sub("", text)
 
 
@@ -152,7 +183,7 @@ def _rounded(match: re.Match) -> str:
 
 
 def _bigrams(text: str) -> list[str]:
-    return [text[i:i + 2] for i in range(len(text) - 1)] or ([text] if text else [])
+    return [text[i : i + 2] for i in range(len(text) - 1)] or ([text] if text else [])
 
 
 def bigram_documents(texts: list[str], corpus: list[str] | None = None) -> list[str]:
@@ -199,8 +230,14 @@ def similarity_matrix(docs: list[str], raw: list[str]) -> np.ndarray:
 
 # --- entry point -------------------------------------------------------------------------------
 
-def merge_rows(rows: pd.DataFrame, items: pd.DataFrame, decisions: pd.DataFrame, config: Config,
-               new_ids: IdAllocator = provisional_ids) -> MergeResult:
+
+def merge_rows(
+    rows: pd.DataFrame,
+    items: pd.DataFrame,
+    decisions: pd.DataFrame,
+    config: Config,
+    new_ids: IdAllocator = provisional_ids,
+) -> MergeResult:
     """Assign every accepted row of the period to an item (existing or new) and combine the values;
     every new item gets its 问题编号 from `new_ids`, then the office's 合并 decisions between items
     first made in this period (a rerun of it) are applied."""
@@ -213,7 +250,7 @@ def merge_rows(rows: pd.DataFrame, items: pd.DataFrame, decisions: pd.DataFrame,
     candidates = _link(nodes, clusters, settings)
     keys = _keys(nodes, clusters)
     out_rows = rows.reset_index(drop=True).copy()
-    out_rows["item_key"] = keys[:nodes.n_rows]
+    out_rows["item_key"] = keys[: nodes.n_rows]
     absorbed = _absorbed(items, plan)
     combined, conflicts = combine(out_rows, config, settings)
     tags = _corrections(nodes, clusters, keys, absorbed)
@@ -244,8 +281,13 @@ def settings_of(config: Config) -> Settings:
     merge = config.section("merge")
     intake = frozenset(config.department(d) or d for d in merge.get("intake_departments") or [])
     court = merge.get("court_department") or ""
-    return Settings(tuple(merge.get("strip_prefixes") or ()), float(merge["same_item_score"]),
-                    float(merge["suspect_score"]), intake, config.department(court) or court)
+    return Settings(
+        tuple(merge.get("strip_prefixes") or ()),
+        float(merge["same_item_score"]),
+        float(merge["suspect_score"]),
+        intake,
+        config.department(court) or court,
+    )
 
 
 def plan_of(decisions: pd.DataFrame | None, config: Config) -> Plan:
@@ -290,19 +332,20 @@ def _absorbed(items: pd.DataFrame, plan: Plan) -> dict[str, str]:
 
 # --- nodes: this period's rows, then the existing items ------------------------------------------
 
+
 @dataclass
 class _Nodes:
     n_rows: int
-    item: list[str]          # items: their (resolved) id; rows: the resolved id they carry, or ""
-    dept: list[str]          # rows: department; items: ""
-    deps: list[frozenset]    # items: departments that reported them; rows: empty
+    item: list[str]  # items: their (resolved) id; rows: the resolved id they carry, or ""
+    dept: list[str]  # rows: department; items: ""
+    deps: list[frozenset]  # items: departments that reported them; rows: empty
     case: list[str]
     name: list[str]
     uscc: list[str]
     category: list[str]
     description: list[str]
     company: list[str]
-    owner: list[str] = field(default_factory=list)   # rows: 责任单位 resolved to the registry
+    owner: list[str] = field(default_factory=list)  # rows: 责任单位 resolved to the registry
 
     @property
     def size(self) -> int:
@@ -320,14 +363,17 @@ class _Nodes:
         companies = _column(rows, "company") + [_cell(v) for v in items["company"]]
         descriptions = _column(rows, "description") + [_cell(v) for v in items["description"]]
         return cls(
-            n_rows=len(rows), item=carried + own,
+            n_rows=len(rows),
+            item=carried + own,
             dept=_column(rows, "department") + [""] * len(items),
             deps=[frozenset()] * len(rows) + deps,
             case=[case_key(v) for v in _column(rows, "case_no") + [_cell(v) for v in items["case_no"]]],
             name=[company_key(c, settings.prefixes) for c in companies],
             uscc=[v.upper() for v in _column(rows, "uscc") + [_cell(v) for v in items["uscc"]]],
             category=_column(rows, "category") + [_cell(v) for v in items["category"]],
-            description=descriptions, company=companies)
+            description=descriptions,
+            company=companies,
+        )
 
     def texts(self, members: list[int], prefixes: tuple[str, ...]) -> dict[int, str]:
         """Descriptions prepared for comparing, only for the nodes that have someone to compare with."""
@@ -350,6 +396,7 @@ def _id_text(value) -> str:
 
 # --- union-find with the constraints ------------------------------------------------------------
 
+
 class _Clusters:
     """Union-find over nodes; each root knows its item, its departments this period and its 案号."""
 
@@ -359,7 +406,7 @@ class _Clusters:
         self.deps = [frozenset((nodes.dept[i],)) if nodes.dept[i] else frozenset() for i in range(nodes.size)]
         self.cases = [frozenset((c,)) if c else frozenset() for c in nodes.case]
         self.plan = plan
-        self.split_off: set[int] = set()   # rows kept out of an item by a split decision
+        self.split_off: set[int] = set()  # rows kept out of an item by a split decision
 
     def find(self, i: int) -> int:
         root = i
@@ -407,14 +454,15 @@ class _Clusters:
 
 # --- linking -------------------------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class _Candidate:
     i: int
     j: int
     score: float
-    kind: str      # "case" or "company"
+    kind: str  # "case" or "company"
     same_category: bool
-    blocked: str   # why a match was refused, "" when joined or not a match
+    blocked: str  # why a match was refused, "" when joined or not a match
 
 
 def _link(nodes: _Nodes, clusters: _Clusters, settings: Settings) -> list[_Candidate]:
@@ -508,15 +556,16 @@ def _company_edges(nodes: _Nodes, settings: Settings) -> list[tuple]:
     return edges
 
 
-def _block_pairs(block: list[int], nodes: _Nodes, docs: dict[int, str],
-                 texts: dict[int, str]) -> list[tuple[int, int, float]]:
+def _block_pairs(
+    block: list[int], nodes: _Nodes, docs: dict[int, str], texts: dict[int, str]
+) -> list[tuple[int, int, float]]:
     """The block's pairs worth judging, with their similarity (one cdist call per block)."""
     idx = np.array(block)
     a, b = np.triu_indices(len(block), 1)
     is_row = idx < nodes.n_rows
     uscc = np.array([nodes.uscc[i] for i in block], dtype=object)
     case = np.array([nodes.case[i] for i in block], dtype=object)
-    keep = (is_row[a] | is_row[b])
+    keep = is_row[a] | is_row[b]
     keep &= ~((uscc[a] != "") & (uscc[b] != "") & (uscc[a] != uscc[b]))
     keep &= ~((case[a] != "") & (case[b] != "") & (case[a] != case[b]))  # two 案号: two items, not a suspect
     a, b = a[keep], b[keep]
@@ -527,6 +576,7 @@ def _block_pairs(block: list[int], nodes: _Nodes, docs: dict[int, str],
 
 
 # --- keys, combined values, suspects -----------------------------------------------------------
+
 
 def _keys(nodes: _Nodes, clusters: _Clusters) -> list[str]:
     names: dict[int, str] = {}
@@ -585,12 +635,18 @@ def _category_winner(work: pd.DataFrame) -> pd.DataFrame:
 
 def _provenance(work: pd.DataFrame) -> pd.DataFrame:
     ordered = work.sort_values(["file", "sheet", "row"], kind="stable")
-    groups = _grouped(ordered["item_key"].tolist(), ordered["file"].tolist(), ordered["sheet"].fillna("").tolist(),
-                      ordered["row"].tolist(), ordered["department"].fillna("").tolist())
+    groups = _grouped(
+        ordered["item_key"].tolist(),
+        ordered["file"].tolist(),
+        ordered["sheet"].fillna("").tolist(),
+        ordered["row"].tolist(),
+        ordered["department"].fillna("").tolist(),
+    )
     departments = {k: sorted({d for *_, d in v if d}) for k, v in groups.items()}
     sources = {k: [f"{f}:{s}:{r}" for f, s, r, _ in v] for k, v in groups.items()}
-    return pd.DataFrame({"departments": pd.Series(departments, dtype=object),
-                         "sources": pd.Series(sources, dtype=object)})
+    return pd.DataFrame(
+        {"departments": pd.Series(departments, dtype=object), "sources": pd.Series(sources, dtype=object)}
+    )
 
 
 def _grouped(keys: list, *columns: list) -> dict:
@@ -612,10 +668,12 @@ def _restore_empties(combined: pd.DataFrame, config: Config) -> pd.DataFrame:
             combined[col.key] = combined[col.key].astype(object).where(combined[col.key].notna(), None)
         else:
             combined[col.key] = combined[col.key].astype(object).where(combined[col.key].notna(), "")
-    combined["category_inferred"] = combined["category_inferred"].astype(object).where(
-        combined["category_inferred"].notna(), False).astype(bool)
-    combined["category_reason"] = combined["category_reason"].astype(object).where(
-        combined["category_reason"].notna(), "").astype(str)
+    combined["category_inferred"] = (
+        combined["category_inferred"].astype(object).where(combined["category_inferred"].notna(), False).astype(bool)
+    )
+    combined["category_reason"] = (
+        combined["category_reason"].astype(object).where(combined["category_reason"].notna(), "").astype(str)
+    )
     return combined
 
 
@@ -637,8 +695,13 @@ def conflicts_of(work: pd.DataFrame, config: Config) -> pd.DataFrame:
 
 
 def _conflict(item_key: str, name: str, found: list[tuple[str, object]], numeric: bool) -> dict:
-    return {"item_key": item_key, "field": name, "values": "；".join(f"{d}：{_show(v)}" for d, v in found),
-            "chosen": _show(found[-1][1]), "changes_number_or_status": numeric}
+    return {
+        "item_key": item_key,
+        "field": name,
+        "values": "；".join(f"{d}：{_show(v)}" for d, v in found),
+        "chosen": _show(found[-1][1]),
+        "changes_number_or_status": numeric,
+    }
 
 
 def _comparable(value):
@@ -658,13 +721,20 @@ def _corrections(nodes: _Nodes, clusters: _Clusters, keys: list[str], absorbed: 
     for i in clusters.split_off:
         tags[keys[i]].append("人工拆分")
     for item_id in clusters.plan.split:
-        if item_id in set(keys[:nodes.n_rows]):
+        if item_id in set(keys[: nodes.n_rows]):
             tags[item_id].append("人工拆分")
     return {k: "；".join(dict.fromkeys(v)) for k, v in tags.items()}
 
 
-def _suspects(candidates: list[_Candidate], keys: list[str], nodes: _Nodes, combined: pd.DataFrame,
-              items: pd.DataFrame, plan: Plan, settings: Settings) -> pd.DataFrame:
+def _suspects(
+    candidates: list[_Candidate],
+    keys: list[str],
+    nodes: _Nodes,
+    combined: pd.DataFrame,
+    items: pd.DataFrame,
+    plan: Plan,
+    settings: Settings,
+) -> pd.DataFrame:
     best: dict[tuple[str, str], tuple[float, str]] = {}
     for c in candidates:
         a, b = sorted((keys[c.i], keys[c.j]))
@@ -686,8 +756,10 @@ def _suspect_reason(c: _Candidate, nodes: _Nodes, settings: Settings) -> str:
     if not c.same_category:
         return f"同一企业、类别不同（{nodes.category[c.i] or '空'}/{nodes.category[c.j] or '空'}）、{score}"
     if c.score >= settings.same:
-        return {"items": f"同一企业、同一类别、{score}，但已分属两个问题编号",
-                "department": f"同一企业、同一类别、{score}，但为同一单位报送的两条"}.get(c.blocked, "")
+        return {
+            "items": f"同一企业、同一类别、{score}，但已分属两个问题编号",
+            "department": f"同一企业、同一类别、{score}，但为同一单位报送的两条",
+        }.get(c.blocked, "")
     if c.score >= settings.suspect:
         return f"同一企业、同一类别、{score}（介于 {settings.suspect:.0f} 与 {settings.same:.0f} 之间）"
     return ""
@@ -696,23 +768,37 @@ def _suspect_reason(c: _Candidate, nodes: _Nodes, settings: Settings) -> str:
 def _item_view(combined: pd.DataFrame, items: pd.DataFrame) -> dict[str, dict]:
     view = {}
     for rec in items.to_dict("records"):
-        view[rec["item_id"]] = {"company": _cell(rec.get("company")), "category": _cell(rec.get("category")),
-                                "description": _cell(rec.get("description")),
-                                "departments": _cell(rec.get("departments"))}
+        view[rec["item_id"]] = {
+            "company": _cell(rec.get("company")),
+            "category": _cell(rec.get("category")),
+            "description": _cell(rec.get("description")),
+            "departments": _cell(rec.get("departments")),
+        }
     for rec in combined.to_dict("records"):
-        view[rec["item_key"]] = {"company": rec.get("company", ""), "category": rec.get("category", ""),
-                                 "description": rec.get("description", ""),
-                                 "departments": "、".join(rec.get("departments") or [])}
+        view[rec["item_key"]] = {
+            "company": rec.get("company", ""),
+            "category": rec.get("category", ""),
+            "description": rec.get("description", ""),
+            "departments": "、".join(rec.get("departments") or []),
+        }
     return view
 
 
 def _suspect_row(a: str, b: str, score: float, reason: str, view: dict[str, dict]) -> dict:
     va, vb = view.get(a, {}), view.get(b, {})
-    return {"key_a": a, "key_b": b, "score": round(float(score), 1), "reason": reason,
-            "company": va.get("company") or vb.get("company", ""),
-            "category_a": va.get("category", ""), "category_b": vb.get("category", ""),
-            "description_a": va.get("description", ""), "description_b": vb.get("description", ""),
-            "departments_a": va.get("departments", ""), "departments_b": vb.get("departments", "")}
+    return {
+        "key_a": a,
+        "key_b": b,
+        "score": round(float(score), 1),
+        "reason": reason,
+        "company": va.get("company") or vb.get("company", ""),
+        "category_a": va.get("category", ""),
+        "category_b": vb.get("category", ""),
+        "description_a": va.get("description", ""),
+        "description_b": vb.get("description", ""),
+        "departments_a": va.get("departments", ""),
+        "departments_b": vb.get("departments", ""),
+    }
 
 
 def _merge_new_items(result: MergeResult, decisions: pd.DataFrame | None, config: Config) -> None:
@@ -722,8 +808,11 @@ def _merge_new_items(result: MergeResult, decisions: pd.DataFrame | None, config
         return
     _drop_kept_apart(result, decisions)
     present = set(result.rows["item_key"])
-    into = {str(d["other"]): str(d["item_id"]) for d in decisions.to_dict("records")
-            if d["action"] == MERGE and d["other"] in result.new_ids and d["item_id"] in present}
+    into = {
+        str(d["other"]): str(d["item_id"])
+        for d in decisions.to_dict("records")
+        if d["action"] == MERGE and d["other"] in result.new_ids and d["item_id"] in present
+    }
     if not into:
         return
 
@@ -734,8 +823,9 @@ def _merge_new_items(result: MergeResult, decisions: pd.DataFrame | None, config
     result.rows["item_key"] = result.rows["item_key"].map(final)
     result.items, result.conflicts = combine(result.rows, config, settings_of(config))
     targets = {final(k) for k in into}
-    result.items["corrected"] = [with_tag(tags.get(k, ""), "人工合并") if k in targets else tags.get(k, "")
-                                 for k in result.items["item_key"]]
+    result.items["corrected"] = [
+        with_tag(tags.get(k, ""), "人工合并") if k in targets else tags.get(k, "") for k in result.items["item_key"]
+    ]
     s = result.suspects
     gone = [final(a) == final(b) for a, b in zip(s["key_a"], s["key_b"])] if len(s) else []
     result.suspects = s[[not g for g in gone]].reset_index(drop=True) if len(s) else s
@@ -744,8 +834,11 @@ def _merge_new_items(result: MergeResult, decisions: pd.DataFrame | None, config
 
 def _drop_kept_apart(result: MergeResult, decisions: pd.DataFrame) -> None:
     """A pair the office declared 不合并 is not listed again, even on a rerun of the period it was seen in."""
-    apart = {frozenset((str(d["item_id"]), str(d["other"]))) for d in decisions.to_dict("records")
-             if d["action"] == KEEP_APART}
+    apart = {
+        frozenset((str(d["item_id"]), str(d["other"])))
+        for d in decisions.to_dict("records")
+        if d["action"] == KEEP_APART
+    }
     s = result.suspects
     if apart and len(s):
         keep = [frozenset((a, b)) not in apart for a, b in zip(s["key_a"], s["key_b"])]

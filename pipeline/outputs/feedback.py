@@ -6,6 +6,7 @@ them, errors filled red, warnings yellow, with a comment on each marked cell. Co
 are not mentioned, the resubmission deadline and the office's contact come from config.yaml
 (`office:`). This is the file the office emails back.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -29,11 +30,11 @@ LAST_COL = len(SUMMARY_WIDTHS) - 1
 
 @dataclass
 class Feedback:
-    name: str                     # department (or file label when unknown)
-    files: list                   # intake.SourceFile records of this department
-    rows: pd.DataFrame            # raw rows as read (intake's frame), this department only
-    findings: pd.DataFrame        # findings of this department (row- and file-level)
-    overdue: list[str] = field(default_factory=list)   # the department's items past their deadline
+    name: str  # department (or file label when unknown)
+    files: list  # intake.SourceFile records of this department
+    rows: pd.DataFrame  # raw rows as read (intake's frame), this department only
+    findings: pd.DataFrame  # findings of this department (row- and file-level)
+    overdue: list[str] = field(default_factory=list)  # the department's items past their deadline
 
 
 def feedback_name(department: str | None, file_name: str) -> str:
@@ -47,8 +48,10 @@ def write_feedback(path: Path, fb: Feedback, config: Config, as_of: date) -> Pat
 
     path.parent.mkdir(parents=True, exist_ok=True)
     # in_memory: the parts are zipped from memory, not written to and removed from a temporary folder
-    wb = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_urls": False,
-                                         "nan_inf_to_errors": True, "in_memory": True})
+    wb = xlsxwriter.Workbook(
+        str(path),
+        {"strings_to_formulas": False, "strings_to_urls": False, "nan_inf_to_errors": True, "in_memory": True},
+    )
     fmt = _formats(wb)
     _summary_sheet(wb, fmt, fb, config, as_of)
     if len(fb.rows):
@@ -85,8 +88,9 @@ def _summary_sheet(wb, fmt, fb: Feedback, config: Config, as_of: date) -> None:
     ws.set_paper(9)
     ws.fit_to_pages(1, 0)
     ws.repeat_rows(0)  # the title on every page; the findings table's header replaces it when there is one
-    ws.merge_range(0, 0, 0, LAST_COL, f"{_title_name(fb)} 台账报送反馈（{as_of.year}年{as_of.month}月{as_of.day}日）",
-                   fmt["title"])
+    ws.merge_range(
+        0, 0, 0, LAST_COL, f"{_title_name(fb)} 台账报送反馈（{as_of.year}年{as_of.month}月{as_of.day}日）", fmt["title"]
+    )
     shown = set(fb.findings["message"])
     line = 2
     for sf in fb.files:
@@ -100,11 +104,17 @@ def _summary_sheet(wb, fmt, fb: Feedback, config: Config, as_of: date) -> None:
         _merged_line(ws, line, _pass_line(fb), fmt["pass"])
         line += 1
         if len(warnings):
-            _merged_line(ws, line, f"请核对以下 {len(warnings)} 处提醒（数据已收录，不影响本次报送；请在下次报送时改正）：",
-                         fmt["text"])
+            _merged_line(
+                ws,
+                line,
+                f"请核对以下 {len(warnings)} 处提醒（数据已收录，不影响本次报送；请在下次报送时改正）：",
+                fmt["text"],
+            )
             line = _findings_table(ws, fmt, line + 1, warnings, repeat=True) + 1
         line = _overdue_lines(ws, fmt, line + 1, fb.overdue)
-        _merged_line(ws, line, f"下次报送时间：{office.weekly_deadline}，请继续报送本单位完整台账（含已办结事项）。", fmt["text"])
+        _merged_line(
+            ws, line, f"下次报送时间：{office.weekly_deadline}，请继续报送本单位完整台账（含已办结事项）。", fmt["text"]
+        )
         line += 1
     else:
         for text in _problem_lines(fb, problems, office.resubmit_by):
@@ -184,7 +194,9 @@ def _findings_table(ws, fmt, line: int, findings: pd.DataFrame, repeat: bool = F
         ws.write_string(line, 3, str(rec["column"] or ""), fmt["cell"])
         ws.write_string(line, 4, _fit(str(rec["message"])), fmt["cell"])
         ws.write_string(line, 5, str(rec["file"]), fmt["cell"])
-        ws.set_row(line, 15 * (1 + min(len(str(rec["message"])), 2000) // 30))  # the 说明 column wraps at ~30 characters
+        ws.set_row(
+            line, 15 * (1 + min(len(str(rec["message"])), 2000) // 30)
+        )  # the 说明 column wraps at ~30 characters
     return line
 
 
@@ -206,8 +218,9 @@ def _file_line(sf, shown: set[str]) -> str:
 
 def _passed(fb: Feedback) -> bool:
     """No 错误 and no file turned away: the first sheet is a receipt (提醒 listed on it)."""
-    return not bool((fb.findings["severity"] == ERROR).any()) and \
-        not any(sf.disposition == "rejected" for sf in fb.files)
+    return not bool((fb.findings["severity"] == ERROR).any()) and not any(
+        sf.disposition == "rejected" for sf in fb.files
+    )
 
 
 # Printed: the row number, the columns that identify a row, and every column marked in this workbook, in
@@ -216,7 +229,7 @@ def _passed(fb: Feedback) -> bool:
 PRINT_KEYS = ("item_id", "company", "description")
 ROW_HEAD, FILE_HEAD = "原行号", "文件"
 TEXT_WIDTHS = {"问题描述": 36, "整改措施": 28, "企业名称": 24, "问题类别": 20, "备注": 20, "审理（执行）法院": 20}
-A4_WIDTH = 180   # printed column-width units beyond which A4 landscape would print smaller than ~8 points
+A4_WIDTH = 180  # printed column-width units beyond which A4 landscape would print smaller than ~8 points
 
 
 def _rows_sheet(wb, fmt, fb: Feedback, config: Config) -> None:
@@ -258,8 +271,10 @@ def _rows_sheet(wb, fmt, fb: Feedback, config: Config) -> None:
     left_out = [h for h, _, p in layout if not p]
     notes = [f"批注写明如何修改（鼠标指向有颜色的单元格可见），打印时请一并参看“{_first_sheet(fb)}”表。"]
     if left_out:
-        notes.append(f"打印时只打印前 {printed} 列（{heads[0]}至{heads[printed - 1]}，含所有标出问题的列），"
-                     f"其余 {len(left_out)} 列（{'、'.join(left_out)}）在表中右侧，不打印。")
+        notes.append(
+            f"打印时只打印前 {printed} 列（{heads[0]}至{heads[printed - 1]}，含所有标出问题的列），"
+            f"其余 {len(left_out)} 列（{'、'.join(left_out)}）在表中右侧，不打印。"
+        )
     for j, text in enumerate(notes):  # across the printed columns, wrapped, so the note prints whole
         ws.merge_range(end + j, 0, end + j, printed - 1, text, fmt["text"])
         ws.set_row(end + j, row_height([text], [sum(widths[:printed])]))
@@ -303,7 +318,9 @@ def _marks(findings: pd.DataFrame) -> dict:
 def _write_cell(ws, line: int, col: int, value, fmt: dict, mark) -> None:
     kind = "cell" if not mark else ("error" if mark[0] == ERROR else "warning")
     if isinstance(value, (datetime, date)):  # pd.Timestamp is a datetime
-        ws.write_datetime(line, col, pd.Timestamp(value).to_pydatetime(), fmt["date" if kind == "cell" else kind + "_date"])
+        ws.write_datetime(
+            line, col, pd.Timestamp(value).to_pydatetime(), fmt["date" if kind == "cell" else kind + "_date"]
+        )
     elif isinstance(value, (int, float)) and not isinstance(value, bool) and value == value:
         ws.write_number(line, col, value, fmt[kind])
     else:

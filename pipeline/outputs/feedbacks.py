@@ -1,5 +1,6 @@
 """The feedback workbooks of a run: one per sending department (outputs/feedback.py writes one), in a
 process pool when there are many."""
+
 from __future__ import annotations
 
 import os
@@ -23,8 +24,9 @@ def feedback_groups(files: list) -> dict[str, list]:
     return groups
 
 
-def write_all_feedback(folder: Path, ctx: RunContext, intake, found: pd.DataFrame, matched: pd.DataFrame,
-                       ledger: pd.DataFrame) -> None:
+def write_all_feedback(
+    folder: Path, ctx: RunContext, intake, found: pd.DataFrame, matched: pd.DataFrame, ledger: pd.DataFrame
+) -> None:
     """One workbook per sending department: its rows with the 问题编号 each got, and its overdue items."""
     item_of = dict(zip(zip(matched["file"], matched["sheet"], matched["row"]), matched["item_key"]))
     rows_by_file = dict(tuple(intake.rows.groupby("file", sort=False)))
@@ -34,8 +36,12 @@ def write_all_feedback(folder: Path, ctx: RunContext, intake, found: pd.DataFram
     for name, files in feedback_groups(intake.files).items():
         parts = [rows_by_file[f.name] for f in files if f.name in rows_by_file]
         rows = pd.concat(parts) if parts else intake.rows.iloc[0:0]
-        rows = rows.assign(item_id=[item_of.get((f, s, r), i) for f, s, r, i in
-                                    zip(rows["file"], rows["sheet"], rows["row"], rows["item_id"])])
+        rows = rows.assign(
+            item_id=[
+                item_of.get((f, s, r), i)
+                for f, s, r, i in zip(rows["file"], rows["sheet"], rows["row"], rows["item_id"])
+            ]
+        )
         notes = [found_by_file[f.name] for f in files if f.name in found_by_file]
         jobs.append((folder / f"{name}.xlsx", Feedback(name, files, rows, fnd.concat(*notes), overdue.get(name, []))))
     workers = min(os.cpu_count() or 1, ctx.config.run.feedback_workers)

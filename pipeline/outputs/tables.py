@@ -1,4 +1,5 @@
 """The machine-readable outputs of a run: ledger.csv, rejected.csv and run.json (interface.md)."""
+
 from __future__ import annotations
 
 import csv
@@ -9,7 +10,6 @@ import pandas as pd
 
 from pipeline.core.findings import ERROR
 from pipeline.core.text import FORMULA_START, is_missing, printable, to_json
-
 
 
 def csv_value(value) -> str:

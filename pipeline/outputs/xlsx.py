@@ -5,6 +5,7 @@ with a note; dates get a date format, amounts two decimals; headers are frozen a
 Panes freeze through the 企业名称 column when there is one (问题编号 and 企业 stay in view); every sheet
 prints fitted to the page width with its header row repeated; an empty table says 本期无.
 """
+
 from __future__ import annotations
 
 import math
@@ -28,23 +29,30 @@ WIDE = {"问题描述": 40, "整改措施": 30, "说明": 60, "原因": 40, "备
 class Sheet:
     name: str
     frame: pd.DataFrame
-    title: str = ""                                  # one line above the table
-    highlight: list[bool] | None = None              # rows filled light red (e.g. overdue)
-    percent: tuple[str, ...] = ()                    # columns shown as 0.0%
-    signed: tuple[str, ...] = ()                     # amount columns of changes, shown +1.00 / -1.00 / 0
-    notes: list[str] = field(default_factory=list)   # lines below the table
-    chart: dict | None = None                        # {"type": "column", "categories": col, "values": [cols], "title": str}
-    total_row: bool = False                          # the last row is a 合计 row: bold, outside the filter
-    freeze: str | None = FREEZE_THROUGH              # panes freeze through this column when the sheet has it
-    print_columns: int | None = None                 # print only the first n columns (all when None)
+    title: str = ""  # one line above the table
+    highlight: list[bool] | None = None  # rows filled light red (e.g. overdue)
+    percent: tuple[str, ...] = ()  # columns shown as 0.0%
+    signed: tuple[str, ...] = ()  # amount columns of changes, shown +1.00 / -1.00 / 0
+    notes: list[str] = field(default_factory=list)  # lines below the table
+    chart: dict | None = None  # {"type": "column", "categories": col, "values": [cols], "title": str}
+    total_row: bool = False  # the last row is a 合计 row: bold, outside the filter
+    freeze: str | None = FREEZE_THROUGH  # panes freeze through this column when the sheet has it
+    print_columns: int | None = None  # print only the first n columns (all when None)
 
 
 def write_workbook(path: Path, sheets: list[Sheet]) -> Path:
     import xlsxwriter  # only where a workbook is written
 
-    wb = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_urls": False,
-                                         "strings_to_numbers": False, "nan_inf_to_errors": True,
-                                         "in_memory": True})  # zipped from memory, no temporary files
+    wb = xlsxwriter.Workbook(
+        str(path),
+        {
+            "strings_to_formulas": False,
+            "strings_to_urls": False,
+            "strings_to_numbers": False,
+            "nan_inf_to_errors": True,
+            "in_memory": True,
+        },
+    )  # zipped from memory, no temporary files
     fmt = _formats(wb)
     for sheet in sheets:
         _write_sheet(wb, fmt, sheet)
@@ -54,13 +62,20 @@ def write_workbook(path: Path, sheets: list[Sheet]) -> Path:
 
 def _formats(wb) -> dict:
     base = {"border": 1, "valign": "top", "text_wrap": True, "font_size": 10}
-    out = {"head": wb.add_format({**base, "bold": True, "bg_color": "#D9E1F2", "align": "center"}),
-           "title": wb.add_format({"bold": True, "font_size": 14}),
-           "note": wb.add_format({"italic": True, "font_color": "#555555"}),
-           "empty": wb.add_format({**base, "italic": True, "font_color": "#555555"})}
-    for name, extra in {"text": {}, "date": {"num_format": "yyyy-mm-dd"}, "num": {"num_format": "#,##0.00"},
-                        "int": {"num_format": "0"}, "pct": {"num_format": "0.0%"},
-                        "signed": {"num_format": "+#,##0.00;-#,##0.00;0"}}.items():
+    out = {
+        "head": wb.add_format({**base, "bold": True, "bg_color": "#D9E1F2", "align": "center"}),
+        "title": wb.add_format({"bold": True, "font_size": 14}),
+        "note": wb.add_format({"italic": True, "font_color": "#555555"}),
+        "empty": wb.add_format({**base, "italic": True, "font_color": "#555555"}),
+    }
+    for name, extra in {
+        "text": {},
+        "date": {"num_format": "yyyy-mm-dd"},
+        "num": {"num_format": "#,##0.00"},
+        "int": {"num_format": "0"},
+        "pct": {"num_format": "0.0%"},
+        "signed": {"num_format": "+#,##0.00;-#,##0.00;0"},
+    }.items():
         out[name] = wb.add_format({**base, **extra})
         out[name + "_hi"] = wb.add_format({**base, **extra, "bg_color": "#F8CBAD"})
         out[name + "_total"] = wb.add_format({**base, **extra, "bold": True, "bg_color": "#F2F2F2"})
@@ -76,8 +91,10 @@ def _write_sheet(wb, fmt: dict, sheet: Sheet) -> None:
     frame = sheet.frame
     kinds = [_kind(frame[c], c in sheet.percent) for c in frame.columns]
     kinds = ["signed" if c in sheet.signed and k == "num" else k for c, k in zip(frame.columns, kinds)]
-    widths = [WIDE.get(str(name)) or column_width(name, frame.iloc[:200, col], kinds[col])
-              for col, name in enumerate(frame.columns)]
+    widths = [
+        WIDE.get(str(name)) or column_width(name, frame.iloc[:200, col], kinds[col])
+        for col, name in enumerate(frame.columns)
+    ]
     for col, name in enumerate(frame.columns):
         ws.write_string(top, col, str(name), fmt["head"])
         ws.set_column(col, col, widths[col])
@@ -207,8 +224,14 @@ def _chart(wb, ws, sheet: Sheet, top: int, ncols: int) -> None:
     rows = spec.get("rows", len(frame))
     for name in spec["values"]:
         col = list(frame.columns).index(name)
-        chart.add_series({"name": [ws.name, top, col], "categories": [ws.name, top + 1, cat_col, top + rows, cat_col],
-                          "values": [ws.name, top + 1, col, top + rows, col], "data_labels": {"value": True}})
+        chart.add_series(
+            {
+                "name": [ws.name, top, col],
+                "categories": [ws.name, top + 1, cat_col, top + rows, cat_col],
+                "values": [ws.name, top + 1, col, top + rows, col],
+                "data_labels": {"value": True},
+            }
+        )
     chart.set_title({"name": spec.get("title", "")})
     chart.set_legend({"position": "bottom"})
     chart.set_size({"width": 640, "height": 360})

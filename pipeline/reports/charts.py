@@ -4,6 +4,7 @@ The font comes from the pylopdf-fonts-zh-cn package (Noto Sans SC, SIL OFL 1.1):
 fonts have no Han glyphs and would draw boxes. Without the font, chart functions return None and the
 report shows the numbers as a table instead.
 """
+
 from __future__ import annotations
 
 import io
@@ -79,13 +80,23 @@ def trend_figure(periods: list[str], open_items: list[int], closed_items: list[i
     fig, ax = _figure(*SIZE_IN)
     x = list(range(len(periods)))
     top = max(open_items + closed_items + [1])
-    for values, marker, colour, label, below in ((open_items, "o", OPEN_COLOUR, "未办结", False),
-                                                 (closed_items, "s", CLOSED_COLOUR, "已办结", True)):
+    for values, marker, colour, label, below in (
+        (open_items, "o", OPEN_COLOUR, "未办结", False),
+        (closed_items, "s", CLOSED_COLOUR, "已办结", True),
+    ):
         ax.plot(x, values, marker=marker, color=colour, label=label)
         for xi, v, other in zip(x, values, closed_items if not below else open_items):
             under = v < other or (v == other and below)  # the lower line's labels go under its points
-            ax.annotate(str(v), (xi, v), textcoords="offset points", xytext=(0, -12 if under else 6),
-                        ha="center", fontproperties=font, fontsize=9, color=colour)
+            ax.annotate(
+                str(v),
+                (xi, v),
+                textcoords="offset points",
+                xytext=(0, -12 if under else 6),
+                ha="center",
+                fontproperties=font,
+                fontsize=9,
+                color=colour,
+            )
     ax.set_xticks(x, periods, fontproperties=font, fontsize=9, rotation=30 if len(x) > 6 else 0)
     ax.set_xlim(-0.4, len(x) - 0.6)
     ax.set_ylim(-top * 0.08, top * 1.15)

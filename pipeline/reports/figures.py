@@ -4,6 +4,7 @@ Counts that run.json has (items, new, closed this period, overdue, not resubmitt
 departments) are taken from it so the documents can never disagree with the manifest; the rest is
 derived from the ledger. Rates are fractions (0.667), amounts 万元; formatting is separate (fmt_*).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -24,21 +25,22 @@ TOTAL = "合计"
 @dataclass
 class ReportInput:
     ctx: RunContext
-    summary: dict               # run.json (interface.md)
-    ledger: pd.DataFrame        # ledger.csv columns, typed
-    findings: pd.DataFrame      # this period's findings (findings.COLUMNS)
-    history: pd.DataFrame       # one row per period incl. this one
-    doc_number: int             # 发文字号 serial
-    issue_no: int               # 第N期
-    new_ids: frozenset = frozenset()      # items first made this period
-    closed_ids: frozenset = frozenset()   # items closed this period
+    summary: dict  # run.json (interface.md)
+    ledger: pd.DataFrame  # ledger.csv columns, typed
+    findings: pd.DataFrame  # this period's findings (findings.COLUMNS)
+    history: pd.DataFrame  # one row per period incl. this one
+    doc_number: int  # 发文字号 serial
+    issue_no: int  # 第N期
+    new_ids: frozenset = frozenset()  # items first made this period
+    closed_ids: frozenset = frozenset()  # items closed this period
     previous: pd.DataFrame | None = None  # status and paid of each item at the previous period (by item_id)
     unit_missing_ids: frozenset = frozenset()  # open items carried over because no department of theirs reported
     suspects: pd.DataFrame = field(default_factory=pd.DataFrame)  # suspected duplicates (merge's SUSPECT_COLUMNS)
-    warnings: dict = field(default_factory=dict)                  # file name -> its 提醒 findings
+    warnings: dict = field(default_factory=dict)  # file name -> its 提醒 findings
 
 
 # --- number formatting as Chinese official documents write it ---
+
 
 def fmt_amount(value: float | None) -> str:
     """12949 -> '12,949.0': one decimal and thousands separators, everywhere in the 通报."""
@@ -66,6 +68,7 @@ def rate(part: float, whole: float) -> float | None:
 
 # --- the figures ---
 
+
 def compute_figures(inp: ReportInput) -> dict:
     """Every number both reports show, as plain Python values (lists of dicts for tables)."""
     config, ledger = inp.ctx.config, _owned(inp)
@@ -74,12 +77,16 @@ def compute_figures(inp: ReportInput) -> dict:
     stale = set(ledger.loc[ledger["last_reported"].astype(str) != str(inp.ctx.period), "unit"])
     units = department_rows(ledger, config, carried=set(inp.summary["departments"]["missing"]) & stale)
     return {
-        "period": inp.ctx.period, "as_of": inp.ctx.as_of, "as_of_text": cn_date(inp.ctx.as_of),
-        "issue_no": inp.issue_no, "doc_number": inp.doc_number,
+        "period": inp.ctx.period,
+        "as_of": inp.ctx.as_of,
+        "as_of_text": cn_date(inp.ctx.as_of),
+        "issue_no": inp.issue_no,
+        "doc_number": inp.doc_number,
         "totals": totals,
         "departments": _submission(inp.summary),
         "by_category": dict(inp.summary["by_category"]),
-        "categories": categories, "units": units,
+        "categories": categories,
+        "units": units,
         "category_table": category_table(categories),
         "department_table": department_table(units),
         "slow_departments": slow_departments(units, config),
@@ -92,8 +99,11 @@ def compute_figures(inp: ReportInput) -> dict:
         "returned_rows": returned_rows(inp.findings),
         "rejected_files": [f for f in inp.summary.get("files", []) if f.get("disposition") == "rejected"],
         "rejected_departments": _rejected_departments(inp.summary),
-        "unidentified_files": [f["name"] for f in inp.summary.get("files", [])
-                               if f.get("disposition") == "rejected" and not f.get("department")],
+        "unidentified_files": [
+            f["name"]
+            for f in inp.summary.get("files", [])
+            if f.get("disposition") == "rejected" and not f.get("department")
+        ],
         "trend": trend(inp.history, inp.ctx.period, inp.ctx.as_of, totals),
     }
 
@@ -101,7 +111,9 @@ def compute_figures(inp: ReportInput) -> dict:
 def _owned(inp: ReportInput) -> pd.DataFrame:
     """The ledger with a `unit` column: the 责任单位 resolved to the registry (the body that must act)."""
     ledger = inp.ledger.copy()
-    ledger["unit"] = [responsible_unit(o, d, inp.ctx.config) for o, d in zip(ledger["owner_unit"], ledger["departments"])]
+    ledger["unit"] = [
+        responsible_unit(o, d, inp.ctx.config) for o, d in zip(ledger["owner_unit"], ledger["departments"])
+    ]
     ledger["closed"] = ledger["status"] == inp.ctx.config.closed_status
     for key in ("amount", "paid"):
         ledger[key] = pd.to_numeric(ledger[key], errors="coerce")
@@ -125,20 +137,33 @@ def _totals(inp: ReportInput, ledger: pd.DataFrame) -> dict:
     amount, paid, closed = float(ledger["amount"].sum()), float(ledger["paid"].sum()), int(ledger["closed"].sum())
     items = int(t["items"])
     return {
-        "items": items, "new_items": int(t["new_items"]), "closed_this_period": int(t["closed_this_period"]),
-        "overdue": int(t["overdue"]), "not_resubmitted": int(t["not_resubmitted"]),
-        "rows_read": int(t.get("rows_read", 0)), "rows_rejected": int(t.get("rows_rejected", 0)),
-        "cases": int((kind == "case").sum()), "disputes": int((kind == "dispute").sum()),
-        "amount": amount, "paid": paid, "payment_rate": rate(paid, amount),
-        "closed": closed, "open": items - closed, "closing_rate": rate(closed, items),
+        "items": items,
+        "new_items": int(t["new_items"]),
+        "closed_this_period": int(t["closed_this_period"]),
+        "overdue": int(t["overdue"]),
+        "not_resubmitted": int(t["not_resubmitted"]),
+        "rows_read": int(t.get("rows_read", 0)),
+        "rows_rejected": int(t.get("rows_rejected", 0)),
+        "cases": int((kind == "case").sum()),
+        "disputes": int((kind == "dispute").sum()),
+        "amount": amount,
+        "paid": paid,
+        "payment_rate": rate(paid, amount),
+        "closed": closed,
+        "open": items - closed,
+        "closing_rate": rate(closed, items),
         "by_status": {s: int((ledger["status"] == s).sum()) for s in config.enums["status"].values},
     }
 
 
 def _submission(summary: dict) -> dict:
     deps = summary["departments"]
-    return {"expected": int(deps["expected"]), "reported": list(deps["reported"]),
-            "zero_report": list(deps["zero_report"]), "missing": list(deps["missing"])}
+    return {
+        "expected": int(deps["expected"]),
+        "reported": list(deps["reported"]),
+        "zero_report": list(deps["zero_report"]),
+        "missing": list(deps["missing"]),
+    }
 
 
 def category_rows(inp: ReportInput, ledger: pd.DataFrame) -> list[dict]:
@@ -146,22 +171,48 @@ def category_rows(inp: ReportInput, ledger: pd.DataFrame) -> list[dict]:
     rows = []
     for cat in inp.ctx.config.categories:
         part = ledger[ledger["category"] == cat.code]
-        rows.append({"code": cat.code, "short": cat.short, "label": cat.label, "kind": cat.kind,
-                     **_counts(int(inp.summary["by_category"].get(cat.code, 0)), part)})
-    rows.append({"code": "", "short": TOTAL, "label": TOTAL, "kind": "", **_counts(int(inp.summary["totals"]["items"]), ledger)})
+        rows.append(
+            {
+                "code": cat.code,
+                "short": cat.short,
+                "label": cat.label,
+                "kind": cat.kind,
+                **_counts(int(inp.summary["by_category"].get(cat.code, 0)), part),
+            }
+        )
+    rows.append(
+        {"code": "", "short": TOTAL, "label": TOTAL, "kind": "", **_counts(int(inp.summary["totals"]["items"]), ledger)}
+    )
     return rows
 
 
 def _counts(items: int, part: pd.DataFrame) -> dict:
     closed = int(part["closed"].sum())
-    return {"items": items, "amount": round(float(part["amount"].sum()), 2), "paid": round(float(part["paid"].sum()), 2),
-            "closed": closed, "open": items - closed, "rate": rate(closed, items), "overdue": int(part["overdue"].sum())}
+    return {
+        "items": items,
+        "amount": round(float(part["amount"].sum()), 2),
+        "paid": round(float(part["paid"].sum()), 2),
+        "closed": closed,
+        "open": items - closed,
+        "rate": rate(closed, items),
+        "overdue": int(part["overdue"].sum()),
+    }
 
 
 # The headings of the 通报's and the summary workbook's tables, one wording for both.
-HEADINGS = {"category": "问题类别", "kind": "类型", "rank": "排名", "unit": "责任单位", "items": "事项数",
-            "amount": "涉及金额（万元）", "paid": "已兑付（万元）", "closed": "已办结", "open": "未办结",
-            "rate": "办结率", "overdue": "逾期"}
+HEADINGS = {
+    "category": "问题类别",
+    "kind": "类型",
+    "rank": "排名",
+    "unit": "责任单位",
+    "items": "事项数",
+    "amount": "涉及金额（万元）",
+    "paid": "已兑付（万元）",
+    "closed": "已办结",
+    "open": "未办结",
+    "rate": "办结率",
+    "overdue": "逾期",
+}
 CATEGORY_COLUMNS = ["category", "kind", "items", "amount", "paid", "closed", "rate", "overdue"]
 DEPARTMENT_COLUMNS = ["rank", "unit", "items", "closed", "open", "rate", "overdue", "amount"]
 
@@ -218,17 +269,31 @@ def breakdown(ledger: pd.DataFrame, key: str, config: Config) -> list[dict]:
     for value in values + sorted(set(text) - set(values) - {BLANK}) + [BLANK]:
         mask = text == value
         if mask.any():
-            rows.append({"value": value, "items": int(mask.sum()), "amount": round(float(ledger.loc[mask, "amount"].sum()), 2),
-                         "closed": int(ledger.loc[mask, "closed"].sum())})
+            rows.append(
+                {
+                    "value": value,
+                    "items": int(mask.sum()),
+                    "amount": round(float(ledger.loc[mask, "amount"].sum()), 2),
+                    "closed": int(ledger.loc[mask, "closed"].sum()),
+                }
+            )
     return rows
 
 
 def _item(row, config: Config) -> dict:
     short = next((c.short for c in config.categories if c.code == row.category), row.category)
-    return {"item_id": row.item_id, "category": row.category, "short": short, "company": row.company, "unit": row.unit,
-            "amount": None if is_missing(row.amount) else float(row.amount),
-            "paid": None if is_missing(row.paid) else float(row.paid),
-            "status": row.status, "deadline": row.deadline, "description": row.description}
+    return {
+        "item_id": row.item_id,
+        "category": row.category,
+        "short": short,
+        "company": row.company,
+        "unit": row.unit,
+        "amount": None if is_missing(row.amount) else float(row.amount),
+        "paid": None if is_missing(row.paid) else float(row.paid),
+        "status": row.status,
+        "deadline": row.deadline,
+        "description": row.description,
+    }
 
 
 def key_items(ledger: pd.DataFrame, as_of: date, config: Config) -> list[dict]:
@@ -236,8 +301,10 @@ def key_items(ledger: pd.DataFrame, as_of: date, config: Config) -> list[dict]:
     most = config.report.key_items
     open_ = ledger[(~ledger["closed"]) & ledger["amount"].notna()]
     big = open_.sort_values(["amount", "item_id"], ascending=[False, True], kind="stable")
-    return [{**_item(r, config), "overdue": bool(r.overdue), "days": _days_late(r, as_of)}
-            for r in big.head(most).itertuples(index=False)]
+    return [
+        {**_item(r, config), "overdue": bool(r.overdue), "days": _days_late(r, as_of)}
+        for r in big.head(most).itertuples(index=False)
+    ]
 
 
 def _days_late(row, as_of: date) -> int:
@@ -253,16 +320,36 @@ def open_by_unit(ledger: pd.DataFrame, as_of: date, config: Config) -> list[dict
     open_ = ledger[~ledger["closed"]].reset_index(drop=True)
     records = list(open_.itertuples(index=False))  # once: a wide frame is slow to iterate group by group
     days = [_days_late(r, as_of) for r in records]
-    keys = pd.DataFrame({"unit": open_["unit"], "days": days, "item_id": open_["item_id"], "overdue": open_["overdue"],
-                         "_deadline": pd.to_datetime(open_["deadline"], errors="coerce")})
+    keys = pd.DataFrame(
+        {
+            "unit": open_["unit"],
+            "days": days,
+            "item_id": open_["item_id"],
+            "overdue": open_["overdue"],
+            "_deadline": pd.to_datetime(open_["deadline"], errors="coerce"),
+        }
+    )
     groups = []
     for unit, part in keys.groupby("unit", sort=False):
-        part = part.sort_values(["days", "_deadline", "item_id"], ascending=[False, True, True],
-                                kind="stable", na_position="last")
-        groups.append({"unit": unit, "items": int(len(part)), "overdue": int(part["overdue"].sum()),
-                       "rows": [{**_item(records[i], config), "overdue": bool(records[i].overdue), "days": int(days[i]),
-                                 "owner_person": getattr(records[i], "owner_person", "")}
-                                for i in part.index]})
+        part = part.sort_values(
+            ["days", "_deadline", "item_id"], ascending=[False, True, True], kind="stable", na_position="last"
+        )
+        groups.append(
+            {
+                "unit": unit,
+                "items": int(len(part)),
+                "overdue": int(part["overdue"].sum()),
+                "rows": [
+                    {
+                        **_item(records[i], config),
+                        "overdue": bool(records[i].overdue),
+                        "days": int(days[i]),
+                        "owner_person": getattr(records[i], "owner_person", ""),
+                    }
+                    for i in part.index
+                ],
+            }
+        )
     groups.sort(key=lambda g: (g["unit"] == NO_OWNER, order.get(g["unit"], len(order)), g["unit"]))
     return groups
 

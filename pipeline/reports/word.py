@@ -6,6 +6,7 @@ red 发文机关标志 and separator, 2号小标宋 title, 3号仿宋 body with 
 eastAsia slot filled and theme fonts removed, so Word never falls back to a Japanese theme font.
 The wording is in templates/report/*.j2; this module only lays out what they say.
 """
+
 from __future__ import annotations
 
 import io
@@ -31,33 +32,52 @@ from docx.shared import Mm, Pt, RGBColor
 
 from pipeline.reports import charts
 from pipeline.core.config import Config
-from pipeline.reports.figures import (HEADINGS, ReportInput, cn_date, compute_figures, fmt_amount, fmt_rate, rate,
-                                      slow_rule)
+from pipeline.reports.figures import (
+    HEADINGS,
+    ReportInput,
+    cn_date,
+    compute_figures,
+    fmt_amount,
+    fmt_rate,
+    rate,
+    slow_rule,
+)
 from pipeline.core.text import is_missing
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates" / "report"
-LINE = 28.95            # pt: 22 lines in the 225 mm 版心 (579 twips)
+LINE = 28.95  # pt: 22 lines in the 225 mm 版心 (579 twips)
 BODY_PT, TITLE_PT, SMALL_PT = 16, 22, 14
-TITLE_LINE = 35         # pt: the exact line of 2号 titles
+TITLE_LINE = 35  # pt: the exact line of 2号 titles
 IMPRINT_LINE_PT = LINE  # a 版记 line keeps the body's line pitch
 PICTURE_EXTRA_PT = 1.5  # a picture's paragraph: its line is the picture plus the 2 pt paragraph mark's descent
 TEXT_WIDTH_MM = 156
 TWIPS_PER_MM = 1440 / 25.4
 RED = "FF0000"
-FANGSONG, HEITI, KAITI, XBS, SONG, LATIN = "仿宋_GB2312", "黑体", "楷体_GB2312", "方正小标宋简体", "宋体", "Times New Roman"
+FANGSONG, HEITI, KAITI, XBS, SONG, LATIN = (
+    "仿宋_GB2312",
+    "黑体",
+    "楷体_GB2312",
+    "方正小标宋简体",
+    "宋体",
+    "Times New Roman",
+)
 HEAD1 = re.compile(r"^[一二三四五六七八九十]+、")
 HEAD2 = re.compile(r"^（[一二三四五六七八九十]+）")
 XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-PPR_ORDER = ("pStyle keepNext keepLines pageBreakBefore framePr widowControl numPr suppressLineNumbers pBdr shd "
-             "tabs suppressAutoHyphens kinsoku wordWrap overflowPunct topLinePunct autoSpaceDE autoSpaceDN bidi "
-             "adjustRightInd snapToGrid spacing ind contextualSpacing mirrorIndents suppressOverlap jc "
-             "textDirection textAlignment textboxTightWrap outlineLvl divId cnfStyle rPr sectPr pPrChange").split()
+PPR_ORDER = (
+    "pStyle keepNext keepLines pageBreakBefore framePr widowControl numPr suppressLineNumbers pBdr shd "
+    "tabs suppressAutoHyphens kinsoku wordWrap overflowPunct topLinePunct autoSpaceDE autoSpaceDN bidi "
+    "adjustRightInd snapToGrid spacing ind contextualSpacing mirrorIndents suppressOverlap jc "
+    "textDirection textAlignment textboxTightWrap outlineLvl divId cnfStyle rPr sectPr pPrChange"
+).split()
 CHAR_SPACING_TWIPS = -5  # -0.25 pt: 16 pt characters at a 15.75 pt pitch, 28 to the 156 mm line
-RPR_AFTER_SPACING = "w kern position sz szCs highlight u effect bdr shd fitText vertAlign rtl cs em lang eastAsianLayout".split()
-
+RPR_AFTER_SPACING = (
+    "w kern position sz szCs highlight u effect bdr shd fitText vertAlign rtl cs em lang eastAsianLayout".split()
+)
 
 
 # ---------------------------------------------------------------- entry points
+
 
 def write_report(path: Path, inp: ReportInput, figures: dict | None = None) -> Path:
     """Write the 通报 .docx for the period and return its path; `figures` saves recomputing them."""
@@ -81,8 +101,17 @@ def convert_pdf(docx_path: Path, timeout: int = 180) -> str:
     if not soffice:
         return f"未找到 LibreOffice（soffice），未生成 PDF 版通报；Word 版见 {docx_path.name}"
     with tempfile.TemporaryDirectory() as tmp:
-        cmd = [soffice, "--headless", "--norestore", f"-env:UserInstallation={Path(tmp, 'profile').as_uri()}",
-               "--convert-to", "pdf", "--outdir", str(docx_path.parent), str(docx_path)]
+        cmd = [
+            soffice,
+            "--headless",
+            "--norestore",
+            f"-env:UserInstallation={Path(tmp, 'profile').as_uri()}",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(docx_path.parent),
+            str(docx_path),
+        ]
         try:
             subprocess.run(cmd, capture_output=True, timeout=timeout, check=False)
         except (OSError, subprocess.TimeoutExpired) as exc:
@@ -93,14 +122,19 @@ def convert_pdf(docx_path: Path, timeout: int = 180) -> str:
 
 # ---------------------------------------------------------------- wording (jinja2 templates)
 
+
 class Wording:
     """The templates, rendered with the figures; filters format numbers the official way."""
 
     def __init__(self, inp: ReportInput, figures: dict, folder: Path = TEMPLATES):
         self.inp, self.figures = inp, figures
         self.named = inp.ctx.config.report.named_units
-        self.env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(folder)), undefined=jinja2.StrictUndefined,
-                                      lstrip_blocks=True, autoescape=False)  # lines left empty by tags are dropped
+        self.env = jinja2.Environment(
+            loader=jinja2.FileSystemLoader(str(folder)),
+            undefined=jinja2.StrictUndefined,
+            lstrip_blocks=True,
+            autoescape=False,
+        )  # lines left empty by tags are dropped
         self.env.filters.update(wan=fmt_amount, pct=fmt_rate, delta=_delta, cndate=cn_date, units=self.units)
 
     def units(self, names, all: bool = False) -> str:  # noqa: A002 - the template's word
@@ -108,7 +142,7 @@ class Wording:
         names = list(names)
         if len(names) <= 1:
             return "".join(names)
-        shown = names if all else names[:self.named]
+        shown = names if all else names[: self.named]
         return "、".join(shown) + f"等{len(names)}个单位"
 
     def body_lines(self) -> list[str]:
@@ -125,13 +159,22 @@ class Wording:
         top = max(cats, key=lambda c: c["items"]) if cats else {"items": 0}
         slow_min, slow_rate = slow_rule(config)
         return {
-            "f": f, "t": t, "d": f["departments"], "tr": f["trend"], "cats": cats, "units": units,
+            "f": f,
+            "t": t,
+            "d": f["departments"],
+            "tr": f["trend"],
+            "cats": cats,
+            "units": units,
             "top_cat": {**top, "share": rate(top["items"], t["items"])},
-            "open_status": [{"status": s, "items": n} for s, n in t["by_status"].items() if s != config.closed_status and n],
+            "open_status": [
+                {"status": s, "items": n} for s, n in t["by_status"].items() if s != config.closed_status and n
+            ],
             "all_done": [u["unit"] for u in units if u["open"] == 0],
             "none_done": [u["unit"] for u in units if u["closed"] == 0],
             "tied": any(u["tied"] for u in units),
-            "slow_min": slow_min, "slow_rate": slow_rate, "named": self.named,
+            "slow_min": slow_min,
+            "slow_rate": slow_rate,
+            "named": self.named,
             "returned_total": sum(r["rows"] for r in f["returned_rows"]),
             "reply_date": self.inp.ctx.as_of + timedelta(days=report.reply_days),
         }
@@ -142,6 +185,7 @@ def _delta(n: int) -> str:
 
 
 # ---------------------------------------------------------------- document, styles, footers
+
 
 def new_document(config: Config) -> DocxDocument:
     """An empty A4 document with the GB/T 9704 page, grid, styles and odd/even page numbers."""
@@ -203,8 +247,12 @@ def _set_fonts(rpr, east_asia: str, ascii_: str | None = None) -> None:
         rfonts = OxmlElement("w:rFonts")
         rpr.insert(0 if rpr.find(qn("w:rStyle")) is None else 1, rfonts)
     _strip_theme(rfonts)
-    for slot, name in (("eastAsia", east_asia), ("ascii", ascii_ or east_asia), ("hAnsi", ascii_ or east_asia),
-                       ("cs", ascii_ or east_asia)):
+    for slot, name in (
+        ("eastAsia", east_asia),
+        ("ascii", ascii_ or east_asia),
+        ("hAnsi", ascii_ or east_asia),
+        ("cs", ascii_ or east_asia),
+    ):
         rfonts.set(qn(f"w:{slot}"), name)
 
 
@@ -223,7 +271,7 @@ def _set_ppr(ppr, tag: str, **attrs) -> None:
     el = OxmlElement(f"w:{tag}")
     for key, value in attrs.items():
         el.set(qn(f"w:{key}"), str(value))
-    later = PPR_ORDER[PPR_ORDER.index(tag) + 1:]
+    later = PPR_ORDER[PPR_ORDER.index(tag) + 1 :]
     ppr.insert_element_before(el, *(f"w:{t}" for t in later))
 
 
@@ -247,7 +295,13 @@ STYLES: dict[str, tuple] = {
     "GWTable": ("表格文字", FANGSONG, LATIN, 12, {"flush": True, "line": 15, "free": True}),
     "GWTableHead": ("表格标题行", HEITI, HEITI, 12, {"flush": True, "line": 15, "free": True, "align": "center"}),
     "GWTableSmall": ("表格文字（小）", FANGSONG, LATIN, 10.5, {"flush": True, "line": 13.5, "free": True}),
-    "GWTableHeadSmall": ("表格标题行（小）", HEITI, HEITI, 10.5, {"flush": True, "line": 13.5, "free": True, "align": "center"}),
+    "GWTableHeadSmall": (
+        "表格标题行（小）",
+        HEITI,
+        HEITI,
+        10.5,
+        {"flush": True, "line": 13.5, "free": True, "align": "center"},
+    ),
     "GWImprint": ("版记", FANGSONG, LATIN, SMALL_PT, {"flush": True, "free": True}),
     "GWPageNumber": ("页码", SONG, SONG, SMALL_PT, {"flush": True, "line": 0, "free": True}),
 }
@@ -330,8 +384,8 @@ def _page_number_runs(p) -> None:
 # the figures (7 mm below the 版心), and along the page from its top edge.
 LANDSCAPE_NUMBER_X_MM = 35 - 7
 NUMBER_BOX_MM = (6, 40)  # across, along
-ODD_END_MM = 210 - 26 - SMALL_PT * 25.4 / 72   # odd pages: ends one character inside the 版心's right edge
-EVEN_START_MM = 28 + SMALL_PT * 25.4 / 72      # even pages: starts one character inside its left edge
+ODD_END_MM = 210 - 26 - SMALL_PT * 25.4 / 72  # odd pages: ends one character inside the 版心's right edge
+EVEN_START_MM = 28 + SMALL_PT * 25.4 / 72  # even pages: starts one character inside its left edge
 
 
 def _landscape_footers(doc: DocxDocument, section) -> None:
@@ -354,11 +408,12 @@ def _landscape_footers(doc: DocxDocument, section) -> None:
             '<v:shapetype id="_x0000_t202" coordsize="21600,21600" o:spt="202" path="m,l,21600r21600,l21600,xe">'
             '<v:stroke joinstyle="miter"/><v:path gradientshapeok="t" o:connecttype="rect"/></v:shapetype>'
             f'<v:shape id="GWPageNumber{n + 1}" type="#_x0000_t202" filled="f" stroked="f" style="position:absolute;'
-            f'margin-left:{x:.2f}mm;margin-top:{y:.2f}mm;width:{across:.2f}mm;height:{along:.2f}mm;'
+            f"margin-left:{x:.2f}mm;margin-top:{y:.2f}mm;width:{across:.2f}mm;height:{along:.2f}mm;"
             'mso-position-horizontal-relative:page;mso-position-vertical-relative:page;layout-flow:vertical;z-index:2">'
             '<v:textbox inset="0,0,0,0" style="layout-flow:vertical"><w:txbxContent>'
             f'<w:p><w:pPr><w:pStyle w:val="GWPageNumber"/><w:jc w:val="{"right" if odd else "left"}"/></w:pPr></w:p>'
-            '</w:txbxContent></v:textbox></v:shape></w:pict></w:r></w:p>')
+            "</w:txbxContent></v:textbox></v:shape></w:pict></w:r></w:p>"
+        )
         el.append(box)
         inner = box.find(".//" + qn("w:txbxContent")).find(qn("w:p"))
         _page_number_runs(docx.text.paragraph.Paragraph(inner, footer))
@@ -381,6 +436,7 @@ def _field(paragraph, code: str, shown: str) -> None:
 
 
 # ---------------------------------------------------------------- 版头 and title
+
 
 def _masthead(doc: DocxDocument, inp: ReportInput) -> None:
     office = inp.ctx.config.office
@@ -413,7 +469,7 @@ def _red_rule(paragraph) -> None:
         bottom.set(qn(f"w:{key}"), value)
     bdr.append(bottom)
     ppr = paragraph._p.get_or_add_pPr()
-    ppr.insert_element_before(bdr, *(f"w:{t}" for t in PPR_ORDER[PPR_ORDER.index("pBdr") + 1:]))
+    ppr.insert_element_before(bdr, *(f"w:{t}" for t in PPR_ORDER[PPR_ORDER.index("pBdr") + 1 :]))
 
 
 def _text_width(text: str) -> float:
@@ -447,8 +503,11 @@ def cn_ordinal(n: int) -> str:
 def number_headings(lines: list[str]) -> list[str]:
     """Template lines "# 标题" / "## 标题。正文" numbered 一、 / （一）; a "#" heading with nothing
     under it (every point of the section left out) is left out too."""
-    kept = [line for n, line in enumerate(lines)
-            if not (line.startswith("# ") and (n + 1 == len(lines) or lines[n + 1].startswith("# ")))]
+    kept = [
+        line
+        for n, line in enumerate(lines)
+        if not (line.startswith("# ") and (n + 1 == len(lines) or lines[n + 1].startswith("# ")))
+    ]
     out, first, second = [], 0, 0
     for line in kept:
         if line.startswith("# "):
@@ -464,8 +523,10 @@ def number_headings(lines: list[str]) -> list[str]:
 
 def _body(doc: DocxDocument, lines: list[str], figures: dict, wording: Wording) -> None:
     labels = wording.labels()
-    tables = {"categories": lambda: _category_table(doc, figures),
-              "departments": lambda: _department_table(doc, figures, labels)}
+    tables = {
+        "categories": lambda: _category_table(doc, figures),
+        "departments": lambda: _department_table(doc, figures, labels),
+    }
     for line in number_headings([x for x in lines if not x.startswith("@table") or _has_rows(x, figures)]):
         if line.startswith("@table"):
             name, _, caption = line.removeprefix("@table").partition("|")
@@ -488,8 +549,8 @@ def add_text(doc: DocxDocument, line: str) -> None:
         cut = line.find("。")
         if 0 <= cut < len(line) - 1:
             p = doc.add_paragraph()
-            p.add_run(line[:cut + 1], style="公文二级标题字符")
-            p.add_run(line[cut + 1:])
+            p.add_run(line[: cut + 1], style="公文二级标题字符")
+            p.add_run(line[cut + 1 :])
         else:
             doc.add_paragraph(line, style="公文二级标题")
     else:
@@ -503,23 +564,52 @@ def _heads(keys: list[str]) -> list[str]:
 
 def _category_table(doc: DocxDocument, figures: dict) -> None:
     heads = _heads(["category", "items", "amount", "paid", "closed", "rate", "overdue"])
-    rows = [[f"{c['code']} {c['short']}".strip(), c["items"], fmt_amount(c["amount"]), fmt_amount(c["paid"]),
-             c["closed"], fmt_rate(c["rate"]), c["overdue"]] for c in figures["categories"]]
+    rows = [
+        [
+            f"{c['code']} {c['short']}".strip(),
+            c["items"],
+            fmt_amount(c["amount"]),
+            fmt_amount(c["paid"]),
+            c["closed"],
+            fmt_rate(c["rate"]),
+            c["overdue"],
+        ]
+        for c in figures["categories"]
+    ]
     add_table(doc, heads, rows, ["left"] + ["center"] * 6)
 
 
 def _department_table(doc: DocxDocument, figures: dict, labels) -> None:
     heads = _heads(["rank", "unit", "items", "closed", "open", "rate", "overdue"])
-    rows = [[f"{labels.tied}{u['rank']}" if u["tied"] else u["rank"],
-             u["unit"] + (f"\n{labels.carried}" if u["carried"] else ""),
-             u["items"], u["closed"], u["open"], fmt_rate(u["rate"]), u["overdue"]] for u in figures["units"]]
+    rows = [
+        [
+            f"{labels.tied}{u['rank']}" if u["tied"] else u["rank"],
+            u["unit"] + (f"\n{labels.carried}" if u["carried"] else ""),
+            u["items"],
+            u["closed"],
+            u["open"],
+            fmt_rate(u["rate"]),
+            u["overdue"],
+        ]
+        for u in figures["units"]
+    ]
     t = figures["totals"]
-    rows.append(["", labels.total_row, sum(u["items"] for u in figures["units"]), t["closed"], t["open"],
-                 fmt_rate(t["closing_rate"]), t["overdue"]])
+    rows.append(
+        [
+            "",
+            labels.total_row,
+            sum(u["items"] for u in figures["units"]),
+            t["closed"],
+            t["open"],
+            fmt_rate(t["closing_rate"]),
+            t["overdue"],
+        ]
+    )
     add_table(doc, heads, rows, ["center", "left"] + ["center"] * 5)
 
 
 # ---------------------------------------------------------------- tables
+
 
 class Group:
     """A row spanning the whole table: the heading of a group of rows (a unit in 附件1)."""
@@ -539,8 +629,9 @@ def text_mm(text: str, pt: float) -> float:
     return sum(ASCII_EM if ord(ch) < 128 else 1.0 for ch in text) * pt * 25.4 / 72
 
 
-def fit_widths(heads: list[str], rows: list[list], total_mm: float, pt: float, flexible: tuple[int, ...] = ()
-               ) -> tuple[list[float], list[str]]:
+def fit_widths(
+    heads: list[str], rows: list[list], total_mm: float, pt: float, flexible: tuple[int, ...] = ()
+) -> tuple[list[float], list[str]]:
     """Column widths from the content, and the headers with line breaks only between their words.
 
     A header is written with | between the words it may break at ("涉及金额|（万元）"); its column is at
@@ -586,8 +677,15 @@ def _wrap_words(words: list[str], width_mm: float, pt: float) -> list[str]:
 TABLE_PT = {False: 12.0, True: 10.5}
 
 
-def add_table(doc: DocxDocument, heads: list[str], rows: list, aligns: list[str], small: bool = False,
-              total_mm: float = TEXT_WIDTH_MM, flexible: tuple[int, ...] = ()):
+def add_table(
+    doc: DocxDocument,
+    heads: list[str],
+    rows: list,
+    aligns: list[str],
+    small: bool = False,
+    total_mm: float = TEXT_WIDTH_MM,
+    flexible: tuple[int, ...] = (),
+):
     """A bordered table fitting the 版心: column widths from the content, header row repeated on
     every page, rows that never split; a Group row spans the table and stays with the next row.
 
@@ -627,18 +725,31 @@ def _table_properties(tbl, width: int) -> None:
     for child in list(tblpr):
         if child.tag != qn("w:tblStyle"):
             tblpr.remove(child)
-    tblpr.append(parse_xml(
-        f'<w:tblW {nsdecls("w")} w:w="{width}" w:type="dxa"/>'))
+    tblpr.append(parse_xml(f'<w:tblW {nsdecls("w")} w:w="{width}" w:type="dxa"/>'))
     tblpr.append(parse_xml(f'<w:jc {nsdecls("w")} w:val="center"/>'))
-    tblpr.append(parse_xml(
-        f'<w:tblBorders {nsdecls("w")}>' + "".join(f'<w:{side} w:val="single" w:sz="4" w:space="0" w:color="000000"/>'
-                                                  for side in ("top", "left", "bottom", "right", "insideH", "insideV"))
-        + "</w:tblBorders>"))
+    tblpr.append(
+        parse_xml(
+            f"<w:tblBorders {nsdecls('w')}>"
+            + "".join(
+                f'<w:{side} w:val="single" w:sz="4" w:space="0" w:color="000000"/>'
+                for side in ("top", "left", "bottom", "right", "insideH", "insideV")
+            )
+            + "</w:tblBorders>"
+        )
+    )
     tblpr.append(parse_xml(f'<w:tblLayout {nsdecls("w")} w:type="fixed"/>'))
-    tblpr.append(parse_xml(f'<w:tblCellMar {nsdecls("w")}><w:left w:w="57" w:type="dxa"/>'
-                           '<w:right w:w="57" w:type="dxa"/></w:tblCellMar>'))
-    tblpr.append(parse_xml(f'<w:tblLook {nsdecls("w")} w:val="0000" w:firstRow="1" w:lastRow="0" w:firstColumn="0" '
-                           'w:lastColumn="0" w:noHBand="1" w:noVBand="1"/>'))
+    tblpr.append(
+        parse_xml(
+            f'<w:tblCellMar {nsdecls("w")}><w:left w:w="57" w:type="dxa"/>'
+            '<w:right w:w="57" w:type="dxa"/></w:tblCellMar>'
+        )
+    )
+    tblpr.append(
+        parse_xml(
+            f'<w:tblLook {nsdecls("w")} w:val="0000" w:firstRow="1" w:lastRow="0" w:firstColumn="0" '
+            'w:lastColumn="0" w:noHBand="1" w:noVBand="1"/>'
+        )
+    )
 
 
 def _row_xml(values: list, twips: list[int], aligns: list[str], style: str, header: bool = False) -> str:
@@ -646,14 +757,17 @@ def _row_xml(values: list, twips: list[int], aligns: list[str], style: str, head
     cells = "".join(
         f'<w:tc><w:tcPr><w:tcW w:w="{w}" w:type="dxa"/><w:vAlign w:val="center"/></w:tcPr>'
         f'<w:p><w:pPr><w:pStyle w:val="{style}"/><w:jc w:val="{align}"/></w:pPr>{_runs_xml(value)}</w:p></w:tc>'
-        for value, w, align in zip(values, twips, aligns))
-    return f'<w:tr {nsdecls("w")}>{trpr}{cells}</w:tr>'
+        for value, w, align in zip(values, twips, aligns)
+    )
+    return f"<w:tr {nsdecls('w')}>{trpr}{cells}</w:tr>"
 
 
 def _group_xml(text: str, width: int, span: int, style: str) -> str:
-    return (f'<w:tr {nsdecls("w")}><w:trPr><w:cantSplit/></w:trPr><w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/>'
-            f'<w:gridSpan w:val="{span}"/></w:tcPr><w:p><w:pPr><w:pStyle w:val="{style}"/>'
-            f'<w:jc w:val="left"/></w:pPr>{_runs_xml(text)}</w:p></w:tc></w:tr>')
+    return (
+        f'<w:tr {nsdecls("w")}><w:trPr><w:cantSplit/></w:trPr><w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/>'
+        f'<w:gridSpan w:val="{span}"/></w:tcPr><w:p><w:pPr><w:pStyle w:val="{style}"/>'
+        f'<w:jc w:val="left"/></w:pPr>{_runs_xml(text)}</w:p></w:tc></w:tr>'
+    )
 
 
 def _runs_xml(value) -> str:
@@ -672,6 +786,7 @@ def cell_text(value) -> str:
 
 
 # ---------------------------------------------------------------- 附件说明, 署名, 成文日期
+
 
 def _closing(doc: DocxDocument, inp: ReportInput, wording: Wording) -> None:
     labels = wording.labels()
@@ -711,8 +826,14 @@ def signature_indents(name: str, day: str) -> tuple[float, float]:
 LANDSCAPE_MARGINS_MM = (28, 26, 35, 37)  # top, bottom, left, right: the portrait 版心 turned on the same sheet
 LANDSCAPE_WIDTH_MM = 225
 LIST_KEYS = ("item_id", "category", "company", "description", "amount", "status", "deadline", "owner_person")
-LIST_HEADS = {"item_id": "问题编号", "category": "问题|类别", "amount": "涉及金额|（万元）", "status": "整改|状态",
-              "deadline": "整改时限", "owner_person": "责任人"}
+LIST_HEADS = {
+    "item_id": "问题编号",
+    "category": "问题|类别",
+    "amount": "涉及金额|（万元）",
+    "status": "整改|状态",
+    "deadline": "整改时限",
+    "owner_person": "责任人",
+}
 CLAUSE_END = "。；！？"
 CLAUSE_MARK = "，、：；。！？"
 
@@ -735,8 +856,9 @@ def _attachment_list(doc: DocxDocument, inp: ReportInput, figures: dict, wording
     chars = report.description_chars
     rows: list = []
     for g in groups:
-        rows.append(Group(labels.list_unit.format(**g) + (labels.list_unit_overdue.format(**g) if g["overdue"] else "")
-                          + "）"))
+        rows.append(
+            Group(labels.list_unit.format(**g) + (labels.list_unit_overdue.format(**g) if g["overdue"] else "") + "）")
+        )
         rows += [[_list_value(item, k, chars, labels) for k in keys] for item in g["rows"]]
     flexible = (keys.index("company"), keys.index("description"))
     natural, _ = fit_widths(heads, rows, 0, TABLE_PT[True])
@@ -749,8 +871,9 @@ def _attachment_list(doc: DocxDocument, inp: ReportInput, figures: dict, wording
         return
     aligns = ["center" if k in ("item_id", "category", "amount", "deadline", "status") else "left" for k in keys]
     doc.add_paragraph(labels.list_note, style="表注").paragraph_format.keep_with_next = True
-    add_table(doc, heads, rows, aligns, small=True, total_mm=LANDSCAPE_WIDTH_MM if wide else TEXT_WIDTH_MM,
-              flexible=flexible)
+    add_table(
+        doc, heads, rows, aligns, small=True, total_mm=LANDSCAPE_WIDTH_MM if wide else TEXT_WIDTH_MM, flexible=flexible
+    )
 
 
 def _list_value(item: dict, key: str, chars: int, labels):
@@ -775,13 +898,15 @@ def shorten(text: str, limit: int) -> str:
     ends = [i for i, ch in enumerate(head) if ch in CLAUSE_END]
     marks = [i for i, ch in enumerate(head) if ch in CLAUSE_MARK]
     if ends and ends[-1] >= limit // 2:
-        return head[:ends[-1] + 1]
+        return head[: ends[-1] + 1]
     if marks and marks[-1] >= limit // 2:
-        return head[:marks[-1]] + "……"
+        return head[: marks[-1]] + "……"
     cut = limit - 1
-    while cut > 0 and head[cut - 1].isascii() and head[cut - 1].isalnum() and text[cut].isascii() and text[cut].isalnum():
+    while (
+        cut > 0 and head[cut - 1].isascii() and head[cut - 1].isalnum() and text[cut].isascii() and text[cut].isalnum()
+    ):
         cut -= 1
-    return text[:cut or limit - 1] + "……"
+    return text[: cut or limit - 1] + "……"
 
 
 def _new_section(doc: DocxDocument, landscape: bool) -> None:
@@ -790,14 +915,19 @@ def _new_section(doc: DocxDocument, landscape: bool) -> None:
     if landscape:
         section.orientation = WD_ORIENT.LANDSCAPE
         section.page_width, section.page_height = Mm(297), Mm(210)
-        section.top_margin, section.bottom_margin, section.left_margin, section.right_margin = \
-            (Mm(m) for m in LANDSCAPE_MARGINS_MM)
+        section.top_margin, section.bottom_margin, section.left_margin, section.right_margin = (
+            Mm(m) for m in LANDSCAPE_MARGINS_MM
+        )
         _landscape_footers(doc, section)
     else:
         section.orientation = WD_ORIENT.PORTRAIT
         section.page_width, section.page_height = Mm(210), Mm(297)
-        section.top_margin, section.bottom_margin, section.left_margin, section.right_margin = \
-            Mm(37), Mm(35), Mm(28), Mm(26)
+        section.top_margin, section.bottom_margin, section.left_margin, section.right_margin = (
+            Mm(37),
+            Mm(35),
+            Mm(28),
+            Mm(26),
+        )
         _section_footers(doc, section)
 
 
@@ -809,14 +939,24 @@ def _attachment_charts(doc: DocxDocument, figures: dict, wording: Wording) -> fl
     used = LINE + LINE + TITLE_LINE + LINE / 2  # 附件2 line, the title with its space above and below
     cats = figures["categories"][:-1]
     png = charts.category_chart([f"{c['code']} {c['short']}" for c in cats], [c["open"] for c in cats])
-    used += _figure(doc, png, labels.caption_category_chart, ["问题类别", "未办结问题数"],
-                    [[f"{c['code']} {c['short']}", c["open"]] for c in cats])
+    used += _figure(
+        doc,
+        png,
+        labels.caption_category_chart,
+        ["问题类别", "未办结问题数"],
+        [[f"{c['code']} {c['short']}", c["open"]] for c in cats],
+    )
     series = figures["trend"]["series"]
     if len(series) >= 2:
         names = [_period_label(p) for p in series]
         png = charts.trend_chart(names, [p.get("open", 0) for p in series], [p.get("closed", 0) for p in series])
-        used += _figure(doc, png, labels.caption_trend_chart, ["期次", "未办结", "已办结"],
-                        [[n, p.get("open", 0), p.get("closed", 0)] for n, p in zip(names, series)])
+        used += _figure(
+            doc,
+            png,
+            labels.caption_trend_chart,
+            ["期次", "未办结", "已办结"],
+            [[n, p.get("open", 0), p.get("closed", 0)] for n, p in zip(names, series)],
+        )
     return used
 
 
@@ -844,8 +984,8 @@ def _figure(doc: DocxDocument, png: bytes | None, caption: str, heads: list[str]
 
 # ---------------------------------------------------------------- 版记
 
-PAGE_PT = 225 * 72 / 25.4   # the 版心 height
-IMPRINT_SLACK_PT = 5        # the last rule this much above the 版心 bottom: rounding in Word and LibreOffice
+PAGE_PT = 225 * 72 / 25.4  # the 版心 height
+IMPRINT_SLACK_PT = 5  # the last rule this much above the 版心 bottom: rounding in Word and LibreOffice
 IMPRINT_ROW_PT = IMPRINT_LINE_PT + 1  # a 版记 line with its rule
 
 
@@ -863,8 +1003,14 @@ def _imprint(doc: DocxDocument, inp: ReportInput, used: float) -> None:
         rows.append(_imprint_row([cc], width, f'<w:ind w:left="{4 * one}" w:right="{one}" w:hanging="{3 * one}"/>'))
         lines += imprint_lines(cc)
     printed = [office.printer or office.name, f"{cn_date(inp.ctx.as_of)}印发"]
-    rows.append(_imprint_row(printed, width, f'<w:ind w:left="{one}" w:right="{one}"/>',
-                             tabs=f'<w:tabs><w:tab w:val="right" w:pos="{width - one}"/></w:tabs>'))
+    rows.append(
+        _imprint_row(
+            printed,
+            width,
+            f'<w:ind w:left="{one}" w:right="{one}"/>',
+            tabs=f'<w:tabs><w:tab w:val="right" w:pos="{width - one}"/></w:tabs>',
+        )
+    )
     height = lines * IMPRINT_ROW_PT + 1  # and the 1 pt paragraph that ends the document
     gap = PAGE_PT - used - height - IMPRINT_SLACK_PT
     spacer = doc.add_paragraph(style="版记")
@@ -888,16 +1034,26 @@ def imprint_lines(text: str) -> int:
 
 def _imprint_table(rows: list[str], width: int) -> str:
     rule = '<w:{0} w:val="single" w:sz="{1}" w:space="0" w:color="000000"/>'
-    borders = (rule.format("top", 8) + '<w:left w:val="nil"/>' + rule.format("bottom", 8) + '<w:right w:val="nil"/>'
-               + rule.format("insideH", 6) + '<w:insideV w:val="nil"/>')
-    return (f'<w:tbl {nsdecls("w")}><w:tblPr><w:jc w:val="center"/>'
-            f'<w:tblW w:w="{width}" w:type="dxa"/><w:tblBorders>{borders}</w:tblBorders>'
-            '<w:tblLayout w:type="fixed"/><w:tblCellMar><w:left w:w="0" w:type="dxa"/><w:right w:w="0" w:type="dxa"/>'
-            f'</w:tblCellMar></w:tblPr><w:tblGrid><w:gridCol w:w="{width}"/></w:tblGrid>{"".join(rows)}</w:tbl>')
+    borders = (
+        rule.format("top", 8)
+        + '<w:left w:val="nil"/>'
+        + rule.format("bottom", 8)
+        + '<w:right w:val="nil"/>'
+        + rule.format("insideH", 6)
+        + '<w:insideV w:val="nil"/>'
+    )
+    return (
+        f'<w:tbl {nsdecls("w")}><w:tblPr><w:jc w:val="center"/>'
+        f'<w:tblW w:w="{width}" w:type="dxa"/><w:tblBorders>{borders}</w:tblBorders>'
+        '<w:tblLayout w:type="fixed"/><w:tblCellMar><w:left w:w="0" w:type="dxa"/><w:right w:w="0" w:type="dxa"/>'
+        f'</w:tblCellMar></w:tblPr><w:tblGrid><w:gridCol w:w="{width}"/></w:tblGrid>{"".join(rows)}</w:tbl>'
+    )
 
 
 def _imprint_row(parts: list[str], width: int, ind: str, tabs: str = "") -> str:
     """One 版记 line; several parts are separated by a tab (印发机关 left, 印发日期 right)."""
-    runs = '<w:r><w:tab/></w:r>'.join(f'<w:r><w:t xml:space="preserve">{escape(p)}</w:t></w:r>' for p in parts)
-    return (f'<w:tr><w:trPr><w:cantSplit/></w:trPr><w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/></w:tcPr>'
-            f'<w:p><w:pPr><w:pStyle w:val="GWImprint"/><w:keepNext/>{tabs}{ind}</w:pPr>{runs}</w:p></w:tc></w:tr>')
+    runs = "<w:r><w:tab/></w:r>".join(f'<w:r><w:t xml:space="preserve">{escape(p)}</w:t></w:r>' for p in parts)
+    return (
+        f'<w:tr><w:trPr><w:cantSplit/></w:trPr><w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/></w:tcPr>'
+        f'<w:p><w:pPr><w:pStyle w:val="GWImprint"/><w:keepNext/>{tabs}{ind}</w:pPr>{runs}</w:p></w:tc></w:tr>'
+    )

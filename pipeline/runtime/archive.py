@@ -1,6 +1,7 @@
 """The inbox after a run: inputs archived or quarantined per period, and given back by a rollback.
 Nothing an office gave is ever deleted (only the run's own 原因 notes, on a rollback); a name already taken
 gets a number."""
+
 from __future__ import annotations
 
 import hashlib

@@ -7,6 +7,7 @@ database that passes `PRAGMA quick_check` is copied, and only a copy that passes
 damaged database never rotates the good backups out. `restore` puts the newest good backup (or a
 named one) in place and keeps the file it replaces beside it; nothing is deleted.
 """
+
 from __future__ import annotations
 
 import os
@@ -28,7 +29,7 @@ BUSY_SECONDS = 10.0  # how long the check waits for another program writing the 
 @dataclass(frozen=True)
 class Backup:
     path: Path
-    problem: str | None        # None: passes the check
+    problem: str | None  # None: passes the check
     latest_period: str | None  # the newest period it holds
 
 
@@ -49,6 +50,7 @@ def lock_path(db: Path) -> Path:
 
 
 # --- health -------------------------------------------------------------------------------------
+
 
 def check(db: sqlite3.Connection, thorough: bool = False) -> str | None:
     """None when the database passes quick_check (integrity_check when thorough); else what is wrong."""
@@ -110,11 +112,20 @@ def check_before_run(db: Path, earlier_runs: list[str]) -> None:
     folder = backup_folder(db)
     history = _history(folder, db.stem, earlier_runs)
     if state == "damaged":
-        raise RunError([f"数据库 {db} 已损坏（{detail}），本次未运行，也没有备份或轮换这个损坏的文件。",
-                        _restore_hint(db, damaged=True)])
+        raise RunError(
+            [
+                f"数据库 {db} 已损坏（{detail}），本次未运行，也没有备份或轮换这个损坏的文件。",
+                _restore_hint(db, damaged=True),
+            ]
+        )
     if history:
-        raise RunError([f"数据库 {db} {detail}，但此前已运行过（{history}）；为免总台账从第1期、"
-                        "第一个问题编号重新开始，本次未运行。", _restore_hint(db, damaged=False)])
+        raise RunError(
+            [
+                f"数据库 {db} {detail}，但此前已运行过（{history}）；为免总台账从第1期、"
+                "第一个问题编号重新开始，本次未运行。",
+                _restore_hint(db, damaged=False),
+            ]
+        )
 
 
 def _live_state(db: Path) -> tuple[str, str]:
@@ -134,8 +145,9 @@ def _live_state(db: Path) -> tuple[str, str]:
         finally:
             conn.close()
     except sqlite3.OperationalError as exc:
-        raise RunError(f"数据库 {db} 无法打开或读取（{exc}），本次未运行；请检查文件权限，"
-                       "以及是否有其他程序正在修改它") from exc
+        raise RunError(
+            f"数据库 {db} 无法打开或读取（{exc}），本次未运行；请检查文件权限，以及是否有其他程序正在修改它"
+        ) from exc
     except sqlite3.DatabaseError as exc:
         return "damaged", describe(exc)
 
@@ -144,8 +156,11 @@ def _history(folder: Path, stem: str, earlier_runs: list[str]) -> str:
     parts = []
     if earlier_runs:
         shown = "、".join(sorted(earlier_runs)[-3:])
-        parts.append(f"结果文件夹中已有 {len(earlier_runs)} 期的结果：{shown}" if len(earlier_runs) > 1
-                     else f"结果文件夹中已有 {shown} 的结果")
+        parts.append(
+            f"结果文件夹中已有 {len(earlier_runs)} 期的结果：{shown}"
+            if len(earlier_runs) > 1
+            else f"结果文件夹中已有 {shown} 的结果"
+        )
     if found := list_backups(folder, stem):
         parts.append(f"{folder} 中有 {len(found)} 份备份")
     return "，".join(parts)
@@ -155,15 +170,20 @@ def _restore_hint(db: Path, damaged: bool) -> str:
     folder = backup_folder(db)
     good = newest_good(folder, db.stem)
     if good:
-        return (f"最近的完好备份：{good.path}（截至 {good.latest_period}）。恢复：python -m pipeline restore "
-                f"--db \"{db}\"（原文件改名保留在旁边，不删除任何文件），然后重新运行。")
+        return (
+            f"最近的完好备份：{good.path}（截至 {good.latest_period}）。恢复：python -m pipeline restore "
+            f'--db "{db}"（原文件改名保留在旁边，不删除任何文件），然后重新运行。'
+        )
     if damaged:
         return f"{folder} 中没有完好的备份；请保留该文件，联系技术人员用 sqlite3 的 .recover 命令修复。"
-    return (f"{folder} 中没有完好的备份。如果数据库放在别处，请用 --db 或 config.yaml 的 paths.database 指定；"
-            "若确实要重新开始一本新的总台账，请先把以前各期的结果文件夹移到别处。")
+    return (
+        f"{folder} 中没有完好的备份。如果数据库放在别处，请用 --db 或 config.yaml 的 paths.database 指定；"
+        "若确实要重新开始一本新的总台账，请先把以前各期的结果文件夹移到别处。"
+    )
 
 
 # --- backups ------------------------------------------------------------------------------------
+
 
 def list_backups(folder: Path, stem: str) -> list[Path]:
     """The backups of database `<stem>.sqlite` in a folder, oldest first (by the time in the name, then
@@ -238,11 +258,12 @@ def _free_name(folder: Path, stem: str, now: datetime) -> Path:
 
 
 def _prune(folder: Path, stem: str, keep: int) -> None:
-    for old in list_backups(folder, stem)[:-max(keep, 1)]:
+    for old in list_backups(folder, stem)[: -max(keep, 1)]:
         old.unlink()
 
 
 # --- restore ------------------------------------------------------------------------------------
+
 
 def restore(db: Path, choice: str | None = None, now: datetime | None = None) -> Restored:
     """Put a backup in place of the database: the newest good one, or `choice` (a file name in the

@@ -4,6 +4,7 @@ with different databases must not write the same run folders either).
 The operating system releases the lock when the process ends, however it ends, so a run that
 dies never leaves a stale lock behind.
 """
+
 from __future__ import annotations
 
 import os

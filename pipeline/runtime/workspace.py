@@ -1,4 +1,5 @@
 """The run folder is written under a temporary name and swapped into place only at the end."""
+
 from __future__ import annotations
 
 import os
@@ -44,8 +45,9 @@ def finished_periods(outbox: Path) -> list[str]:
     """The periods with a finished run folder (`<outbox>/<period>/run.json`), sorted."""
     if not Path(outbox).is_dir():
         return []
-    return sorted(p.name for p in Path(outbox).iterdir()
-                  if PERIOD_FOLDER.fullmatch(p.name) and (p / "run.json").is_file())
+    return sorted(
+        p.name for p in Path(outbox).iterdir() if PERIOD_FOLDER.fullmatch(p.name) and (p / "run.json").is_file()
+    )
 
 
 def previous_folders(final: Path) -> list[Path]:
