@@ -222,3 +222,15 @@ def test_no_change_columns_leak_into_the_first_week_as_numbers_of_nothing(office
     assert {r["上期状态"] for r in items.values()} == {"本期新增"}
     assert items["郏县永丰食品有限公司"]["本期兑付变化（万元）"] == 5
     assert "单位本期未报送" not in " ".join(str(r["标记"] or "") for r in items.values())
+
+
+def test_notes_name_only_the_counts_that_are_not_zero(office):
+    """汇总 and 报送情况 say 本期未报 0 项 / 疑似重复 0 对 / 被退回的单位（0 个）：无 nowhere (issue 10 review)."""
+    import re
+
+    for period in ("2026-W47", "2026-W48"):
+        wb = _summary(office, period)
+        notes = [str(c.value) for name in ("汇总", "报送情况") for row in wb[name].iter_rows() for c in row
+                 if isinstance(c.value, str) and len(c.value) > 12]
+        assert notes and not [n for n in notes if re.search(r"(?<![\d.,])0 ?[项对个行]|（0 个", n)], notes
+        assert any("总台账" in n for n in notes)

@@ -143,11 +143,25 @@ def _overview(inp: ReportInput, figures: dict) -> Sheet:
     frame = pd.DataFrame(figures["category_table"])
     t = inp.summary["totals"]
     deps = inp.summary["departments"]
-    notes = [
-        f"期次 {inp.summary['period']}（统计日期 {inp.summary['as_of']}）：总台账 {t['items']} 项，本期新增 {t['new_items']} 项，"
-        f"本期办结 {t['closed_this_period']} 项，逾期 {t['overdue']} 项，本期未报 {t['not_resubmitted']} 项，疑似重复 {t['suspected_duplicates']} 对。",
-        f"应报送单位 {deps['expected']} 个，已报送 {len(deps['reported'])} 个（零报告 {len(deps['zero_report'])} 个），"
-        f"未报送 {len(deps['missing'])} 个。读取 {t['rows_read']} 行，收录 {t['rows_accepted']} 行，退回 {t['rows_rejected']} 行。",
+    counted = "，".join(
+        f"{label} {n} {unit}"
+        for label, n, unit in (
+            ("本期新增", t["new_items"], "项"),
+            ("本期办结", t["closed_this_period"], "项"),
+            ("逾期", t["overdue"], "项"),
+            ("本期未报", t["not_resubmitted"], "项"),
+            ("疑似重复", t["suspected_duplicates"], "对"),
+        )
+        if n
+    )
+    zero = f"（零报告 {len(deps['zero_report'])} 个）" if deps["zero_report"] else ""
+    missing = f"，未报送 {len(deps['missing'])} 个" if deps["missing"] else "，全部报送"
+    returned = f"，退回 {t['rows_rejected']} 行" if t["rows_rejected"] else ""
+    notes = [  # only the counts that are not zero
+        f"期次 {inp.summary['period']}（统计日期 {inp.summary['as_of']}）：总台账 {t['items']} 项"
+        + (f"，{counted}。" if counted else "。"),
+        f"应报送单位 {deps['expected']} 个，已报送 {len(deps['reported'])} 个{zero}{missing}。"
+        f"读取 {t['rows_read']} 行，收录 {t['rows_accepted']} 行{returned}。",
     ]
     chart = {
         "type": "column",
@@ -305,10 +319,12 @@ def _submissions(inp: ReportInput) -> Sheet:
     for col in ("读取行数", "收录行数", "退回行数"):
         frame[col] = frame[col].astype("Int64")
     notes = [
-        f"未报送单位（{len(missing)} 个）：{'、'.join(missing) if missing else '无'}（表中处理结果为“{NOT_REPORTED}”的行，"
-        "可按“本期是否报送”筛选）",
-        f"已报送但被退回的单位（{len(returned)} 个，视同未报送，会被催报）：{'、'.join(returned) if returned else '无'}",
+        f"未报送单位（{len(missing)} 个）：{'、'.join(missing)}（表中处理结果为“{NOT_REPORTED}”的行，可按“本期是否报送”筛选）"
+        if missing
+        else "全部单位本期均已报送。"
     ]
+    if returned:
+        notes.append(f"已报送但被退回的单位（{len(returned)} 个，视同未报送，会被催报）：{'、'.join(returned)}")
     if held:
         notes.append(
             f"来自未登记发件邮箱、等待放行的来件 {len(held)} 个（在 {office_path(Path(held[0]['path']).parent, inp.ctx.config)}）："
