@@ -213,3 +213,20 @@ def test_many_marked_columns_print_on_a3(tmp_path):
     ws = openpyxl.load_workbook(path)[ROWS_SHEET]
     assert len(_printed_columns(ws)) == 4 + len(marked) and ws.page_setup.paperSize == 8
     assert "其余 1 列（文件）在表中右侧，不打印" in body(ws), "one file: its name is not printed"
+
+
+def test_overdue_items_are_listed_longest_overdue_first_with_their_days():
+    from datetime import date
+
+    import pandas as pd
+
+    from pipeline.outputs.feedbacks import _overdue_by_department
+
+    ledger = pd.DataFrame({"item_id": ["JX-2026-0001", "JX-2026-0002", "JX-2026-0003"],
+                           "company": ["甲公司", "乙公司", "丙公司"], "departments": ["县住建局", "县住建局、县信访局", "县住建局"],
+                           "deadline": [date(2026, 11, 20), date(2026, 10, 31), date(2027, 1, 31)],
+                           "overdue": [True, True, False]})
+    got = _overdue_by_department(ledger, date(2026, 12, 3))
+    assert got["县住建局"] == ["JX-2026-0002 乙公司：整改时限 2026-10-31，已逾期 33 天，尚未办结",
+                            "JX-2026-0001 甲公司：整改时限 2026-11-20，已逾期 13 天，尚未办结"]
+    assert got["县信访局"] == ["JX-2026-0002 乙公司：整改时限 2026-10-31，已逾期 33 天，尚未办结"]

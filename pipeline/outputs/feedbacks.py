@@ -4,6 +4,7 @@ process pool when there are many."""
 from __future__ import annotations
 
 import os
+from datetime import date
 from concurrent.futures import ProcessPoolExecutor
 from itertools import repeat
 from pathlib import Path
@@ -12,6 +13,7 @@ import pandas as pd
 
 from pipeline.core import findings as fnd
 from pipeline.core.context import RunContext
+from pipeline.core.text import as_date
 from pipeline.outputs.feedback import Feedback, feedback_name, write_feedback
 
 
@@ -31,7 +33,7 @@ def write_all_feedback(
     item_of = dict(zip(zip(matched["file"], matched["sheet"], matched["row"]), matched["item_key"]))
     rows_by_file = dict(tuple(intake.rows.groupby("file", sort=False)))
     found_by_file = dict(tuple(found.groupby("file", sort=False)))
-    overdue = _overdue_by_department(ledger)
+    overdue = _overdue_by_department(ledger, ctx.as_of)
     jobs = []
     for name, files in feedback_groups(intake.files).items():
         parts = [rows_by_file[f.name] for f in files if f.name in rows_by_file]
@@ -53,9 +55,14 @@ def write_all_feedback(
         list(pool.map(write_feedback, *zip(*jobs), repeat(ctx.config), repeat(ctx.as_of), chunksize=8))
 
 
-def _overdue_by_department(ledger: pd.DataFrame) -> dict[str, list[str]]:
+def _overdue_by_department(ledger: pd.DataFrame, as_of: date) -> dict[str, list[str]]:
+    """Each department's overdue items, the longest overdue first, with the days past the deadline."""
+    late = ledger[ledger["overdue"].astype(bool)].copy()
+    late["deadline_day"] = [as_date(d) for d in late["deadline"]]
+    late = late.sort_values(["deadline_day", "item_id"], kind="stable", na_position="last")
     out: dict[str, list[str]] = {}
-    for r in ledger[ledger["overdue"]].itertuples(index=False):
+    for r in late.itertuples(index=False):
+        days = f"，已逾期 {(as_of - r.deadline_day).days} 天" if r.deadline_day else ""
         for dep in str(r.departments).split("、"):
-            out.setdefault(dep, []).append(f"{r.item_id} {r.company}：整改时限 {r.deadline}，尚未办结")
+            out.setdefault(dep, []).append(f"{r.item_id} {r.company}：整改时限 {r.deadline}{days}，尚未办结")
     return out
