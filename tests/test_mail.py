@@ -716,3 +716,11 @@ def test_a_non_ascii_password_is_one_chinese_line_and_nothing_is_fetched(tmp_pat
     assert "密码" in err[0] and "TEST_JIAXIAN_IMAP_PW" in err[0] and "中文" in err[0], err
     assert _flags(config, imap_port) == {"<pw@example.test>": False}
     assert not any(config.paths["inbox"].iterdir())
+
+
+def test_letters_are_signed_with_the_office_name_from_config():
+    """The office that signs a letter is config.yaml's office.name, not a name written into the code."""
+    assert mail.reminder_text("县水利局", "2026-W48", "周四", "某县信用办").splitlines()[-2:] == [
+        "某县信用办", mail.AUTOMATIC]
+    body = mail.feedback_text("县水利局", [], {"period": "2026-W48"}, 0, "周四", "", "某县信用办")
+    assert body.splitlines()[-2:] == ["某县信用办", mail.AUTOMATIC] and "郏县" not in body

@@ -753,7 +753,9 @@ def feedback_messages(
             lines.append(f"未发送：{name} 的反馈表 {attachment.name} 不存在")
         else:
             count = sum(int(warnings.get(f["name"], 0)) for f in files)
-            body = feedback_text(name, files, summary, count, config.office.resubmit_by, config.office.contact_line)
+            body = feedback_text(
+                name, files, summary, count, config.office.resubmit_by, config.office.contact_line, config.office.name
+            )
             messages.append(
                 _message(mail, to, f"台账报送反馈（{summary.get('period', '')}）：{name}", body, attachment)
             )
@@ -769,8 +771,11 @@ def _recorded_sender(config: Config, files: list[dict]) -> str | None:
     return None
 
 
+AUTOMATIC = "（本邮件由台账汇总程序自动发送）"  # the last line of every letter the program sends
+
+
 def feedback_text(
-    department: str, files: list[dict], summary: dict, warnings: int, deadline: str, contact: str = ""
+    department: str, files: list[dict], summary: dict, warnings: int, deadline: str, contact: str = "", office: str = ""
 ) -> str:
 
     lines = [
@@ -794,7 +799,7 @@ def feedback_text(
         lines.append("本次报送的数据已全部收录，感谢配合。下次报送时请继续使用完整台账，更新整改进展。")
     if contact:
         lines.append(contact)
-    return "\n".join(lines + ["", "郏县社会信用体系建设领导小组办公室", "（本邮件由台账汇总程序自动发送）"])
+    return "\n".join(lines + ["", office, AUTOMATIC] if office else lines + ["", AUTOMATIC])
 
 
 def send_reminders(
@@ -826,13 +831,13 @@ def reminder_messages(
                 mail,
                 addresses[name],
                 f"催报：请报送{period}政务失信问题排查整治台账",
-                reminder_text(name, period, deadline_text),
+                reminder_text(name, period, deadline_text, config.office.name),
             )
         )
     return messages, lines
 
 
-def reminder_text(department: str, period: str, deadline_text: str) -> str:
+def reminder_text(department: str, period: str, deadline_text: str, office: str = "") -> str:
     return "\n".join(
         [
             f"{department}：",
@@ -841,8 +846,8 @@ def reminder_text(department: str, period: str, deadline_text: str) -> str:
             f"请于{deadline_text}前将本单位最新的完整台账（使用标准模板）发送到本邮箱；"
             "经排查未发现问题的，请报送零报告（在台账中填写“经排查无相关问题”）。",
             "",
-            "郏县社会信用体系建设领导小组办公室",
-            "（本邮件由台账汇总程序自动发送）",
+            *([office] if office else []),
+            AUTOMATIC,
         ]
     )
 
