@@ -354,7 +354,7 @@ def test_ties_are_ranked_together_and_carried_units_marked(tmp_path):
     carried = [r[1] for r in rows if "数据沿用上期" in r[1]]
     assert carried == ["县财政局\n（数据沿用上期）"]
     text = body_text(doc)
-    assert "县财政局本期未报送，表2中的数据沿用上期。" in text and "办结率相同的并列" in text
+    assert "表2中县财政局的数据沿用上期（本期未报送台账）。" in text and "办结率相同的并列" in text
 
 
 def test_formula_text_is_plain_text(report, document):
