@@ -228,7 +228,7 @@ def _passed(fb: Feedback) -> bool:
 # columns are capped and wrap, so that A4 landscape stays readable.
 PRINT_KEYS = ("item_id", "company", "description")
 ROW_HEAD, FILE_HEAD = "原行号", "文件"
-TEXT_WIDTHS = {"问题描述": 36, "整改措施": 28, "企业名称": 24, "问题类别": 20, "备注": 20, "审理（执行）法院": 20}
+TEXT_WIDTHS = {"description": 36, "measures": 28, "company": 24, "category": 20, "note": 20, "court": 20}  # by key
 A4_WIDTH = 180  # printed column-width units beyond which A4 landscape would print smaller than ~8 points
 
 
@@ -242,7 +242,7 @@ def _rows_sheet(wb, fmt, fb: Feedback, config: Config) -> None:
     widths = []
     for col, (head, key, on_paper) in enumerate(layout):
         series = sample[key] if key in sample else pd.Series(dtype=object)
-        widths.append(_width(head, series, kinds.get(key, "text"), on_paper))
+        widths.append(_width(head, key, series, kinds.get(key, "text"), on_paper))
         ws.write_string(0, col, head, fmt["head"])
         ws.set_column(col, col, widths[col])
     ws.set_row(0, row_height([h for h, _, _ in layout], widths))
@@ -293,11 +293,11 @@ def _rows_layout(fb: Feedback, config: Config, marks: dict) -> list[tuple[str, s
     return head + printed + rest + ([] if several else [(FILE_HEAD, "file", False)])
 
 
-def _width(head: str, sample: pd.Series, kind: str, printed: bool) -> float:
+def _width(head: str, key: str, sample: pd.Series, kind: str, printed: bool) -> float:
     """Wide enough for the header on one line (a wrapped header breaks inside a word: 涉及金额（万|元）) and
     the values (dates as shown); a printed long text column is capped to fit the paper, its text wraps."""
     width = column_width(head, sample, "date" if kind == "date" else "text")
-    return min(width, TEXT_WIDTHS[head]) if printed and head in TEXT_WIDTHS else width
+    return min(width, TEXT_WIDTHS[key]) if printed and key in TEXT_WIDTHS else width
 
 
 def _first_sheet(fb: Feedback) -> str:
