@@ -22,7 +22,6 @@ EXCEL_MAX_CHARS = 32767
 CUT_NOTE = "…（超过 Excel 单元格 32767 字上限，已截断；完整内容见 ledger.csv）"
 EMPTY = "本期无"
 FREEZE_THROUGH = "企业名称"
-WIDE = {"问题描述": 40, "整改措施": 30, "说明": 60, "原因": 40, "备注": 20, "来源行": 30, "标记": 30, "企业名称": 26}
 
 
 @dataclass
@@ -38,6 +37,7 @@ class Sheet:
     total_row: bool = False  # the last row is a 合计 row: bold, outside the filter
     freeze: str | None = FREEZE_THROUGH  # panes freeze through this column when the sheet has it
     print_columns: int | None = None  # print only the first n columns (all when None)
+    widths: dict[str, float] = field(default_factory=dict)  # header -> width, for the long text columns
 
 
 def write_workbook(path: Path, sheets: list[Sheet]) -> Path:
@@ -92,7 +92,7 @@ def _write_sheet(wb, fmt: dict, sheet: Sheet) -> None:
     kinds = [_kind(frame[c], c in sheet.percent) for c in frame.columns]
     kinds = ["signed" if c in sheet.signed and k == "num" else k for c, k in zip(frame.columns, kinds)]
     widths = [
-        WIDE.get(str(name)) or column_width(name, frame.iloc[:200, col], kinds[col])
+        sheet.widths.get(str(name)) or column_width(name, frame.iloc[:200, col], kinds[col])
         for col, name in enumerate(frame.columns)
     ]
     for col, name in enumerate(frame.columns):

@@ -13,6 +13,23 @@ from pipeline.outputs.xlsx import Sheet, write_workbook
 from pipeline.reports.figures import NO_OWNER, TOTAL, ReportInput, compute_figures, rate
 from pipeline.core.text import is_missing
 
+# Widths of the long text columns, by key (the header shown is the config's or the sheet's name for it).
+WIDE = {
+    "description": 40,
+    "measures": 30,
+    "reason": 40,
+    "note": 20,
+    "sources": 30,
+    "flags": 30,
+    "company": 26,
+}
+
+
+def _wide(heads: dict[str, str]) -> dict[str, float]:
+    """{shown header: width} for the long text columns among `heads` (key -> shown header)."""
+    return {head: WIDE[key] for key, head in heads.items() if key in WIDE}
+
+
 EXTRA_HEADS = {
     "category_inferred": "类别为推断",
     "departments": "报送单位",
@@ -136,6 +153,7 @@ def _ledger_sheet(name: str, ledger: pd.DataFrame, inp: ReportInput) -> Sheet:
         notes=notes,
         print_columns=len(PRINTED),
         signed=(PAID_CHANGE,),
+        widths=_wide({c.key: c.name for c in inp.ctx.config.columns} | EXTRA_HEADS),
     )
 
 
@@ -259,6 +277,7 @@ def _suspects(inp: ReportInput) -> Sheet:
     return Sheet(
         "疑似重复",
         frame,
+        widths=_wide(heads),
         notes=[
             f"请信用办判断每一对是否为同一问题，并在 {folder} 中填写一行：操作填“合并”或“不合并”，"
             "问题编号填问题编号A，另一问题编号或单位填问题编号B（可从本表复制）；重新运行本期或下期运行时生效。"
@@ -278,7 +297,7 @@ def _data_problems(findings: pd.DataFrame) -> Sheet:
         "message": "退回原因",
     }
     frame = rows.sort_values(["file", "row"], kind="stable")[list(heads)].rename(columns=heads).reset_index(drop=True)
-    return Sheet("数据问题", frame)
+    return Sheet("数据问题", frame, widths=_wide(heads))
 
 
 def _submissions(inp: ReportInput) -> Sheet:
@@ -332,7 +351,7 @@ def _submissions(inp: ReportInput) -> Sheet:
         )
     dropped = inp.findings[inp.findings["code"] == "rows_dropped"]
     notes += [f"{d}：{m}" for d, m in zip(dropped["department"], dropped["message"])]
-    return Sheet("报送情况", frame, notes=notes, freeze="单位")
+    return Sheet("报送情况", frame, notes=notes, freeze="单位", widths=_wide(heads))
 
 
 def office_path(path: Path, config: Config) -> str:
