@@ -2,7 +2,7 @@
 
 Every text cell is written as a string (never a formula), cut to Excel's 32,767-character limit
 with a note; dates get a date format, amounts two decimals; headers are frozen and filtered.
-Panes freeze through the 企业名称 column when there is one (问题编号 and 企业 stay in view); every sheet
+Panes freeze under the header and through the column the sheet names (企业名称 on the ledger sheets); every sheet
 prints fitted to the page width with its header row repeated; an empty table says 本期无.
 """
 
@@ -21,7 +21,6 @@ from pipeline.core.text import is_missing
 EXCEL_MAX_CHARS = 32767
 CUT_NOTE = "…（超过 Excel 单元格 32767 字上限，已截断；完整内容见 ledger.csv）"
 EMPTY = "本期无"
-FREEZE_THROUGH = "企业名称"
 
 
 @dataclass
@@ -35,7 +34,7 @@ class Sheet:
     notes: list[str] = field(default_factory=list)  # lines below the table
     chart: dict | None = None  # {"type": "column", "categories": col, "values": [cols], "title": str}
     total_row: bool = False  # the last row is a 合计 row: bold, outside the filter
-    freeze: str | None = FREEZE_THROUGH  # panes freeze through this column when the sheet has it
+    freeze: str | None = None  # panes freeze through this column (its header) when the sheet has it
     print_columns: int | None = None  # print only the first n columns (all when None)
     widths: dict[str, float] = field(default_factory=dict)  # header -> width, for the long text columns
 

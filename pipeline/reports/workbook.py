@@ -154,6 +154,7 @@ def _ledger_sheet(name: str, ledger: pd.DataFrame, inp: ReportInput) -> Sheet:
         print_columns=len(PRINTED),
         signed=(PAID_CHANGE,),
         widths=_wide({c.key: c.name for c in inp.ctx.config.columns} | EXTRA_HEADS),
+        freeze=inp.ctx.config.column("company").name,  # 问题编号 and 企业 stay in view
     )
 
 
@@ -278,6 +279,7 @@ def _suspects(inp: ReportInput) -> Sheet:
         "疑似重复",
         frame,
         widths=_wide(heads),
+        freeze=heads["company"],
         notes=[
             f"请信用办判断每一对是否为同一问题，并在 {folder} 中填写一行：操作填“合并”或“不合并”，"
             "问题编号填问题编号A，另一问题编号或单位填问题编号B（可从本表复制）；重新运行本期或下期运行时生效。"
