@@ -162,12 +162,22 @@ class LedgerSettings:
     approximate_words: ApproximateWords = ApproximateWords()  # 约30万, 30余万, 30万左右 (checked by _approximate_words)
 
 
+@dataclass(frozen=True)
+class MergeSettings:
+    strip_prefixes: tuple[str, ...] = ()  # place names dropped before company names are compared
+    same_item_score: float = 55  # same company and category, descriptions at least this similar: one item
+    suspect_score: float = 35  # between the two: a suspected duplicate for the office
+    intake_departments: tuple[str, ...] = ()  # units that pass complaints on (信访局…): they yield in a conflict
+    court_department: str = ""
+
+
 SETTINGS = {
     "run": RunSettings,
     "intake": IntakeSettings,
     "office": OfficeSettings,
     "report": ReportSettings,
     "ledger": LedgerSettings,
+    "merge": MergeSettings,
 }
 
 
@@ -202,6 +212,7 @@ class Config:
     office: OfficeSettings = field(default_factory=OfficeSettings)
     report: ReportSettings = field(default_factory=ReportSettings)
     ledger: LedgerSettings = field(default_factory=LedgerSettings)
+    merge: MergeSettings = field(default_factory=MergeSettings)
 
     # --- lookups used across the stages ---
     def section(self, name: str) -> dict:
@@ -514,7 +525,6 @@ KNOWN_KEYS = {
     "zero_report_phrases footnote_words total_words skip_sheet_words merge departments mail mapping",
     "paths": "inbox outbox database archive quarantine corrections logs",
     "mapping": "min_score weak_below sample_rows words content group_words company_suffixes roles contradicted_by_content contradicted_below enumeration yes_no needs_content department_content qualifiers sheet_min_keys instead",
-    "merge": "strip_prefixes same_item_score suspect_score intake_departments court_department",
     **{name: " ".join(f.name for f in fields(cls)) for name, cls in SETTINGS.items()},
 }
 # (section, key, smallest allowed value, whole number?)

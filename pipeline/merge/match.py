@@ -278,13 +278,13 @@ def _assign_ids(result: MergeResult, new_ids: IdAllocator) -> None:
 
 
 def settings_of(config: Config) -> Settings:
-    merge = config.section("merge")
-    intake = frozenset(config.department(d) or d for d in merge.get("intake_departments") or [])
-    court = merge.get("court_department") or ""
+    merge = config.merge
+    intake = frozenset(config.department(d) or d for d in merge.intake_departments)
+    court = merge.court_department
     return Settings(
-        tuple(merge.get("strip_prefixes") or ()),
-        float(merge["same_item_score"]),
-        float(merge["suspect_score"]),
+        tuple(merge.strip_prefixes),
+        float(merge.same_item_score),
+        float(merge.suspect_score),
         intake,
         config.department(court) or court,
     )
