@@ -14,7 +14,7 @@ from datetime import date, datetime, timedelta
 from functools import lru_cache
 
 from pipeline.core.config import ApproximateWords, Enum
-from pipeline.core.text import cell_text, clean_text, is_empty
+from pipeline.core.text import BRACKETS, cell_text, clean_text, is_empty
 
 # --- dates ---------------------------------------------------------------------------------------
 
@@ -169,24 +169,7 @@ def _checked_amount(amount: float) -> tuple[float | None, str | None]:
 
 # --- case numbers ----------------------------------------------------------------------------------
 
-_CASE_BRACKETS = str.maketrans(
-    {
-        "(": "（",
-        ")": "）",
-        "[": "（",
-        "]": "）",
-        "〔": "（",
-        "〕": "）",
-        "【": "（",
-        "】": "）",
-        "［": "（",
-        "］": "）",
-        "﹝": "（",
-        "﹞": "）",
-        "（": "（",
-        "）": "）",
-    }
-)
+_CASE_BRACKETS = str.maketrans(BRACKETS)
 _CJK = r"[\u4e00-\u9fff]"
 _CASE_SHAPE = re.compile(rf"（(?:19|20)\d{{2}}）(?:最高法|{_CJK}\d{{0,4}}){_CJK}{{1,6}}\d+号(?:之{_CJK}+|之\d+)?")
 _CASE_TYPE = re.compile(rf"({_CJK}+)\d+号")

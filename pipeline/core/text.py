@@ -13,23 +13,10 @@ _SPACES = re.compile(r"\s+")
 FORMULA_START = ("=", "+", "-", "@")  # a spreadsheet would take text starting so for a formula
 # Control characters other than tab and newline (and DEL): never written to any output.
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f]")
-_VARIANTS = str.maketrans(
-    {
-        "郟": "郏",
-        "\u3000": " ",
-        "\xa0": " ",
-        "〔": "（",
-        "〕": "）",
-        "【": "（",
-        "】": "）",
-        "［": "（",
-        "］": "）",
-        "[": "（",
-        "]": "）",
-        "(": "（",
-        ")": "）",
-    }
-)
+# Every bracket a clerk types (half-width, square, lenticular, tortoise-shell) as the full-width （）.
+BRACKETS = {"(": "（", ")": "）", "[": "（", "]": "）", "〔": "（", "〕": "）", "【": "（", "】": "）", "［": "（", "］": "）",
+            "﹝": "（", "﹞": "）"}  # fmt: skip
+_VARIANTS = str.maketrans({"郟": "郏", "\u3000": " ", "\xa0": " ", **BRACKETS})
 
 
 @lru_cache(maxsize=200_000)
