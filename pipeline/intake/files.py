@@ -18,7 +18,7 @@ import logging
 import os
 import re
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import lru_cache
 from itertools import repeat
@@ -103,11 +103,6 @@ class _Read:
 # --- public API --------------------------------------------------------------------------------
 
 
-def settings(config: Config) -> dict:
-    """The `intake:` section of config.yaml (over its defaults in core/config.py) as a dict."""
-    return asdict(config.intake)
-
-
 def list_inputs(folders: list[Path]) -> list[Path]:
     """Every file of the folders, sorted: spreadsheets, and also files that are no spreadsheet (a Word
     document, a picture, a zip), dot files, editor lock files (~$) and symlinks (whatever they point at),
@@ -158,8 +153,8 @@ def read_inputs(paths: list[Path], config: Config, as_of: date | None = None) ->
 
 def _read_all(paths: list[Path], names: list[str], config: Config) -> list["_Read"]:
     """Read the files, in worker processes when there are enough of them to pay for starting them."""
-    workers = min(os.cpu_count() or 1, int(settings(config)["max_workers"]))
-    if workers < 2 or len(paths) < int(settings(config)["parallel_min_files"]):
+    workers = min(os.cpu_count() or 1, config.intake.max_workers)
+    if workers < 2 or len(paths) < config.intake.parallel_min_files:
         return [_read_logged(p, n, config, i, len(paths)) for i, (p, n) in enumerate(zip(paths, names), 1)]
     with ProcessPoolExecutor(max_workers=workers) as pool:
         return list(pool.map(_read_one, paths, repeat(config), names, chunksize=max(1, len(paths) // (workers * 8))))
@@ -232,7 +227,7 @@ def _read_one(path: Path, config: Config, name: str) -> _Read:
     if skip:  # never opened: Excel may hold a lock file, and a link may lead out of the inbox
         mtime, size = _safe_stat(path, follow=False)
         return _Read(SourceFile(path, name, "", mtime, size, disposition="ignored", reason=skip))
-    opts = settings(config)
+    opts = config.intake
     try:
         stat = path.stat()
         data = path.read_bytes()
@@ -244,7 +239,7 @@ def _read_one(path: Path, config: Config, name: str) -> _Read:
     done = _Read(source)
     try:
         grids = read_grids(
-            data, extension(path.name), int(opts["max_unzipped_mb"]) * 1024 * 1024, int(opts["max_cells"]), path
+            data, extension(path.name), int(opts.max_unzipped_mb) * 1024 * 1024, int(opts.max_cells), path
         )
         _read_grids(done, grids, config, opts)
     except ReadProblem as problem:
@@ -331,7 +326,7 @@ def _head(path: Path, n: int) -> bytes:
         return b""
 
 
-def _read_grids(done: _Read, grids: list[Grid], config: Config, opts: dict) -> None:
+def _read_grids(done: _Read, grids: list[Grid], config: Config, opts: IntakeSettings) -> None:
     src = done.source
     if all(g.empty for g in grids):
         src.department = match_department(Path(src.name).stem, config)
@@ -340,7 +335,7 @@ def _read_grids(done: _Read, grids: list[Grid], config: Config, opts: dict) -> N
     sheets, notes = _data_sheets(grids, config, opts)
     grid, header = sheets[0]
     src.sheet = grid.name
-    top = header.index if header else min(len(grid.rows), int(opts["header_scan_rows"]))
+    top = header.index if header else min(len(grid.rows), int(opts.header_scan_rows))
     _identify(src, grid, top, header, config, opts)
     if not src.department:
         _reject(done, "unknown_department" if src.raw_department else "no_department", value=src.raw_department)
@@ -377,41 +372,41 @@ def _not_ledger_detail(header: _Header, config: Config) -> str:
     return f"只识别出{shown}{len(seen)}列，缺少{need}等必填列"
 
 
-def _lacks_the_ledger_columns(name: str, sheets: list, opts: dict) -> bool:
+def _lacks_the_ledger_columns(name: str, sheets: list, opts: IntakeSettings) -> bool:
     """No sheet has 企业名称 or 问题描述; or only one of them, no column only a ledger has, and no ledger word
     in the title (a list of companies: 企业名称, 信用代码, 法定代表人, but no 问题类别, 整改状态, 整改措施…)."""
     keys = {k for _, h in sheets for k in h.keys.values()}
     if not {"company", "description"} & keys:
         return True
-    words = opts["title_words"]
-    if {"company", "description"} <= keys or set(words.get("partial_keys", ())) & keys:
+    words = opts.title_words
+    if {"company", "description"} <= keys or set(words.partial_keys) & keys:
         return False
-    return not any(w in t for t in _titles(name, sheets, opts) for w in words.get("ledger", ()))
+    return not any(w in t for t in _titles(name, sheets, opts) for w in words.ledger)
 
 
-def _titles(name: str, sheets: list, opts: dict) -> list[str]:
+def _titles(name: str, sheets: list, opts: IntakeSettings) -> list[str]:
     """The lines above the first sheet's header (not the 填报单位 line), else the file name."""
     grid, header = sheets[0]
-    skip = (*opts["department_labels"], *opts["date_labels"], "单位：", "单位:")
+    skip = (*opts.department_labels, *opts.date_labels, "单位：", "单位:")
     lines = [t for row in grid.rows[: header.index] for t in _texts(row).values() if not any(w in t for w in skip)]
     return [clean_text(t) for t in lines] or [clean_text(Path(name).stem)]
 
 
-def _other_kind_of_table(name: str, sheets: list, opts: dict) -> str:
+def _other_kind_of_table(name: str, sheets: list, opts: IntakeSettings) -> str:
     """Why a table whose columns look like a ledger's is another kind of table ("" if it is none): its
     title (else the file name) names another kind (进度统计表, 花名册…) and no ledger word (台账, 问题…),
     and no sheet has a column only a ledger has (问题类别, 案号)."""
-    words = opts["title_words"]
-    if any(k in words.get("ledger_keys", ()) for _, h in sheets for k in h.keys.values()):
+    words = opts.title_words
+    if any(k in words.ledger_keys for _, h in sheets for k in h.keys.values()):
         return ""
     titles = _titles(name, sheets, opts)
-    if any(w in t for t in titles for w in words.get("ledger", ())):
+    if any(w in t for t in titles for w in words.ledger):
         return ""
-    kind = next((t for t in titles if any(w in t for w in words.get("other", ()))), "")
+    kind = next((t for t in titles if any(w in t for w in words.other)), "")
     return f"标题“{kind}”说明这是另一种表格，表中也没有“问题类别”“案号”等台账专有的列" if kind else ""
 
 
-def _data_sheets(grids: list[Grid], config: Config, opts: dict) -> tuple[list, list]:
+def _data_sheets(grids: list[Grid], config: Config, opts: IntakeSettings) -> tuple[list, list]:
     """The sheets to read — every one with a ledger header (_is_ledger_header), else the best one —
     and a note for each sheet skipped (instruction, list, hidden, no ledger header)."""
     skip = tuple(config.words("skip_sheet_words"))
@@ -456,15 +451,15 @@ def _is_ledger_header(header: _Header, config: Config) -> bool:
     return bool({"company", "description"} & keys) and len(keys - {"seq", "note", "owner_person"}) >= least
 
 
-def _find_header(grid: Grid, config: Config, opts: dict) -> _Header | None:
+def _find_header(grid: Grid, config: Config, opts: IntakeSettings) -> _Header | None:
     """The header row: the row of the first rows whose cells name the most standard keys."""
-    labels = _department_label_keys(tuple(opts["department_labels"]))
+    labels = _department_label_keys(tuple(opts.department_labels))
     scores: list[int] = []
-    for row in grid.rows[: int(opts["header_scan_rows"])]:
+    for row in grid.rows[: int(opts.header_scan_rows)]:
         scores.append(len(set(columns.header_keys(_texts(row), config, labels).values())))
         if len(scores) > 2 and max(scores[-2:]) < max(scores) // 2:
             break  # two rows well below the best: the data has begun (the scan is the costly part of intake)
-    if not scores or max(scores) < int(opts["min_header_keys"]):
+    if not scores or max(scores) < int(opts.min_header_keys):
         return None
     best = scores.index(max(scores))
     if best and _is_parent_row(grid, best - 1, config, labels):
@@ -477,9 +472,9 @@ def _department_label_keys(labels: tuple) -> frozenset:
     return frozenset(header_key(x) for x in labels)
 
 
-def _build_header(grid: Grid, row: int, config: Config, opts: dict) -> _Header:
+def _build_header(grid: Grid, row: int, config: Config, opts: IntakeSettings) -> _Header:
     upper = _spread(_texts(grid.rows[row]), grid.merged, row)
-    labels = _department_label_keys(tuple(opts["department_labels"]))
+    labels = _department_label_keys(tuple(opts.department_labels))
     depth, texts = 1, {c: [t] for c, t in upper.items()}
     lower = _texts(grid.rows[row + 1]) if row + 1 < len(grid.rows) else {}
     if _is_subheader(upper, lower, grid, row, config, labels):
@@ -605,12 +600,14 @@ def _texts(row: list) -> dict[int, str]:
 # --- department and filled date --------------------------------------------------------------
 
 
-def _identify(src: SourceFile, grid: Grid, top: int, header: _Header | None, config: Config, opts: dict) -> None:
+def _identify(
+    src: SourceFile, grid: Grid, top: int, header: _Header | None, config: Config, opts: IntakeSettings
+) -> None:
     """Department from the 填报单位 line, else a 填报单位 column, else the file name; plus 填报日期."""
-    line = _label_line(grid.rows[:top], opts["department_labels"])
-    stops = (*opts["department_labels"], *opts["date_labels"], *_cleaned(config.words("footnote_words")))
-    raw = _after_label(line, opts["department_labels"], stops) if line else ""
-    src.filled_date = _filled_date(_label_line(grid.rows[:top], opts["date_labels"]), opts["date_labels"])
+    line = _label_line(grid.rows[:top], opts.department_labels)
+    stops = (*opts.department_labels, *opts.date_labels, *_cleaned(config.words("footnote_words")))
+    raw = _after_label(line, opts.department_labels, stops) if line else ""
+    src.filled_date = _filled_date(_label_line(grid.rows[:top], opts.date_labels), opts.date_labels)
     if not raw and header and header.department_col is not None:
         raw = _first_in_column(grid, header)
     src.raw_department = raw
@@ -619,7 +616,7 @@ def _identify(src: SourceFile, grid: Grid, top: int, header: _Header | None, con
         src.department = match_department(Path(src.name).stem, config)
 
 
-def _label_line(rows: list[list], labels: list[str]) -> str:
+def _label_line(rows: list[list], labels: tuple[str, ...]) -> str:
     for row in rows:
         text = "  ".join(_texts(row).values())
         if any(label in text for label in labels):
@@ -627,7 +624,7 @@ def _label_line(rows: list[list], labels: list[str]) -> str:
     return ""
 
 
-def _after_label(line: str, labels: list[str], stops: tuple[str, ...]) -> str:
+def _after_label(line: str, labels: tuple[str, ...], stops: tuple[str, ...]) -> str:
     """The value written after a label, up to the next label (填报人、联系电话、填报日期…)."""
     pattern = "|".join(map(re.escape, labels))
     m = re.search(rf"(?:{pattern})\s*(?:（[^）]*）|\([^)]*\))?\s*[:：]?\s*", line)
@@ -639,7 +636,7 @@ def _after_label(line: str, labels: list[str], stops: tuple[str, ...]) -> str:
     return "" if _BLANK_FILL.fullmatch(value) else value  # the template's ____ placeholder is no name
 
 
-def _filled_date(line: str, labels: list[str]) -> date | None:
+def _filled_date(line: str, labels: tuple[str, ...]) -> date | None:
     """填报日期 as text (2021-11-15, 2021/11/15, 2021.11.15, 2021年11月15日) or an Excel date cell."""
     pattern = "|".join(map(re.escape, labels))
     m = re.search(rf"(?:{pattern})\s*[:：]?\s*", line)

@@ -449,9 +449,7 @@ def _spreadsheets(
 ) -> list[tuple[str, bytes]]:
     """The spreadsheet attachments, at most `limit`; every other attachment is listed in `result.skipped`
     (and in `refusal`, for the reply)."""
-    from pipeline.intake.files import settings
-
-    types = {t.lower() for t in settings(config)["file_types"]}
+    types = {t.lower() for t in config.intake.file_types}
     out: list[tuple[str, bytes]] = []
     for part in msg.walk():
         name = None if part.is_multipart() else attachment_name(part)
@@ -905,8 +903,6 @@ def refusal_text(config: Config, refusal: Refusal) -> str:
     """The reply's body, from templates/mail/refused.j2."""
     import jinja2
 
-    from pipeline.intake.files import settings
-
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(MAIL_TEMPLATES)),
         undefined=jinja2.StrictUndefined,
@@ -921,8 +917,8 @@ def refusal_text(config: Config, refusal: Refusal) -> str:
         subject=refusal.env.subject,
         sent=f"{sent.month}月{sent.day}日" if sent else "",
         office=str(config.section("office").get("name") or "信用办"),
-        file_types="、".join(t for t in settings(config)["file_types"] if t in (".xlsx", ".xls", ".csv"))
-        or "、".join(settings(config)["file_types"]),
+        file_types="、".join(t for t in config.intake.file_types if t in (".xlsx", ".xls", ".csv"))
+        or "、".join(config.intake.file_types),
         too_big={"size_mb": f"{size_mb:.1f}", "limit_mb": f"{limit_mb:g}"} if refusal.too_big else None,
         too_many={"names": refusal.too_many, "limit": refusal.limit} if refusal.too_many else None,
         not_sheets=refusal.not_sheets,

@@ -11,7 +11,7 @@ from pipeline.core.findings import ERROR, disposition_text
 from pipeline.corrections import FILE_NAME as CORRECTIONS_FILE
 from pipeline.outputs.xlsx import Sheet, write_workbook
 from pipeline.reports.figures import NO_OWNER, TOTAL, ReportInput, compute_figures, rate
-from pipeline.core.text import is_missing
+from pipeline.core.text import is_missing, with_tag
 
 # Widths of the long text columns, by key (the header shown is the config's or the sheet's name for it).
 WIDE = {
@@ -101,7 +101,7 @@ def ledger_frame(ledger: pd.DataFrame, inp: ReportInput) -> pd.DataFrame:
         paid_change(pd.to_numeric(out["paid"], errors="coerce"), before["paid"].reindex(ids).to_numpy(), known),
     )
     missing = ids.isin(inp.unit_missing_ids) & (out["status"] != inp.ctx.config.closed_status)
-    out["flags"] = [_with_flag(f, UNIT_MISSING) if m else f for f, m in zip(out["flags"], missing)]
+    out["flags"] = [with_tag(f, UNIT_MISSING) if m else f for f, m in zip(out["flags"], missing)]
     if "corrected" in ledger:
         out["人工更正"] = ledger["corrected"].fillna("")
     first = [c for c in PRINTED if c in out]
@@ -125,11 +125,6 @@ def paid_change(now: pd.Series, before, known) -> list[float | None]:
                 )
             )
     return out
-
-
-def _with_flag(flags, tag: str) -> str:
-    text = "" if flags is None or flags != flags else str(flags)
-    return f"{text}；{tag}" if text else tag
 
 
 def _ledger_sheet(name: str, ledger: pd.DataFrame, inp: ReportInput) -> Sheet:
