@@ -183,18 +183,21 @@ def _held_mail(ctx: RunContext) -> list[dict]:
 
 
 def _write_outputs(folder: Path, report, intake: Intake, matched: pd.DataFrame) -> list[str]:
-    """Every file of the run folder from the ReportInput; `matched`: the merge's rows with the item each joined."""
-    from pipeline.outputs.feedbacks import write_all_feedback
+    """Every file of the run folder from the ReportInput; `matched`: the merge's rows with the item each joined.
+    The documents and the feedback workbooks are written by up to run.feedback_workers processes."""
+    from pipeline.outputs.feedbacks import feedback_jobs
     from pipeline.outputs.tables import rejected_table, write_csv, write_json
-    from pipeline.reports.documents import write_reports  # reports are optional heavy imports; keep them out of `check`
+    from pipeline.reports.documents import report_jobs  # reports are optional heavy imports; keep them out of `check`
+    from pipeline.runtime.parallel import run_jobs
 
     write_csv(report.ledger.drop(columns=["corrected"]), folder / "ledger.csv")
     write_csv(rejected_table(report.findings), folder / "rejected.csv")
-    write_all_feedback(folder / "feedback", report.ctx, intake, report.findings, matched, report.ledger)
-    log.info("反馈表已生成；生成通报和汇总表")
-    notes = write_reports(folder, report)
+    documents = report_jobs(folder, report)
+    feedback = feedback_jobs(folder / "feedback", report.ctx, intake, report.findings, matched, report.ledger)
+    log.info("生成通报、汇总表和 %d 份反馈表", len(feedback))
+    written = run_jobs([*documents, *feedback], report.ctx.config.run.feedback_workers)
     write_json(report.summary, folder / "run.json")
-    return notes
+    return [note for notes in written[: len(documents)] for note in notes]
 
 
 def remind(config, as_of, deadline: str | None = None) -> list[str]:

@@ -36,3 +36,88 @@ def test_parallel_feedback_equals_serial_feedback(tmp_path):
     assert [p.name for p in serial] == [p.name for p in parallel] and len(serial) >= 52
     for a, b in list(zip(serial, parallel))[:5]:
         assert cells(a) == cells(b)
+
+
+# --- runtime/parallel.run_jobs: forked workers share the jobs, results and errors come back ---
+
+import multiprocessing  # noqa: E402
+import os  # noqa: E402
+import signal  # noqa: E402
+
+import pytest  # noqa: E402
+
+from pipeline.core.errors import PipelineError, RunError  # noqa: E402
+from pipeline.runtime.parallel import can_fork, run_jobs  # noqa: E402
+
+needs_fork = pytest.mark.skipif(not can_fork(), reason="workers are forked processes (Linux)")
+
+
+def _meeting(barrier, i):
+    """A job that returns only once another process is running a job too (two workers at once)."""
+    def job():
+        barrier.wait(timeout=20)
+        return i, os.getpid()
+    return job
+
+
+@needs_fork
+def test_two_workers_run_jobs_at_once_and_results_keep_the_jobs_order():
+    barrier = multiprocessing.get_context("fork").Barrier(2)
+    jobs = [_meeting(barrier, 0), _meeting(barrier, 1)] + [lambda i=i: (i, os.getpid()) for i in range(2, 12)]
+    results = run_jobs(jobs, workers=2)
+    assert [i for i, _ in results] == list(range(12))
+    assert len({pid for _, pid in results[:2]}) == 2  # the first two ran in two processes
+    assert os.getpid() in {pid for _, pid in results}  # this process is one of the workers
+
+
+def test_one_worker_runs_every_job_here_in_order():
+    seen = []
+    results = run_jobs([lambda i=i: seen.append(i) or i * i for i in range(5)], workers=1)
+    assert results == [0, 1, 4, 9, 16] and seen == [0, 1, 2, 3, 4]
+
+
+@needs_fork
+def test_an_error_in_a_worker_is_raised_here_with_every_line():
+    parent = os.getpid()
+    barrier = multiprocessing.get_context("fork").Barrier(2)
+
+    def job():
+        barrier.wait(timeout=20)
+        if os.getpid() != parent:
+            raise PipelineError(["第一行", "第二行"])
+        return "here"
+
+    with pytest.raises(PipelineError) as caught:
+        run_jobs([job, job, lambda: "later"], workers=2)
+    assert caught.value.lines == ["第一行", "第二行"]
+
+
+@needs_fork
+def test_an_os_error_in_a_worker_keeps_its_errno_and_file():
+    parent = os.getpid()
+    barrier = multiprocessing.get_context("fork").Barrier(2)
+
+    def job():
+        barrier.wait(timeout=20)
+        if os.getpid() != parent:
+            raise OSError(27, "File too large", "通报.docx")
+        return None
+
+    with pytest.raises(OSError) as caught:
+        run_jobs([job, job], workers=2)
+    assert (caught.value.errno, caught.value.filename) == (27, "通报.docx")
+
+
+@needs_fork
+def test_a_worker_that_dies_is_a_run_error_not_a_missing_file():
+    parent = os.getpid()
+    barrier = multiprocessing.get_context("fork").Barrier(2)
+
+    def job():
+        barrier.wait(timeout=20)
+        if os.getpid() != parent:
+            os.kill(os.getpid(), signal.SIGKILL)
+        return None
+
+    with pytest.raises(RunError, match="子进程意外退出"):
+        run_jobs([job, job, lambda: None], workers=2)

@@ -10,6 +10,9 @@ class PipelineError(Exception):
         self.lines = [lines] if isinstance(lines, str) else list(lines)
         super().__init__("\n".join(self.lines))
 
+    def __reduce__(self):  # pickled whole (from a worker process), one line per problem kept
+        return type(self), (self.lines,)
+
 
 class ConfigError(PipelineError):
     """A broken config.yaml or a bad option: exit 2, one Chinese line per problem."""

@@ -1,12 +1,11 @@
-"""The feedback workbooks of a run: one per sending department (outputs/feedback.py writes one), in a
-process pool when there are many."""
+"""The feedback workbooks of a run: one per sending department (outputs/feedback.py writes one), each a job
+that runtime/parallel.py can hand to another process."""
 
 from __future__ import annotations
 
-import os
+from collections.abc import Callable
 from datetime import date
-from concurrent.futures import ProcessPoolExecutor
-from itertools import repeat
+from functools import partial
 from pathlib import Path
 
 import pandas as pd
@@ -15,6 +14,7 @@ from pipeline.core import findings as fnd
 from pipeline.core.context import RunContext
 from pipeline.core.text import as_date
 from pipeline.outputs.feedback import Feedback, feedback_name, write_feedback
+from pipeline.runtime.parallel import run_jobs
 
 
 def feedback_groups(files: list) -> dict[str, list]:
@@ -29,12 +29,20 @@ def feedback_groups(files: list) -> dict[str, list]:
 def write_all_feedback(
     folder: Path, ctx: RunContext, intake, found: pd.DataFrame, matched: pd.DataFrame, ledger: pd.DataFrame
 ) -> None:
-    """One workbook per sending department: its rows with the 问题编号 each got, and its overdue items."""
+    """Every department's workbook, in up to run.feedback_workers processes."""
+    run_jobs(feedback_jobs(folder, ctx, intake, found, matched, ledger), ctx.config.run.feedback_workers)
+
+
+def feedback_jobs(
+    folder: Path, ctx: RunContext, intake, found: pd.DataFrame, matched: pd.DataFrame, ledger: pd.DataFrame
+) -> list[Callable[[], Path]]:
+    """One job per sending department, writing its workbook: its rows with the 问题编号 each got, and its
+    overdue items."""
     item_of = dict(zip(zip(matched["file"], matched["sheet"], matched["row"]), matched["item_key"]))
     rows_by_file = dict(tuple(intake.rows.groupby("file", sort=False)))
     found_by_file = dict(tuple(found.groupby("file", sort=False)))
     overdue = _overdue_by_department(ledger, ctx.as_of)
-    jobs = []
+    jobs: list[Callable[[], Path]] = []
     for name, files in feedback_groups(intake.files).items():
         parts = [rows_by_file[f.name] for f in files if f.name in rows_by_file]
         rows = pd.concat(parts) if parts else intake.rows.iloc[0:0]
@@ -45,14 +53,9 @@ def write_all_feedback(
             ]
         )
         notes = [found_by_file[f.name] for f in files if f.name in found_by_file]
-        jobs.append((folder / f"{name}.xlsx", Feedback(name, files, rows, fnd.concat(*notes), overdue.get(name, []))))
-    workers = min(os.cpu_count() or 1, ctx.config.run.feedback_workers)
-    if workers < 2 or len(jobs) < 50:
-        for path, fb in jobs:
-            write_feedback(path, fb, ctx.config, ctx.as_of)
-        return
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        list(pool.map(write_feedback, *zip(*jobs), repeat(ctx.config), repeat(ctx.as_of), chunksize=8))
+        fb = Feedback(name, files, rows, fnd.concat(*notes), overdue.get(name, []))
+        jobs.append(partial(write_feedback, folder / f"{name}.xlsx", fb, ctx.config, ctx.as_of))
+    return jobs
 
 
 def _overdue_by_department(ledger: pd.DataFrame, as_of: date) -> dict[str, list[str]]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 from pipeline.core.context import RunContext
@@ -14,8 +16,9 @@ def report_stem(ctx: RunContext, issue_no: int) -> str:
     return f"{ctx.config.section('office')['report_title']}（第{issue_no}期）"
 
 
-def write_reports(folder: Path, inp: ReportInput) -> list[str]:
-    """Write both documents into the run folder, fill inp.summary['outputs'], return notes for the user."""
+def report_jobs(folder: Path, inp: ReportInput) -> list[Callable[[], list[str]]]:
+    """The two documents as jobs that return notes for the user, the 通报 first (it takes longest): names them
+    in inp.summary['outputs'] and computes their figures here, before any job runs (in another process)."""
     ctx = inp.ctx
     docx_name, xlsx_name = f"{report_stem(ctx, inp.issue_no)}.docx", f"政务失信问题台账汇总（{ctx.period}）.xlsx"
     # named before writing: the 通报 points readers to the workbook by name
@@ -28,9 +31,19 @@ def write_reports(folder: Path, inp: ReportInput) -> list[str]:
         }
     )
     figures = compute_figures(inp)  # both documents show the same numbers; computed once
-    docx = write_report(folder / docx_name, inp, figures)
-    write_summary(folder / xlsx_name, inp, figures)
-    notes = []
-    if ctx.config.report.pdf:
-        notes.append(convert_pdf(docx))
-    return notes
+    return [partial(_word, folder / docx_name, inp, figures), partial(_summary, folder / xlsx_name, inp, figures)]
+
+
+def write_reports(folder: Path, inp: ReportInput) -> list[str]:
+    """Write both documents into the run folder, one after the other; return notes for the user."""
+    return [note for job in report_jobs(folder, inp) for note in job()]
+
+
+def _word(path: Path, inp: ReportInput, figures: dict) -> list[str]:
+    docx = write_report(path, inp, figures)
+    return [convert_pdf(docx)] if inp.ctx.config.report.pdf else []
+
+
+def _summary(path: Path, inp: ReportInput, figures: dict) -> list[str]:
+    write_summary(path, inp, figures)
+    return []

@@ -1,0 +1,116 @@
+"""The run's output files written by several processes at once.
+
+Where the operating system can fork (Linux), the workers are forked copies of this process: they inherit the
+run's tables as they are, so nothing is copied or pickled on the way in, and each takes the next job from one
+shared counter, so a long job (the 通报) and many short ones (the feedback workbooks) share the cores evenly.
+This process is one of the workers. Only each job's result comes back (pickled through a pipe). Elsewhere,
+or with one worker, the jobs run here one after another; the files are the same either way.
+"""
+
+from __future__ import annotations
+
+import gc
+import logging
+import multiprocessing
+import os
+import sys
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from pipeline.core.errors import RunError
+
+log = logging.getLogger(__name__)
+PR_SET_PDEATHSIG = 1  # linux/prctl.h
+
+
+def can_fork() -> bool:
+    return sys.platform.startswith("linux") and "fork" in multiprocessing.get_all_start_methods()
+
+
+def run_jobs(jobs: Sequence[Callable[[], Any]], workers: int) -> list[Any]:
+    """Call every job once and return their results in the jobs' order. Jobs are started in their order by
+    whichever worker is free, so the longest should come first. When a job raises, no worker starts another
+    one, every worker is waited for, and the first exception is raised here."""
+    workers = min(workers, len(jobs), os.cpu_count() or 1)
+    if workers < 2 or not can_fork():
+        return [job() for job in jobs]
+    mp = multiprocessing.get_context("fork")
+    gc.freeze()  # the objects so far stay out of every collection, here and in the workers: their pages stay shared
+    counter, failed = mp.Value("i", 0), mp.Value("b", 0)
+    children = []
+    try:
+        for _ in range(workers - 1):
+            receive, send = mp.Pipe(duplex=False)
+            child = mp.Process(target=_child, args=(jobs, counter, failed, send), daemon=True)
+            child.start()
+            send.close()
+            children.append((child, receive))
+        done, errors = _take_jobs(jobs, counter, failed)
+    except BaseException:  # this process failed or was interrupted: the workers stop before the error goes on
+        failed.value = 1
+        for child, receive in children:
+            child.terminate()
+            child.join()
+            receive.close()
+        raise
+    for child, receive in children:
+        theirs, their_errors = _receive(child, receive)
+        done.update(theirs)
+        errors += their_errors
+    if errors:
+        raise min(errors, key=lambda e: e[0])[1]
+    if len(done) < len(jobs):  # a worker ended without finishing the jobs it took
+        raise RunError("写出结果的子进程意外退出；本次结果未保存")
+    return [done[i] for i in range(len(jobs))]
+
+
+def _take_jobs(jobs, counter, failed) -> tuple[dict[int, Any], list[tuple[int, BaseException]]]:
+    done: dict[int, Any] = {}
+    errors: list[tuple[int, BaseException]] = []
+    while not failed.value:
+        with counter.get_lock():
+            i = counter.value
+            counter.value += 1
+        if i >= len(jobs):
+            break
+        try:
+            done[i] = jobs[i]()
+        except Exception as exc:  # noqa: BLE001 - handed to the parent, which raises it
+            failed.value = 1
+            errors.append((i, exc))
+    return done, errors
+
+
+def _child(jobs, counter, failed, send) -> None:
+    _die_with_parent()
+    done, errors = _take_jobs(jobs, counter, failed)
+    for i, exc in errors:
+        log.error("并行写出的第 %d 项失败", i + 1, exc_info=exc)
+    try:
+        send.send((done, errors))
+    except Exception as exc:  # noqa: BLE001 - a result or an exception that cannot be pickled
+        send.send(({}, [(min([i for i, _ in errors] or [len(jobs)]), RunError(f"并行写出结果失败（{exc}）"))]))
+    send.close()
+
+
+def _receive(child, receive) -> tuple[dict[int, Any], list[tuple[int, BaseException]]]:
+    try:
+        done, errors = receive.recv()
+    except EOFError:  # the worker died without a word (killed, out of memory)
+        done, errors = {}, []
+    finally:
+        receive.close()
+    child.join()
+    if child.exitcode and not errors:
+        errors = [(-1, RunError(f"写出结果的子进程意外退出（退出码 {child.exitcode}）；本次结果未保存"))]
+    return done, errors
+
+
+def _die_with_parent() -> None:
+    """A worker whose parent was killed stops too, instead of writing on into a folder nobody will keep."""
+    try:
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, 9)  # SIGKILL
+    except (OSError, AttributeError):
+        pass
