@@ -6,7 +6,6 @@ import dataclasses
 import re
 import stat
 import sys
-import warnings
 from datetime import date
 from pathlib import Path
 
@@ -527,32 +526,50 @@ def test_imprint_line_count():
     assert imprint_lines("抄送：" + "县" * 60 + "。") == 3
 
 
-def test_charts_draw_chinese_without_missing_glyphs():
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        bars = charts.category_chart(["A1 被执行未履行", "B3 政策规划调整"], [3, 0])
-        lines = charts.trend_chart(["11月19日", "11月26日"], [5, 3], [1, 4])
-    glyphs = [str(w.message) for w in caught if "Glyph" in str(w.message) or "missing" in str(w.message)]
-    assert glyphs == []
+def test_charts_are_png_with_every_character_in_the_font():
+    bars = charts.category_chart(["A1 被执行未履行", "B3 政策规划调整"], [3, 0])
+    lines = charts.trend_chart(["11月19日", "11月26日"], [5, 3], [1, 4])
     assert bars.startswith(b"\x89PNG") and lines.startswith(b"\x89PNG")
-    assert "NotoSansSC" in charts.chinese_font().get_file()
+    assert "NotoSansSC" in charts.font_path().name
+    font = charts._font(40)
+    missing = font.getmask("\U0010fffd").getbbox()  # a code point no font has: its .notdef box
+    texts = {c for fig in (charts.category_figure(["A1 被执行未履行"], [1]), charts.trend_figure(["11月19日", "11月26日"], [5, 3], [1, 4]))
+             for lab in fig.labels for c in lab.text if not c.isspace()}
+    assert {c for c in texts if font.getmask(c).getbbox() == missing and font.getlength(c) == font.getlength("\U0010fffd")} == set()
 
 
 def test_charts_have_no_title_labelled_data_and_a_legend_clear_of_the_lines():
     bars = charts.category_figure(["A1 被执行未履行", "B3 政策规划调整"], [3, 0])
     trend = charts.trend_figure(["11月19日", "11月26日", "12月3日"], [5, 3, 3], [1, 4, 3])
     for fig in (bars, trend):
-        ax = fig.axes[0]
-        assert ax.get_title() == "" and not fig.texts and fig._suptitle is None
-    assert [t.get_text() for t in bars.axes[0].texts] == ["3", "0"]
-    ax = trend.axes[0]
-    assert sorted(t.get_text() for t in ax.texts) == sorted(["5", "3", "3", "1", "4", "3"])
-    renderer = trend.canvas.get_renderer()
-    legend = ax.get_legend().get_window_extent(renderer)
-    plot = ax.get_window_extent(renderer)
-    assert legend.y0 >= plot.y1 - 1  # above the plot area: no line can run under it
-    labels = [t.get_window_extent(renderer) for t in ax.texts]
-    assert not any(a.overlaps(b) for n, a in enumerate(labels) for b in labels[n + 1:])
+        assert {lab.role for lab in fig.labels} <= {"tick", "value", "axis", "legend"}  # no title
+    assert bars.texts("value") == ["3", "0"]
+    assert sorted(trend.texts("value")) == sorted(["5", "3", "3", "1", "4", "3"])
+    assert trend.texts("legend") == ["未办结", "已办结"]
+    assert trend.legend.y1 <= trend.plot.y0  # above the plot area: no line can run under it
+    for fig in (bars, trend):
+        boxes = [lab.box for lab in fig.labels]
+        assert not any(a.overlaps(b) for n, a in enumerate(boxes) for b in boxes[n + 1:])
+        assert all(0 <= b.x0 and b.x1 <= charts.WIDTH and 0 <= b.y0 and b.y1 <= charts.HEIGHT for b in boxes)
+    for b in (lab.box for lab in trend.labels if lab.role == "value"):  # data labels inside the plot, off its axes
+        assert trend.plot.y0 <= b.y0 and b.y1 <= trend.plot.y1 and b.x0 > trend.plot.x0
+
+
+def test_many_weeks_turn_their_labels_and_still_nothing_overlaps():
+    weeks = [f"{m}月{d}日" for m, d in [(11, 5), (11, 12), (11, 19), (11, 26), (12, 3), (12, 10), (12, 17), (12, 24)]]
+    trend = charts.trend_figure(weeks, [50, 60, 58, 70, 66, 64, 60, 0], [0, 10, 20, 22, 35, 40, 52, 60])
+    ticks = [lab for lab in trend.labels if lab.role == "tick" and lab.text in weeks]
+    assert len(ticks) == 8 and all(lab.angle == 30 for lab in ticks)
+    boxes = [lab.box for lab in trend.labels]
+    assert not any(a.overlaps(b) for n, a in enumerate(boxes) for b in boxes[n + 1:])
+    assert all(b.y1 <= charts.HEIGHT and b.x0 >= 0 for b in boxes)
+
+
+def test_ticks_are_round_numbers_from_zero():
+    assert charts.nice_ticks(5.75) == [0, 1, 2, 3, 4, 5]
+    assert charts.nice_ticks(46) == [0, 10, 20, 30, 40]
+    assert charts.nice_ticks(805) == [0, 200, 400, 600, 800]
+    assert all(3 <= len(charts.nice_ticks(t)) <= 8 for t in (3, 9, 15, 64, 130, 999, 12345))
 
 
 def test_28_characters_per_line_without_a_character_grid(report):
