@@ -145,3 +145,12 @@ def test_approximate_words_left_out_of_the_config_keep_their_defaults(tmp_path):
     words = load_config(path).approximate_words
     assert parse_amount("约30万", "万元", words) == (30.0, AMOUNT_APPROXIMATE)
     assert parse_amount("30万出头", "万元", words) == (30.0, AMOUNT_APPROXIMATE)
+
+
+def test_the_fast_yaml_parser_reads_the_config_as_pyyaml_does(tmp_path):
+    from pipeline.core.config import _parse_yaml
+
+    text = (ROOT / "config.yaml").read_text(encoding="utf-8")
+    assert _parse_yaml(text) == yaml.safe_load(text)
+    odd = "a: 1\nb: [x, 'y: z', \"\\u90cf\"]\nc: {d: 2021-11-26, e: ~, f: 0o17, g: 1_000}\nh: |\n  两行\n  文字\n"
+    assert _parse_yaml(odd) == yaml.safe_load(odd)
