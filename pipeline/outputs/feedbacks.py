@@ -4,6 +4,7 @@ that runtime/parallel.py can hand to another process."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
 from functools import partial
 from pathlib import Path
@@ -37,25 +38,41 @@ def feedback_jobs(
     folder: Path, ctx: RunContext, intake, found: pd.DataFrame, matched: pd.DataFrame, ledger: pd.DataFrame
 ) -> list[Callable[[], Path]]:
     """One job per sending department, writing its workbook: its rows with the 问题编号 each got, and its
-    overdue items."""
-    item_of = dict(zip(zip(matched["file"], matched["sheet"], matched["row"]), matched["item_key"]))
-    rows_by_file = dict(tuple(intake.rows.groupby("file", sort=False)))
-    found_by_file = dict(tuple(found.groupby("file", sort=False)))
-    overdue = _overdue_by_department(ledger, ctx.as_of)
-    jobs: list[Callable[[], Path]] = []
-    for name, files in feedback_groups(intake.files).items():
-        parts = [rows_by_file[f.name] for f in files if f.name in rows_by_file]
-        rows = pd.concat(parts) if parts else intake.rows.iloc[0:0]
-        rows = rows.assign(
-            item_id=[
-                item_of.get((f, s, r), i)
-                for f, s, r, i in zip(rows["file"], rows["sheet"], rows["row"], rows["item_id"])
-            ]
-        )
-        notes = [found_by_file[f.name] for f in files if f.name in found_by_file]
-        fb = Feedback(name, files, rows, fnd.concat(*notes), overdue.get(name, []))
-        jobs.append(partial(write_feedback, folder / f"{name}.xlsx", fb, ctx.config, ctx.as_of))
-    return jobs
+    overdue items. Each job gathers its own rows, in whichever process runs it."""
+    shared = _Shared(
+        item_of=dict(zip(zip(matched["file"], matched["sheet"], matched["row"]), matched["item_key"])),
+        rows_by_file=dict(tuple(intake.rows.groupby("file", sort=False))),
+        found_by_file=dict(tuple(found.groupby("file", sort=False))),
+        overdue=_overdue_by_department(ledger, ctx.as_of),
+        no_rows=intake.rows.iloc[0:0],
+    )
+    return [
+        partial(_write_department, folder / f"{name}.xlsx", name, files, shared, ctx)
+        for name, files in feedback_groups(intake.files).items()
+    ]
+
+
+@dataclass(frozen=True)
+class _Shared:
+    item_of: dict  # (file, sheet, row) -> the 问题编号 the row joined
+    rows_by_file: dict[str, pd.DataFrame]
+    found_by_file: dict[str, pd.DataFrame]
+    overdue: dict[str, list[str]]
+    no_rows: pd.DataFrame
+
+
+def _write_department(path: Path, name: str, files: list, shared: _Shared, ctx: RunContext) -> Path:
+    parts = [shared.rows_by_file[f.name] for f in files if f.name in shared.rows_by_file]
+    rows = pd.concat(parts) if parts else shared.no_rows
+    rows = rows.assign(
+        item_id=[
+            shared.item_of.get((f, s, r), i)
+            for f, s, r, i in zip(rows["file"], rows["sheet"], rows["row"], rows["item_id"])
+        ]
+    )
+    notes = [shared.found_by_file[f.name] for f in files if f.name in shared.found_by_file]
+    fb = Feedback(name, files, rows, fnd.concat(*notes), shared.overdue.get(name, []))
+    return write_feedback(path, fb, ctx.config, ctx.as_of)
 
 
 def _overdue_by_department(ledger: pd.DataFrame, as_of: date) -> dict[str, list[str]]:
