@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import docx
 import openpyxl
 import yaml
 
@@ -22,7 +23,7 @@ def cells(path: Path) -> list[list]:
 def test_parallel_feedback_equals_serial_feedback(tmp_path):
     config = load_config(config_path())
     truth = generate_inbox(tmp_path / "inbox", config, departments=52, rows_per_file=2, seed=3)
-    outputs = {}
+    outputs, documents = {}, {}
     for workers in (1, 2):
         path = write_synth_config(config, truth.departments, tmp_path / f"config{workers}.yaml")
         raw = yaml.safe_load(path.read_text(encoding="utf-8"))
@@ -32,10 +33,16 @@ def test_parallel_feedback_equals_serial_feedback(tmp_path):
         assert main(["run", "--config", str(path), "--inbox", str(tmp_path / "inbox"), "--outbox", str(out),
                      "--db", str(out / "db.sqlite"), "--as-of", "2026-11-26"]) == 0
         outputs[workers] = sorted((out / "2026-W48" / "feedback").glob("*.xlsx"))
+        documents[workers] = out / "2026-W48"
     serial, parallel = outputs[1], outputs[2]
     assert [p.name for p in serial] == [p.name for p in parallel] and len(serial) >= 52
     for a, b in list(zip(serial, parallel))[:5]:
         assert cells(a) == cells(b)
+    # the 通报 and the summary workbook, written by another worker, are the same too
+    (one,), (two,) = (list(documents[w].glob("政务失信问题台账汇总*.xlsx")) for w in (1, 2))
+    assert cells(one) == cells(two)
+    (one,), (two,) = (list(documents[w].glob("*.docx")) for w in (1, 2))
+    assert [p.text for p in docx.Document(str(one)).paragraphs] == [p.text for p in docx.Document(str(two)).paragraphs]
 
 
 # --- runtime/parallel.run_jobs: forked workers share the jobs, results and errors come back ---
