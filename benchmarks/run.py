@@ -256,11 +256,10 @@ class StageRun:
         ctx = self.ctx
         self.accepted, self.returned = split_accepted(self.clean, self.found)
         self.decisions, _ = office_decisions(ctx.path("corrections"), ctx.config)
-        self.store = Store(ctx.path("database"), ctx.config.section("ledger").get("item_id_format", "JX-{year}-{seq:04d}"))
+        self.store = Store(ctx.path("database"), ctx.config.ledger.item_id_format)
         self.previous = self.store.ledger_before(ctx.period)
-        office = ctx.config.section("office")
         self.doc_number = self.store.doc_number(ctx.period) or self.store.next_doc_number(
-            int(office.get("doc_number_start", 1)))
+            ctx.config.office.doc_number_start)
         with self.store.transaction():
             self.store.discard_period(ctx.period)
             self.issue_no = len(self.store.periods()) + 1
@@ -439,12 +438,12 @@ class RowMaker:
 
     def __init__(self, config: Config, n: int, rng: random.Random):
         self.config, self.rng = config, rng
-        merge = config.section("merge")
-        self.reporters = [d for d in (merge.get("court_department"), *merge.get("intake_departments", [])) if d]
+        merge = config.merge
+        self.reporters = [d for d in (merge.court_department, *merge.intake_departments) if d]
         self.owners = [d for d in config.department_names if d not in self.reporters] or config.department_names
         self.keys = list(config.column_keys)
-        markers = config.section("classification").get("case_no_markers") or {}
-        self.case_letter = {code: letter for letter, code in reversed(list(markers.items()))}
+        markers = config.classification.case_no_markers
+        self.case_letter = {code: letter for letter, code in reversed(markers)}
         self.companies = max(20, int(n * 0.6))
         self.case_seq = 100
         self.per_department: dict[str, int] = {}

@@ -8,7 +8,6 @@ wording, scored with the weighted words in config.yaml. Every judgement here is 
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -16,7 +15,7 @@ from functools import lru_cache
 import pandas as pd
 
 from pipeline.core import findings as fnd
-from pipeline.core.config import Category, Config
+from pipeline.core.config import Category, ClassificationSettings, Config
 from pipeline.core.text import clean_text, is_missing, map_distinct
 
 _PUNCT = re.compile(r"[\W_]+")
@@ -93,13 +92,12 @@ def infer_category(description: str, case_no: str, company: str, config: Config)
 
 
 def rules_for(config: Config) -> Rules:
-    section = json.dumps(config.section("classification"), sort_keys=True, ensure_ascii=False, default=str)
-    return _compile(config.categories, section)
+    return _compile(config.categories, config.classification)
 
 
 @lru_cache(maxsize=8)
-def _compile(categories: tuple[Category, ...], section_json: str) -> Rules:
-    section = json.loads(section_json)
+def _compile(categories: tuple[Category, ...], settings: ClassificationSettings) -> Rules:
+    """Cached by value: the categories and the (frozen) classification settings."""
     word_codes: dict[str, list[tuple[str, int]]] = {}
     for cat in categories:
         for word, weight in cat.words:
@@ -112,12 +110,12 @@ def _compile(categories: tuple[Category, ...], section_json: str) -> Rules:
         # a lookahead finds a word at every position, so words that overlap all count (至今未 + 未兑现)
         word_pattern=re.compile("(?=(%s))" % "|".join(map(re.escape, words))) if words else None,
         word_codes={w: tuple(v) for w, v in word_codes.items()},
-        case_markers=tuple((str(k), str(v)) for k, v in (section.get("case_no_markers") or {}).items()),
-        min_score=int(section["min_score"]),
-        min_margin=int(section["min_margin"]),
-        contradict_score=int(section["contradict_score"]),
-        fuzzy_threshold=float(section["fuzzy_threshold"]),
-        case_no_score=int(section["case_no_score"]),
+        case_markers=settings.case_no_markers,
+        min_score=settings.min_score,
+        min_margin=settings.min_margin,
+        contradict_score=settings.contradict_score,
+        fuzzy_threshold=settings.fuzzy_threshold,
+        case_no_score=settings.case_no_score,
     )
 
 

@@ -44,7 +44,7 @@ class RunResult:
 def run_and_reply(ctx: RunContext, doc_number: int | None = None) -> RunResult:
     """`python -m pipeline run`: the period, then (when mail.replies is on) each sender's feedback by mail."""
     result = run_period(ctx, doc_number)
-    if ctx.config.section("mail").get("replies"):
+    if ctx.config.mail.replies:
         from pipeline.mail.mailbox import send_feedback
 
         try:

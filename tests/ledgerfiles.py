@@ -15,7 +15,7 @@ def write_ledger(path: Path, config: Config, department: str, rows: list[dict], 
     keys = [c.key for c in config.columns]
     wb = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False})
     ws = wb.add_worksheet("台账")
-    ws.write_string(0, 0, config.section("ledger")["title"])
+    ws.write_string(0, 0, config.ledger.title)
     line = f"填报单位：{department}  填报人：测试  联系电话：0375-5000000"
     if filled:
         line += f"  填报日期：{filled.year}年{filled.month}月{filled.day}日"

@@ -126,8 +126,8 @@ def spoil_uscc(code: str) -> str:
 
 def department_names(config: Config, count: int) -> list[str]:
     """`count` names: the court and intake departments first, then the registry, then invented ones."""
-    merge = config.section("merge")
-    special = [merge.get("court_department"), *merge.get("intake_departments", [])]
+    merge = config.merge
+    special = [merge.court_department, *merge.intake_departments]
     names = [n for n in special if n and config.department(n)]
     names += [n for n in config.department_names if n not in names]
     names += _invented_names(config, count - len(names))
@@ -308,8 +308,8 @@ class _Slot:
 
 def _plan(config: Config, names: list[str], rows: int, share: float, rng: random.Random, maker: _Maker) -> list[list[_Slot]]:
     files = [[_Slot(f, p) for p in range(rows)] for f in range(len(names))]
-    merge = config.section("merge")
-    court, intake = merge.get("court_department"), set(merge.get("intake_departments", []))
+    merge = config.merge
+    court, intake = merge.court_department, set(merge.intake_departments)
     kinds = {f: _file_kind(names[f], court, intake) for f in range(len(names))}
     reporters = [s for f, slots in enumerate(files) if kinds[f] for s in slots]
     others = [s for f, slots in enumerate(files) if not kinds[f] for s in slots]
@@ -379,7 +379,7 @@ def generate_inbox(folder: Path, config: Config, departments: int, rows_per_file
         excel_rows = _write_ledger(folder / file_name, config, name, rows, shapes[f], filled_on, rng)
         truth.files.append(file_name)
         truth.shapes[file_name] = shapes[f]
-        sheet = config.section("ledger").get("sheet_name", "台账")
+        sheet = config.ledger.sheet_name
         for slot, excel_row in zip(plan[f], excel_rows):
             truth.labels.append(SynthRow(file_name, sheet, excel_row, name, slot.item.item_id,
                                          slot.item.category.code, slot.duplicate))
@@ -399,7 +399,7 @@ def _write_ledger(path: Path, config: Config, department: str, rows: list[dict],
     """Write one ledger in `shape`; return the Excel row (1-based) of each data row."""
     workbook = xlsxwriter.Workbook(str(path), {"constant_memory": shape == "plain"})
     workbook.set_properties({"created": _FIXED_TIME, "author": department})
-    sheet = workbook.add_worksheet(config.section("ledger").get("sheet_name", "台账"))
+    sheet = workbook.add_worksheet(config.ledger.sheet_name)
     fmt = {"date": workbook.add_format({"num_format": "yyyy-mm-dd"}),
            "head": workbook.add_format({"bold": True, "align": "center", "valign": "vcenter", "text_wrap": True})}
     columns = [c for c in config.columns if c.key != "item_id"]
@@ -419,7 +419,7 @@ def _write_ledger(path: Path, config: Config, department: str, rows: list[dict],
 
 def _write_title(sheet, config: Config, department: str, filled_on: date, rng: random.Random,
                  width: int, head) -> None:
-    sheet.merge_range(0, 0, 0, width - 1, config.section("ledger").get("title", ""), head)
+    sheet.merge_range(0, 0, 0, width - 1, config.ledger.title, head)
     person = rng.choice(_SURNAMES) + rng.choice(_GIVEN)
     phone = "0375-5" + "".join(rng.choice("0123456789") for _ in range(6))
     sheet.write_string(1, 0, f"填报单位：{department}  填报人：{person}  联系电话：{phone}  "

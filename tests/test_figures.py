@@ -214,7 +214,7 @@ def test_slow_departments_follow_the_configured_rule(figures, inp):
 
 def test_key_items_are_the_largest_open_items_marked_when_overdue(figures, inp):
     keys = figures["key_items"]
-    assert len(keys) == inp.ctx.config.section("report")["key_items"]
+    assert len(keys) == inp.ctx.config.report.key_items
     assert all(k["status"] != "已办结" for k in keys)
     assert [k["amount"] for k in keys] == sorted((k["amount"] for k in keys), reverse=True)
     assert "JX-2026-0004" not in {k["item_id"] for k in keys}      # 1260 万元 but closed

@@ -14,6 +14,7 @@ import subprocess
 import sys
 import time
 import uuid
+from dataclasses import replace
 from datetime import date, datetime, timedelta, timezone
 from email.utils import format_datetime
 from pathlib import Path
@@ -111,6 +112,7 @@ def _config(tmp_path: Path, imap_port: int = 1, smtp_port: int = 1, **mail_overr
         "departments": {"县财政局": "czj@example.test"},
         **mail_overrides,
     }
+    raw["mail"] = {k: v for k, v in raw["mail"].items() if v is not None}  # None: the key left out
     raw["paths"] = {k: str(tmp_path / k) for k in raw["paths"]}
     path = tmp_path / "config.yaml"
     path.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
@@ -125,7 +127,7 @@ def _imap(port: int) -> imaplib.IMAP4:
 
 def _deliver(config, port: int, *messages: bytes) -> None:
     conn = _imap(port)
-    folder = config.section("mail")["imap"]["folder"]
+    folder = config.mail.imap.folder
     try:
         conn.create(folder)
         for raw in messages:
@@ -139,7 +141,7 @@ def _flags(config, port: int) -> dict[str, bool]:
     """Message-ID → seen, read without touching the flags."""
     conn = _imap(port)
     try:
-        conn.select(config.section("mail")["imap"]["folder"], readonly=True)
+        conn.select(config.mail.imap.folder, readonly=True)
         _, data = conn.fetch("1:*", "(FLAGS BODY.PEEK[HEADER.FIELDS (MESSAGE-ID)])")
     finally:
         conn.logout()
@@ -275,7 +277,7 @@ def test_still_unseen_message_is_not_saved_twice(tmp_path, imap_port, password):
     mail.fetch_mail(config, inbox)
     conn = _imap(imap_port)
     try:
-        conn.select(config.section("mail")["imap"]["folder"])
+        conn.select(config.mail.imap.folder)
         conn.store("1", "-FLAGS", "(\\Seen)")
     finally:
         conn.logout()
@@ -341,8 +343,7 @@ def test_a_stranger_never_replaces_a_department_ledger_without_the_office_releas
     from pipeline.cli import main
     from tests.test_resilience import read_sheet
 
-    config = _config(tmp_path, imap_port, replies=False)
-    del config.section("mail")["accept_unknown_senders"]  # the default
+    config = _config(tmp_path, imap_port, replies=False, accept_unknown_senders=None)  # the default
     real = _ledger_bytes(tmp_path, config, "real.xlsx", "县住房和城乡建设局", "郏县恒达商贸有限公司", date(2026, 11, 24))
     forged = _ledger_bytes(tmp_path, config, "forged.xlsx", "住建局", "郏县冒名实业有限公司", date(2026, 12, 31))
     _deliver(config, imap_port,
@@ -442,12 +443,11 @@ def test_missing_password_is_a_config_error(tmp_path, monkeypatch):
 
 
 def test_mail_settings_report_every_problem(tmp_path):
-    config = _config(tmp_path, senders={"a@b": "不存在局"}, departments={"某某局": "x@y"})
-    raw = config.section("mail")
-    raw["imap"].update(tls="tls", password="plain")
-    raw["smtp"].pop("host")
-    with pytest.raises(ConfigError) as err:
-        mail.mail_settings(config)
+    imap = {"host": "127.0.0.1", "port": 1, "tls": "tls", "user": USER, "password": "plain",
+            "password_env": "TEST_JIAXIAN_IMAP_PW"}
+    smtp = {"port": 1, "tls": "none", "user": "", "password_env": "TEST_JIAXIAN_SMTP_PW"}
+    with pytest.raises(ConfigError) as err:  # when config.yaml is loaded
+        _config(tmp_path, senders={"a@b": "不存在局"}, departments={"某某局": "x@y"}, imap=imap, smtp=smtp)
     text = "\n".join(err.value.lines)
     for expected in ("mail.imap.tls", "mail.imap.password", "mail.smtp.host", "不存在局", "某某局"):
         assert expected in text
@@ -573,7 +573,7 @@ def test_send_reminders(tmp_path, smtp_server):
 def test_smtp_login_uses_the_password_from_the_environment(tmp_path, smtp_server, monkeypatch):
     port, _ = smtp_server
     config = _config(tmp_path, smtp_port=port)
-    config.section("mail")["smtp"]["user"] = "xyb"
+    config = replace(config, mail=replace(config.mail, smtp=replace(config.mail.smtp, user="xyb")))
     monkeypatch.delenv("TEST_JIAXIAN_SMTP_PW", raising=False)
     with pytest.raises(ConfigError, match="TEST_JIAXIAN_SMTP_PW"):
         mail.send_reminders(config, ["县水利局"], "2026-W48", "周四")
@@ -593,9 +593,9 @@ def test_missing_departments(tmp_path):
 def test_the_shipped_config_has_a_valid_mail_section_with_sending_off():
     config = load_config(config_path())
     settings = mail.mail_settings(config)
-    assert settings["replies"] is False and settings["reminders"] is False
-    assert settings["accept_unknown_senders"] is False  # strangers' files wait for the office
-    assert "password" not in settings["imap"] and settings["imap"]["password_env"]
+    assert settings.replies is False and settings.reminders is False
+    assert settings.accept_unknown_senders is False  # strangers' files wait for the office
+    assert "password" not in config.raw["mail"]["imap"] and settings.imap.password_env
 
 
 def test_mail_limits_every_skipped_attachment_listed(tmp_path, imap_port, password):
@@ -690,11 +690,11 @@ def test_no_refusal_reply_when_replies_are_off_and_a_failed_reply_waits_for_the_
     down = mail.fetch_mail(config, config.paths["inbox"])  # the SMTP server is not there
     assert any("未能回复" in line and "下次收取邮件时再发" in line for line in down.lines())
 
-    config.section("mail")["replies"] = False
+    config = replace(config, mail=replace(config.mail, replies=False))
     off = mail.fetch_mail(config, config.paths["inbox"])
     assert off.replies == ["未回复 1 封未能全部收取的邮件：config.yaml 中 mail.replies 为 false，请另行告知发件单位。"]
 
-    config.section("mail").update(replies=True, smtp={**config.section("mail")["smtp"], "port": port})
+    config = replace(config, mail=replace(config.mail, replies=True, smtp=replace(config.mail.smtp, port=port)))
     on = mail.fetch_mail(config, config.paths["inbox"])
     assert [to for to, _ in store.messages] == [["zjj@example.test"]] and "照片.jpg" in _body(store.messages[0][1])
     assert on.replies and mail.fetch_mail(config, config.paths["inbox"]).replies == []

@@ -181,7 +181,7 @@ def test_check_uscc_every_other_check_character_fails():
 # --- company names ---------------------------------------------------------------------------------
 
 def test_company_key_treats_writings_of_one_company_alike(config):
-    prefixes = tuple(config.section("merge")["strip_prefixes"])
+    prefixes = config.merge.strip_prefixes
     same = ["郏县宏达建筑有限责任公司", "河南省平顶山市郏县宏达建筑有限公司", "宏达建筑有限公司",
             "郏县 宏达建筑 有限公司", "郟县宏达建筑有限公司", "河南省宏达建筑有限公司"]
     assert {company_key(n, prefixes) for n in same} == {"宏达建筑有限公司"}
@@ -190,7 +190,7 @@ def test_company_key_treats_writings_of_one_company_alike(config):
 
 
 def test_company_key_keeps_a_name_that_is_only_a_prefix(config):
-    prefixes = tuple(config.section("merge")["strip_prefixes"])
+    prefixes = config.merge.strip_prefixes
     assert company_key("郏县", prefixes) == "郏县"
     assert company_key("", prefixes) == ""
 

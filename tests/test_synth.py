@@ -117,7 +117,7 @@ def _title_and_grouped_header(path: Path, config) -> bool:
     sheet = openpyxl.load_workbook(path).active
     group = config.raw["header_groups"][0]["name"]
     merged = [str(r) for r in sheet.merged_cells.ranges]
-    return sheet["A1"].value == config.section("ledger")["title"] and any(
+    return sheet["A1"].value == config.ledger.title and any(
         sheet.cell(r.min_row, r.min_col).value == group and r.max_col > r.min_col for r in sheet.merged_cells.ranges
     ) and str(sheet["A2"].value).startswith("填报单位：") and len(merged) > 3
 
@@ -174,7 +174,7 @@ def test_duplicates_span_departments_with_reworded_names_and_case_numbers(inbox,
         values = [rows[(label.file, label.row)] for label in group]
         assert len({v["company"] for v in values}) > 1
         assert len({v["description"] for v in values}) > 1
-    court = config.section("merge")["court_department"]
+    court = config.merge.court_department
     court_dups = [l for l in truth.labels if l.department == court and l.duplicate]
     assert court_dups and all(config.category(l.category).kind == "case" for l in court_dups)
 

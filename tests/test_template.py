@@ -36,7 +36,7 @@ def blank(config, tmp_path_factory):
 
 
 def sheet(wb, config):
-    return wb[config.section("ledger")["sheet_name"]]
+    return wb[config.ledger.sheet_name]
 
 
 def items_frame(n: int = 2) -> pd.DataFrame:
@@ -63,7 +63,7 @@ def header_name(ws, config, col: int) -> str:
 
 
 def grouped_keys(config) -> dict[str, str]:
-    return {k: g["name"] for g in config.section("header_groups") for k in g["columns"]}
+    return {k: g["name"] for g in config.header_groups for k in g["columns"]}
 
 
 def validations(ws, filler: bool = False):
@@ -86,7 +86,7 @@ def resolve(wb, formula: str) -> list[str]:
 
 def test_title_spans_all_columns(blank, config):
     ws, last = sheet(blank, config), get_column_letter(len(config.columns))
-    assert ws["A1"].value == config.section("ledger")["title"]
+    assert ws["A1"].value == config.ledger.title
     assert ws["A1"].font.b and ws["A1"].font.sz >= 14
     assert f"A1:{last}1" in {str(r) for r in ws.merged_cells.ranges}
 
@@ -139,7 +139,7 @@ def test_group_parent_spans_its_children_and_other_headers_span_two_rows(blank, 
             assert f"{letter}3:{letter}4" not in merged
         else:
             assert f"{letter}3:{letter}4" in merged, column.name
-    for group in config.section("header_groups"):
+    for group in config.header_groups:
         cols = [config.column_keys.index(k) + 1 for k in group["columns"]]
         span = f"{get_column_letter(min(cols))}3:{get_column_letter(max(cols))}3"
         assert span in merged and ws.cell(3, min(cols)).value == group["name"]
@@ -188,7 +188,7 @@ def test_category_dropdown_text_is_code_and_full_label(blank, config):
 def test_list_sheet_is_hidden_and_the_guide_is_visible(blank, config):
     assert blank[LISTS_SHEET].sheet_state == "hidden"
     assert blank[GUIDE_SHEET].sheet_state == "visible"
-    assert blank.active.title == config.section("ledger")["sheet_name"]
+    assert blank.active.title == config.ledger.sheet_name
 
 
 def test_date_and_decimal_checks_on_exactly_the_date_and_amount_columns(blank, config):
@@ -398,7 +398,7 @@ def test_the_filled_template_goes_through_check_and_run_and_the_old_line_still_r
     config = load_config(config_path())   # the older form: one merged line with every label in it
     heads = [c.name for c in config.columns]
     old = write_book(inbox / "水利局台账（旧表）.xlsx", {"台账": [
-        [config.section("ledger")["title"]],
+        [config.ledger.title],
         ["填报单位：县水利局  填报人：李明  联系电话：0375-5182306  填报日期：2026年11月20日"], heads,
         [1, "", "B1", "郏县旧表公司", *[""] * 4, "合同款未付", *[""] * 9, "整改中"]]})
     later = datetime(2026, 11, 26, 9).timestamp()

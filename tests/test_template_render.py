@@ -20,7 +20,7 @@ def test_template_opens_in_libreoffice_or_at_least_in_openpyxl(tmp_path):
     config = load_config(config_path())
     path = write_template(tmp_path / "模板.xlsx", config, "县财政局")  # no items: the blank ledger
     wb = openpyxl.load_workbook(path)
-    assert wb.sheetnames == [config.section("ledger")["sheet_name"], GUIDE_SHEET, LISTS_SHEET]
+    assert wb.sheetnames == [config.ledger.sheet_name, GUIDE_SHEET, LISTS_SHEET]
     soffice = shutil.which("soffice")
     if soffice:
         profile = (tmp_path / "profile").as_uri()

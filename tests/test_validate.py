@@ -238,7 +238,7 @@ def test_unreadable_and_negative_amounts_are_errors(config):
 
 
 def test_amount_above_configured_limit_is_probably_yuan(config):
-    limit = config.section("ledger")["amount_yuan_limit"]
+    limit = config.ledger.amount_yuan_limit
     clean, found = run(config, raw_row(config, row=4, amount=limit + 1), raw_row(config, row=5, amount=limit))
     assert codes(found) == ["amount_probably_yuan"] and list(found["row"]) == [4]
     assert found.loc[0, "severity"] == fnd.WARNING and clean.loc[0, "amount"] == limit + 1

@@ -121,7 +121,7 @@ def filler_line(department: str, person: str, phone: str, filled: date = FILLED)
 
 def titled(config: Config, line: str | None, headers: list[str], rows: list[list], name: str = "台账") -> Sheet:
     """Title row, the 填报单位 line (if any), one header row, data rows."""
-    title = config.section("ledger")["title"]
+    title = config.ledger.title
     head = [[title] + [""] * (len(headers) - 1)] + ([[line]] if line else [])
     sheet = Sheet(name, head + [headers] + rows)
     sheet.merges.append((0, 0, 0, len(headers) - 1))
@@ -139,8 +139,8 @@ def standard_template(config: Config, line: str, rows: list[dict]) -> list[Sheet
     top = [groups.get(c.key, c.name) for c in columns]
     sub = [c.name if c.key in groups else "" for c in columns]
     data = [[n + 1] + pick(row, [c.key for c in columns[1:]]) for n, row in enumerate(rows)]
-    sheet = Sheet(config.section("ledger")["sheet_name"],
-                  [[config.section("ledger")["title"]], [line], top, sub] + data)
+    sheet = Sheet(config.ledger.sheet_name,
+                  [[config.ledger.title], [line], top, sub] + data)
     sheet.merges = [(0, 0, 0, len(columns) - 1)] + _header_merges(columns, groups)
     options = [c.dropdown for c in config.categories]
     cat_col = next(i for i, c in enumerate(columns) if c.key == "category")

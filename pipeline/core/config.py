@@ -6,7 +6,7 @@ from dataclasses import dataclass, field, fields, replace
 import re
 from functools import cached_property, lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 import yaml
 
@@ -171,6 +171,140 @@ class MergeSettings:
     court_department: str = ""
 
 
+def _words(value: Any) -> tuple[str, ...]:
+    return tuple(str(w) for w in _as_list(value))
+
+
+def _keys(value: Any) -> frozenset[str]:
+    return frozenset(_words(value))
+
+
+def _pairs(value: Any) -> tuple[tuple[str, str], ...]:
+    return tuple((str(k), str(v)) for k, v in (value or {}).items())
+
+
+def _scores(value: Any) -> tuple[tuple[str, float], ...]:
+    return tuple((str(k), float(v)) for k, v in value.items())
+
+
+def _weighted_words(value: Any) -> tuple[tuple[str, tuple[tuple[str, float], ...]], ...]:
+    return tuple((str(k), tuple((str(w), float(v)) for w, v in (ws or {}).items())) for k, ws in value.items())
+
+
+def _roles(value: Any) -> tuple[tuple[tuple[str, ...], frozenset[str]], ...]:
+    return tuple((_words(r.get("ends")), _keys(r.get("keys"))) for r in value.values())
+
+
+def _qualifiers(value: Any) -> tuple[tuple[tuple[str, ...], str, frozenset[str]], ...]:
+    return tuple((_words(q.get("words")), str(q.get("to")), _keys(q.get("from"))) for q in value.values())
+
+
+def _read(convert, blank_is_default: bool = False, key: str | None = None) -> dict:
+    """A field's metadata for _settings: how its value is read from the YAML, whether an empty value keeps the
+    default, and the YAML key when it is no Python name (`from`)."""
+    return {"read": convert, "blank_is_default": blank_is_default, "key": key}
+
+
+@dataclass(frozen=True)
+class Enumeration:
+    share: float = field(default=0.8, metadata=_read(float))  # this share of the sampled cells in one enumeration ...
+    bonus: float = field(default=25, metadata=_read(float))  # ... gives that enumeration's column these points
+
+
+@dataclass(frozen=True)
+class DepartmentContent:
+    """A cell naming a government body: a registry name, or one starting with a prefix and not ending like a business."""
+
+    prefixes: tuple[str, ...] = field(default=(), metadata=_read(_words))
+    not_ends: tuple[str, ...] = field(default=(), metadata=_read(_words))
+
+
+@dataclass(frozen=True)
+class MappingSettings:
+    """How a column is recognised from its header words and its content (intake/columns.py, intake/files.py)."""
+
+    min_score: float = field(default=40, metadata=_read(float))  # below it a column is no standard column
+    weak_below: float = field(default=60, metadata=_read(float))  # taken, but the feedback asks to check it
+    sample_rows: int = field(default=30, metadata=_read(int))  # the cells under the header judged for content
+    words: tuple[tuple[str, tuple[tuple[str, float], ...]], ...] = field(default=(), metadata=_read(_weighted_words))
+    content: tuple[tuple[str, float], ...] = field(default=(), metadata=_read(_scores))
+    group_words: tuple[str, ...] = field(default=(), metadata=_read(_words))
+    company_suffixes: tuple[str, ...] = field(
+        default=("公司", "合作社", "厂", "中心", "商行"), metadata=_read(_words, blank_is_default=True)
+    )
+    roles: tuple[tuple[tuple[str, ...], frozenset[str]], ...] = field(default=(), metadata=_read(_roles))
+    contradicted_by_content: frozenset[str] = field(default=frozenset(), metadata=_read(_keys))
+    contradicted_below: float = field(default=0.2, metadata=_read(float))
+    enumeration: Enumeration = Enumeration()
+    yes_no: frozenset[str] = field(default=frozenset(), metadata=_read(lambda v: frozenset(map(clean_text, _words(v)))))
+    needs_content: frozenset[str] = field(default=frozenset(), metadata=_read(_keys))
+    department_content: DepartmentContent = DepartmentContent()
+    qualifiers: tuple[tuple[tuple[str, ...], str, frozenset[str]], ...] = field(default=(), metadata=_read(_qualifiers))
+    sheet_min_keys: int = field(
+        default=4, metadata=_read(int)
+    )  # other columns a sheet with one of 企业名称/问题描述 needs
+    instead: tuple[tuple[str, str], ...] = field(default=(), metadata=_read(_pairs))
+
+    def content_score(self, kind: str) -> float:
+        """The points a column's content of this kind is worth (20 for a kind without its own)."""
+        return float(self._content.get(kind, 20))
+
+    def instead_of(self, key: str) -> str | None:
+        """The key a header guess moves to when free text contradicts it (化解进展 is measures, not a status)."""
+        return self._instead.get(key)
+
+    @cached_property
+    def _content(self) -> dict[str, float]:
+        return dict(self.content)
+
+    @cached_property
+    def _instead(self) -> dict[str, str]:
+        return dict(self.instead)
+
+
+@dataclass(frozen=True)
+class ClassificationSettings:
+    """How a row's category is inferred (classify.py); config.yaml must give all five scores."""
+
+    min_score: int = field(default=3, metadata=_read(int))
+    min_margin: int = field(default=2, metadata=_read(int))
+    contradict_score: int = field(default=7, metadata=_read(int))
+    fuzzy_threshold: float = field(default=70, metadata=_read(float))
+    case_no_markers: tuple[tuple[str, str], ...] = field(default=(), metadata=_read(_pairs))  # (字 in a 案号, code)
+    case_no_score: int = field(default=10, metadata=_read(int))
+
+
+TLS_MODES = ("ssl", "starttls", "none")
+
+
+@dataclass(frozen=True)
+class MailServer:
+    """mail.imap or mail.smtp; the password is never here, only the name of the variable that holds it."""
+
+    host: str = field(default="", metadata=_read(str))  # required, as is the port, when config.yaml has mail:
+    port: int = 0
+    tls: str = "ssl"
+    user: str = field(default="", metadata=_read(str))
+    folder: str = field(default="INBOX", metadata=_read(str, blank_is_default=True))  # imap
+    password_env: str = field(default="", metadata=_read(str))
+    timeout: float = field(default=30, metadata=_read(float, blank_is_default=True))
+    sender: str = field(default="", metadata=_read(str, key="from"))  # smtp: the From of the office's mail
+
+
+@dataclass(frozen=True)
+class MailSettings:
+    imap: MailServer = MailServer()
+    smtp: MailServer = MailServer()
+    max_message_mb: float = field(default=20, metadata=_read(float))
+    max_attachments: int = field(default=20, metadata=_read(int))
+    accept_unknown_senders: bool = False
+    replies: bool = False
+    reminders: bool = False
+    senders: tuple[tuple[str, str], ...] = field(default=(), metadata=_read(_pairs))  # (address, department)
+    departments: tuple[tuple[str, str], ...] = field(default=(), metadata=_read(_pairs))  # (department, address)
+    resubmit_deadline: str = ""  # its former home; load_config moves it to office.resubmit_deadline
+
+
 SETTINGS = {
     "run": RunSettings,
     "intake": IntakeSettings,
@@ -178,23 +312,41 @@ SETTINGS = {
     "report": ReportSettings,
     "ledger": LedgerSettings,
     "merge": MergeSettings,
+    "mapping": MappingSettings,
+    "classification": ClassificationSettings,
+    "mail": MailSettings,
 }
 
 
-NESTED = {(ReportSettings, "slow_rule"): SlowRule, (IntakeSettings, "title_words"): TitleWords}
+NESTED = {
+    (ReportSettings, "slow_rule"): SlowRule,
+    (IntakeSettings, "title_words"): TitleWords,
+    (MappingSettings, "department_content"): DepartmentContent,
+    (MappingSettings, "enumeration"): Enumeration,
+    (MailSettings, "imap"): MailServer,
+    (MailSettings, "smtp"): MailServer,
+}
 
 
-def _settings(cls, spec: Any):
-    """The section over its defaults (lists frozen to tuples, nested sections to their class); unknown keys
-    were reported by _check_known_keys, values out of range by _check_numbers."""
+def _settings(cls, spec: Any, where: str, problems: list[str]):
+    """The section over its defaults (lists frozen to tuples, nested sections to their class, a field with a
+    `read` in its metadata read by it); unknown keys were reported by _check_known_keys, values out of range
+    by _check_numbers. A value its field cannot read is a problem."""
     spec = spec if isinstance(spec, dict) else {}
     values = {}
     for f in fields(cls):
-        value = spec.get(f.name)
-        if value is None:
+        key = f.metadata.get("key") or f.name
+        value = spec.get(key)
+        if value is None or (f.metadata.get("blank_is_default") and not value):
             continue
-        nested = NESTED.get((cls, f.name))
-        values[f.name] = _settings(nested, value) if nested else tuple(value) if isinstance(value, list) else value
+        nested, read = NESTED.get((cls, f.name)), f.metadata.get("read")
+        try:
+            if nested:
+                values[f.name] = _settings(nested, value, f"{where}.{key}", problems)
+            else:
+                values[f.name] = read(value) if read else tuple(value) if isinstance(value, list) else value
+        except (AttributeError, TypeError, ValueError):
+            problems.append(f"配置项 {where}.{key} 的写法无效，请对照 config.yaml 中的说明填写")
     return cls(**values)
 
 
@@ -213,12 +365,11 @@ class Config:
     report: ReportSettings = field(default_factory=ReportSettings)
     ledger: LedgerSettings = field(default_factory=LedgerSettings)
     merge: MergeSettings = field(default_factory=MergeSettings)
+    mapping: MappingSettings = field(default_factory=MappingSettings)
+    classification: ClassificationSettings = field(default_factory=ClassificationSettings)
+    mail: MailSettings = field(default_factory=MailSettings)
 
     # --- lookups used across the stages ---
-    def section(self, name: str) -> dict:
-        """A section without a typed class of its own (mapping, classification, mail…), as written."""
-        return self.raw.get(name) or {}
-
     @property
     def header_groups(self) -> list[dict]:
         """Parent headers over child columns (整改情况 over 整改措施/整改时限/整改状态): name, columns."""
@@ -305,11 +456,16 @@ def load_config(path: str | Path = "config.yaml", overrides: dict[str, str] | No
     ledger = raw.get("ledger")
     approximate = _approximate_words(ledger if isinstance(ledger, dict) else {}, problems)
     _check_classification(raw, categories, problems)
+    if raw.get("mail") is not None:  # mail is optional: without the section the mail commands say what is missing
+        index = _department_index(departments)
+        problems += mail_problems(raw["mail"], lambda text: index.get(department_key(text)))
     if problems:
         raise ConfigError(problems)
-    typed = {name: _settings(cls, raw.get(name)) for name, cls in SETTINGS.items()}
+    typed = {name: _settings(cls, raw.get(name), name, problems) for name, cls in SETTINGS.items()}
+    if problems:
+        raise ConfigError(problems)
     typed["ledger"] = replace(typed["ledger"], approximate_words=approximate)
-    mail_deadline = str((raw.get("mail") or {}).get("resubmit_deadline") or "").strip()
+    mail_deadline = str(typed["mail"].resubmit_deadline or "").strip()
     if not typed["office"].resubmit_deadline and mail_deadline:  # its former home, still read
         typed["office"] = replace(typed["office"], resubmit_deadline=mail_deadline)
     return Config(path, raw, columns, categories, enums, departments, paths, **typed)
@@ -536,8 +692,7 @@ KNOWN_KEYS = {
     "": "version paths run intake office report ledger categories classification columns header_groups enums "
     "zero_report_phrases footnote_words total_words skip_sheet_words merge departments mail mapping",
     "paths": "inbox outbox database archive quarantine corrections logs",
-    "mapping": "min_score weak_below sample_rows words content group_words company_suffixes roles contradicted_by_content contradicted_below enumeration yes_no needs_content department_content qualifiers sheet_min_keys instead",
-    **{name: " ".join(f.name for f in fields(cls)) for name, cls in SETTINGS.items()},
+    **{name: " ".join(f.metadata.get("key") or f.name for f in fields(cls)) for name, cls in SETTINGS.items()},
 }
 # (section, key, smallest allowed value, whole number?)
 NUMBERS = [
@@ -621,6 +776,33 @@ def _check_sections(raw: dict, problems: list[str]) -> None:
     same, suspect = merge.get("same_item_score"), merge.get("suspect_score")
     if not isinstance(same, (int, float)) or not isinstance(suspect, (int, float)) or suspect > same:
         problems.append("merge 的 same_item_score 与 suspect_score 应为数字，且 suspect_score 不大于 same_item_score")
+
+
+def mail_problems(spec: Any, department: Callable[[str], str | None]) -> list[str]:
+    """What is wrong in a `mail:` section, one line each (`department`: the registry lookup, as Config.department)."""
+    mail = spec if isinstance(spec, dict) else {}
+    problems = [f"mail.{name}.{p}" for name in ("imap", "smtp") for p in _server_problems(mail.get(name))]
+    for address, dep in (mail.get("senders") or {}).items():
+        if not department(str(dep)):
+            problems.append(f"mail.senders 中 {address} 对应的单位“{dep}”不在单位名录中")
+    for dep in mail.get("departments") or {}:
+        if not department(str(dep)):
+            problems.append(f"mail.departments 中的单位“{dep}”不在单位名录中")
+    return problems
+
+
+def _server_problems(spec: Any) -> list[str]:
+    server = spec if isinstance(spec, dict) else {}
+    out = []
+    if not server.get("host"):
+        out.append("host：未填写服务器地址")
+    if not isinstance(server.get("port"), int):
+        out.append("port：端口应为数字")
+    if str(server.get("tls", "ssl")) not in TLS_MODES:
+        out.append(f"tls：应为 {' / '.join(TLS_MODES)} 之一")
+    if "password" in server:
+        out.append("password：不要把密码写在 config.yaml 中，请放在 password_env 指定的环境变量里")
+    return out
 
 
 def _check_classification(raw: dict, categories: tuple[Category, ...], problems: list[str]) -> None:

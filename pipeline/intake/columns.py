@@ -16,10 +16,10 @@ the `mapping:` section of config.yaml.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 
-from pipeline.core.config import Config, item_id_pattern
+from pipeline.core.config import Config, MappingSettings, item_id_pattern
 from pipeline.core.normalise import parse_amount, parse_date, parse_enum
 from pipeline.core.text import cell_text, clean_text, department_key, header_key
 
@@ -58,79 +58,22 @@ class Mapped:
     weak: bool = False
 
 
-@dataclass(frozen=True)
-class _Settings:
-    min_score: float
-    weak_below: float
-    sample_rows: int
-    words: tuple  # ((key, ((word, weight), …)), …)
-    content: dict
-    roles: tuple = ()  # ((endings, keys), …): a header ending in one of a role's words names that role
-    checked: frozenset = frozenset()  # keys whose header guess the content can contradict
-    contradicted_below: float = 0.2
-    enum_share: float = 0.8
-    enum_bonus: float = 25.0
-    yes_no: frozenset = frozenset()
-    text_keys: frozenset = frozenset()  # free-text keys: content of enumeration values is none of them
-    needs_content: frozenset = frozenset()  # keys a guess from header words alone needs the content to agree with
-    qualifiers: tuple = ()  # ((words, to, from keys), …): 预计办结时间 is a planned date, a deadline
-    instead: dict = field(default_factory=dict)  # key → the key a header guess moves to when free text contradicts it
-
-
-_SETTINGS: dict[int, tuple[Config, _Settings]] = {}
-
-
-def settings(config: Config) -> _Settings:
-    """The `mapping:` section, read once per config."""
-    known = _SETTINGS.get(id(config))
-    if known is None or known[0] is not config:
-        known = _SETTINGS[id(config)] = (config, _read_settings(config))
-    return known[1]
-
-
-def _read_settings(config: Config) -> _Settings:
-    raw = config.section("mapping")
-    words = tuple(
-        (str(k), tuple((str(w), float(v)) for w, v in (ws or {}).items())) for k, ws in (raw.get("words") or {}).items()
-    )
-    roles = tuple(
-        (tuple(str(w) for w in r.get("ends") or ()), frozenset(str(k) for k in r.get("keys") or ()))
-        for r in (raw.get("roles") or {}).values()
-    )
-    enums = raw.get("enumeration") or {}
-    qualifiers = tuple(
-        (tuple(str(w) for w in q.get("words") or ()), str(q.get("to")), frozenset(str(k) for k in q.get("from") or ()))
-        for q in (raw.get("qualifiers") or {}).values()
-    )
-    return _Settings(
-        float(raw.get("min_score", 40)),
-        float(raw.get("weak_below", 60)),
-        int(raw.get("sample_rows", 30)),
-        words,
-        dict(raw.get("content") or {}),
-        roles,
-        frozenset(str(k) for k in raw.get("contradicted_by_content") or ()),
-        float(raw.get("contradicted_below", 0.2)),
-        float(enums.get("share", 0.8)),
-        float(enums.get("bonus", 25)),
-        frozenset(clean_text(str(w)) for w in raw.get("yes_no") or ()),
-        frozenset(c.key for c in config.columns if c.type == "text"),
-        frozenset(str(k) for k in raw.get("needs_content") or ()),
-        qualifiers,
-        {str(k): str(v) for k, v in (raw.get("instead") or {}).items()},
-    )
+@lru_cache(maxsize=8)
+def _text_keys(columns: tuple) -> frozenset[str]:
+    """The free-text keys: content of enumeration values is none of them."""
+    return frozenset(c.key for c in columns if c.type == "text")
 
 
 def map_columns(headers: dict[int, list[str]], samples: dict[int, list], config: Config) -> dict[int, Mapped]:
     """headers: column → header texts to try (the child's, then parent + child); samples: column → cells."""
-    opts = settings(config)
+    opts = config.mapping
     index = _labels(config.columns)
     by_col = {col: _header_scores(texts, index, opts) for col, texts in headers.items()}
     exact_keys = {k for found in by_col.values() for k, (s, h) in found.items() if h in (EXACT, SYNONYM)}
     open_keys = [c.key for c in config.columns if c.key not in exact_keys]
     scores: list[tuple[float, int, str, str]] = []
     for col, found in by_col.items():
-        if col in samples and _content_may_decide(found, opts):
+        if col in samples and _content_may_decide(found, _text_keys(config.columns)):
             found = _with_content(found, samples[col], open_keys, config, opts)
         scores.extend((score, col, key, how) for key, (score, how) in found.items())
     return _assign(headers, scores, opts)
@@ -142,16 +85,16 @@ def map_columns(headers: dict[int, list[str]], samples: dict[int, list], config:
 _LOOSE = {"seq": "number_like", "date": "date_like", "status": "status_like"}
 
 
-def _content_may_decide(found: dict[str, tuple[float, str]], opts: _Settings) -> bool:
+def _content_may_decide(found: dict[str, tuple[float, str]], text_keys: frozenset[str]) -> bool:
     """The standard name is never second-guessed (a standard ledger costs no content analysis), nor a
     synonym of a typed key; a synonym of a free-text key is (推进情况 over 已办结/整改中 is a status)."""
     if any(h == EXACT for _, h in found.values()):
         return False
-    return not any(h == SYNONYM and k not in opts.text_keys for k, (_, h) in found.items())
+    return not any(h == SYNONYM and k not in text_keys for k, (_, h) in found.items())
 
 
 def _with_content(
-    found: dict[str, tuple[float, str]], cells: list, open_keys: list[str], config: Config, opts: _Settings
+    found: dict[str, tuple[float, str]], cells: list, open_keys: list[str], config: Config, opts: MappingSettings
 ) -> dict[str, tuple[float, str]]:
     """The header's scores weighed with the content: content of another kind voids a guess from header
     words for a typed key (工单编号 over 2024031500123 is no 序号); content of a configured enumeration
@@ -163,7 +106,7 @@ def _with_content(
     kind_of = _kinds_of_keys(config.columns)
     out = {k: v for k, v in found.items() if not _contradicted(k, v[1], kinds, kind_of, opts)}
     for key in found.keys() - out.keys():  # 化解进展 over free text is no status: it tells the measures
-        other = opts.instead.get(key)
+        other = opts.instead_of(key)
         if (
             other
             and kinds.get("long_text", 0.0) + kinds.get("text", 0.0) > 0
@@ -173,12 +116,12 @@ def _with_content(
     enumerated = {
         k
         for k in open_keys
-        if kind_of[k].startswith(("enum:", "status")) and kinds.get(kind_of[k], 0.0) >= opts.enum_share
+        if kind_of[k].startswith(("enum:", "status")) and kinds.get(kind_of[k], 0.0) >= opts.enumeration.share
     }
     bonus = 0.0
     if enumerated:
-        text = {k for k in out if k in opts.text_keys}
-        bonus = opts.enum_bonus if text else 0.0
+        text = {k for k in out if k in _text_keys(config.columns)}
+        bonus = opts.enumeration.bonus if text else 0.0
         out = {k: v for k, v in out.items() if k not in text}
     for key, score in _content_scores(kinds, open_keys, config, opts).items():
         header = out.get(key, (0.0, ""))[0]
@@ -187,18 +130,18 @@ def _with_content(
     return out
 
 
-def _contradicted(key: str, how: str, kinds: dict[str, float], kind_of: dict[str, str], opts: _Settings) -> bool:
+def _contradicted(key: str, how: str, kinds: dict[str, float], kind_of: dict[str, str], opts: MappingSettings) -> bool:
     """A header guess the content says is wrong: a typed key over other content (工单编号 over long
     numbers), or a key guessed from header words alone over none of its content (项目名称 over
     工程名称 is no 企业名称; 施工单位 over company names is no 责任单位)."""
     if how not in (CONTAINED, WORDS):
         return False
-    if not (key in opts.checked or (how == WORDS and key in opts.needs_content)):
+    if not (key in opts.contradicted_by_content or (how == WORDS and key in opts.needs_content)):
         return False
     return kinds.get(_LOOSE.get(kind_of[key], kind_of[key]), 0.0) < opts.contradicted_below
 
 
-def _assign(headers: dict[int, list[str]], scores: list, opts: _Settings) -> dict[int, Mapped]:
+def _assign(headers: dict[int, list[str]], scores: list, opts: MappingSettings) -> dict[int, Mapped]:
     out = {
         col: Mapped(col, " / ".join(dict.fromkeys(texts)) if len(texts) > 1 else texts[0], None)
         for col, texts in headers.items()
@@ -244,7 +187,7 @@ def core_text(text: str) -> str:
     return _MARKS.sub("", bare) or header_key(text)
 
 
-def _header_scores(texts: list[str], index: _Labels, opts: _Settings) -> dict[str, tuple[float, str]]:
+def _header_scores(texts: list[str], index: _Labels, opts: MappingSettings) -> dict[str, tuple[float, str]]:
     """The best score per key over the texts; the second text (parent + child) counts by its words
     only, so a parent's own name (企业基本情况) never decides what its child (名称) is."""
     best: dict[str, tuple[float, str]] = {}
@@ -321,7 +264,7 @@ def _qualify(core: str, out: dict[str, tuple[float, str]], qualifiers: tuple) ->
             return
 
 
-def _one_header(text: str, index: _Labels, opts: _Settings) -> dict[str, tuple[float, str]]:
+def _one_header(text: str, index: _Labels, opts: MappingSettings) -> dict[str, tuple[float, str]]:
     return {k: (s, h) for k, s, h in _one_header_cached(text, index, opts.words, opts.roles, opts.qualifiers)}
 
 
@@ -336,15 +279,16 @@ def _dice(a: frozenset, b: frozenset) -> float:
 # --- content evidence ------------------------------------------------------------------------------
 
 
-def _content_scores(kinds: dict[str, float], keys: list[str], config: Config, opts: _Settings) -> dict[str, float]:
-    weights = opts.content
+def _content_scores(
+    kinds: dict[str, float], keys: list[str], config: Config, opts: MappingSettings
+) -> dict[str, float]:
     kind_of = _kinds_of_keys(config.columns)
     out: dict[str, float] = {}
     for key in keys:
         kind = kind_of[key]
         share = kinds.get(kind, 0.0)
         if share >= 0.6:
-            out[key] = float(weights.get(kind, 20)) * share
+            out[key] = opts.content_score(kind) * share
     return out
 
 
@@ -361,7 +305,7 @@ def _kind_of(column) -> str:
     return column.type
 
 
-def _kinds(values: list, config: Config, opts: _Settings) -> dict[str, float]:
+def _kinds(values: list, config: Config, opts: MappingSettings) -> dict[str, float]:
     """For each kind of content, the share of the sampled cells that look like it."""
     n = len(values)
     texts = [cell_text(v) for v in values]
@@ -385,7 +329,7 @@ def _kinds(values: list, config: Config, opts: _Settings) -> dict[str, float]:
         if name != "status":
             count(f"enum:{name}", lambda v, t, e=enum: parse_enum(t, e)[1])
     count("category", lambda v, t: _is_category(t, config))
-    suffixes = tuple(config.section("mapping").get("company_suffixes") or ("公司", "合作社", "厂", "中心", "商行"))
+    suffixes = opts.company_suffixes
     count("company", lambda v, t: isinstance(v, str) and 4 <= len(t) <= 40 and t.endswith(suffixes))
     count("department", lambda v, t: isinstance(v, str) and _is_department(t, config))
     shares_text = sum(1 for v, t in zip(values, texts) if isinstance(v, str) and len(t) >= 4) / n
@@ -404,15 +348,11 @@ def _is_department(text: str, config: Config) -> bool:
     or starts like the county's own bodies (县市政工程处), and does not end like a business (有限公司)."""
     if config.department(text) is not None:
         return True
-    pattern, prefixes, business = _department_words(config.departments, _department_settings(config))
+    words = config.mapping.department_content
+    pattern, prefixes, business = _department_words(config.departments, (words.prefixes, words.not_ends))
     if len(text) > 20 or text.endswith(business):
         return False
     return text.startswith(prefixes) or bool(pattern.search(department_key(text)))
-
-
-def _department_settings(config: Config) -> tuple[tuple, tuple]:
-    raw = config.section("mapping").get("department_content") or {}
-    return tuple(str(w) for w in raw.get("prefixes") or ()), tuple(str(w) for w in raw.get("not_ends") or ())
 
 
 @lru_cache(maxsize=8)
@@ -485,7 +425,7 @@ def header_keys(
 ) -> dict[int, str]:
     """The keys a row's cells name by their text alone (to find the header row): one per cell.
     `strong`: only names, synonyms and contained names count (a data cell may share a word)."""
-    opts = settings(config)
+    opts = config.mapping
     index = _labels(config.columns)
     out = {}
     for col, text in texts.items():

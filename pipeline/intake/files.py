@@ -447,7 +447,7 @@ def _is_ledger_header(header: _Header, config: Config) -> bool:
     keys = set(header.keys.values())
     if {"company", "description"} <= keys:
         return True
-    least = int(config.section("mapping").get("sheet_min_keys", 4))
+    least = config.mapping.sheet_min_keys
     return bool({"company", "description"} & keys) and len(keys - {"seq", "note", "owner_person"}) >= least
 
 
@@ -480,7 +480,7 @@ def _build_header(grid: Grid, row: int, config: Config, opts: IntakeSettings) ->
     if _is_subheader(upper, lower, grid, row, config, labels):
         depth = 2
         texts = {c: [t] for c, t in upper.items() if c not in lower}
-        group_words = tuple(config.section("mapping").get("group_words") or ())
+        group_words = config.mapping.group_words
         texts |= {
             c: [t] + ([f"{_parent_core(upper[c], group_words)}{t}"] if c in upper and upper[c] != t else [])
             for c, t in lower.items()
@@ -589,7 +589,7 @@ def _unit_above(rows: list[list]) -> str | None:
 
 
 def _samples(grid: Grid, start: int, texts: dict, config: Config) -> dict[int, list]:
-    rows = grid.rows[start : start + columns.settings(config).sample_rows]
+    rows = grid.rows[start : start + config.mapping.sample_rows]
     return {c: [row[c] for row in rows if c < len(row)] for c in texts}
 
 

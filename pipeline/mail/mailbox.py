@@ -44,7 +44,7 @@ from email.utils import formataddr, formatdate, make_msgid, parseaddr, parsedate
 from pathlib import Path
 from typing import Iterator
 
-from pipeline.core.config import Config
+from pipeline.core.config import Config, MailServer, MailSettings, mail_problems
 from pipeline.core.errors import ConfigError, RunError, UsageError
 from pipeline.core.findings import disposition_text
 from pipeline.core.names import HELD_FOLDER, MAIL_INDEX, UNSAFE, fit_name, invisible
@@ -52,7 +52,6 @@ from pipeline.core.names import HELD_FOLDER, MAIL_INDEX, UNSAFE, fit_name, invis
 log = logging.getLogger(__name__)
 
 INDEX_NAME = MAIL_INDEX
-TLS_MODES = ("ssl", "starttls", "none")
 _RAW_NAME = re.compile(r'(?:^|;)\s*(?:file)?name\s*=\s*"?([^";]+)"?', re.IGNORECASE)
 _DEVICES = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)), *(f"LPT{i}" for i in range(1, 10))}
 _MAX_NAME_BYTES = 200
@@ -116,38 +115,18 @@ class Refusal:
 # --- settings ---------------------------------------------------------------------------------
 
 
-def mail_settings(config: Config) -> dict:
-    """The `mail:` section, checked; raise ConfigError listing every problem."""
-    mail = config.section("mail")
-    problems = [f"mail.{name}.{p}" for name in ("imap", "smtp") for p in _server_problems(mail.get(name) or {})]
-    for address, dep in (mail.get("senders") or {}).items():
-        if not config.department(str(dep)):
-            problems.append(f"mail.senders 中 {address} 对应的单位“{dep}”不在单位名录中")
-    for dep in mail.get("departments") or {}:
-        if not config.department(str(dep)):
-            problems.append(f"mail.departments 中的单位“{dep}”不在单位名录中")
-    if problems:
-        raise ConfigError(problems)
-    return mail
+def mail_settings(config: Config) -> MailSettings:
+    """config.mail. A `mail:` section in config.yaml was checked when the config was loaded; a config without
+    one loads (mail is optional), and the mail commands then raise ConfigError listing what is missing."""
+    if not (config.mail.imap.host and config.mail.smtp.host):  # only without the section: hosts are required
+        raise ConfigError(mail_problems({}, config.department))
+    return config.mail
 
 
-def _server_problems(server: dict) -> list[str]:
-    out = []
-    if not server.get("host"):
-        out.append("host：未填写服务器地址")
-    if not isinstance(server.get("port"), int):
-        out.append("port：端口应为数字")
-    if str(server.get("tls", "ssl")) not in TLS_MODES:
-        out.append(f"tls：应为 {' / '.join(TLS_MODES)} 之一")
-    if "password" in server:
-        out.append("password：不要把密码写在 config.yaml 中，请放在 password_env 指定的环境变量里")
-    return out
-
-
-def _secret(server: dict, given: str | None, needed: bool = True) -> str | None:
+def _secret(server: MailServer, given: str | None, needed: bool = True) -> str | None:
     if given is not None or not needed:
         return given
-    env = str(server.get("password_env") or "")
+    env = server.password_env
     value = os.environ.get(env) if env else None
     if not value:
         raise ConfigError(f"未设置邮箱密码：请设置环境变量 {env or '（mail 中的 password_env）'}")
@@ -156,8 +135,7 @@ def _secret(server: dict, given: str | None, needed: bool = True) -> str | None:
 
 def sender_map(config: Config) -> dict[str, str]:
     """Sender address (lower case) → canonical department."""
-    senders = config.section("mail").get("senders") or {}
-    return {str(a).strip().lower(): dep for a, d in senders.items() if (dep := config.department(str(d)))}
+    return {a.strip().lower(): dep for a, d in config.mail.senders if (dep := config.department(d))}
 
 
 def department_addresses(config: Config) -> dict[str, str]:
@@ -165,8 +143,8 @@ def department_addresses(config: Config) -> dict[str, str]:
     out: dict[str, str] = {}
     for address, dep in sender_map(config).items():
         out.setdefault(dep, address)
-    for dep, address in (config.section("mail").get("departments") or {}).items():
-        out[config.department(str(dep)) or str(dep)] = str(address).strip()
+    for dep, address in config.mail.departments:
+        out[config.department(dep) or dep] = address.strip()
     return out
 
 
@@ -259,7 +237,7 @@ def fetch_mail(config: Config, inbox: Path, password: str | None = None) -> Fetc
     """Save the spreadsheet attachments of unseen messages into `inbox`; mark a message read once
     all of its attachments are on disk. Attachments saved before are not saved again."""
     mail = mail_settings(config)
-    imap = mail.get("imap") or {}
+    imap = mail.imap
     secret = _secret(imap, password)
     inbox = Path(inbox)
     inbox.mkdir(parents=True, exist_ok=True)
@@ -275,9 +253,8 @@ def fetch_mail(config: Config, inbox: Path, password: str | None = None) -> Fetc
 
 
 @contextmanager
-def _imap_session(imap: dict, password: str) -> Iterator[imaplib.IMAP4]:
-    host, port, mode = str(imap["host"]), int(imap["port"]), str(imap.get("tls", "ssl"))
-    timeout = float(imap.get("timeout") or 30)
+def _imap_session(imap: MailServer, password: str) -> Iterator[imaplib.IMAP4]:
+    host, port, mode, timeout = imap.host, imap.port, imap.tls, imap.timeout
     try:
         if mode == "ssl":
             conn: imaplib.IMAP4 = imaplib.IMAP4_SSL(
@@ -296,11 +273,11 @@ def _imap_session(imap: dict, password: str) -> Iterator[imaplib.IMAP4]:
         _quietly(conn.logout)
 
 
-def _not_ascii(server: dict, section: str, password: str | None) -> RunError:
+def _not_ascii(server: MailServer, section: str, password: str | None) -> RunError:
     """imaplib and smtplib send the user name and password as ASCII: say which one holds other characters."""
     if password and not password.isascii():
         return RunError(
-            f"邮箱密码中含有中文或全角字符，服务器无法接受；请检查环境变量 {server.get('password_env')} "
+            f"邮箱密码中含有中文或全角字符，服务器无法接受；请检查环境变量 {server.password_env} "
             "中的密码（授权码），只能是英文字母、数字和半角符号。未收发任何邮件。"
         )
     return RunError(
@@ -308,14 +285,14 @@ def _not_ascii(server: dict, section: str, password: str | None) -> RunError:
     )
 
 
-def _imap_open(conn: imaplib.IMAP4, imap: dict, password: str) -> None:
+def _imap_open(conn: imaplib.IMAP4, imap: MailServer, password: str) -> None:
     try:
-        conn.login(str(imap.get("user") or ""), password)
+        conn.login(imap.user, password)
     except UnicodeEncodeError:
         raise _not_ascii(imap, "imap", password)
     except imaplib.IMAP4.error:
-        raise RunError(f"邮箱登录失败：请检查 mail.imap.user 和环境变量 {imap.get('password_env')} 中的密码（授权码）")
-    folder = str(imap.get("folder") or "INBOX")
+        raise RunError(f"邮箱登录失败：请检查 mail.imap.user 和环境变量 {imap.password_env} 中的密码（授权码）")
+    folder = imap.folder
     typ, _ = conn.select(_quote(folder))
     if typ != "OK":
         raise RunError(f"邮箱中没有文件夹“{folder}”，请检查 mail.imap.folder")
@@ -360,10 +337,10 @@ def _size(conn: imaplib.IMAP4, uid: bytes) -> int | None:
 
 
 def _take_message(
-    conn: imaplib.IMAP4, uid: bytes, config: Config, mail: dict, index: "MailIndex", result: FetchResult
+    conn: imaplib.IMAP4, uid: bytes, config: Config, mail: MailSettings, index: "MailIndex", result: FetchResult
 ) -> Refusal | None:
     """Save one message's spreadsheets; what it lost, for a reply to its sender."""
-    limit_mb = float(mail.get("max_message_mb", 20))
+    limit_mb = mail.max_message_mb
     size = _size(conn, uid)
     if size is not None and size > limit_mb * 1024 * 1024:  # judged before the body is fetched into memory
         result.skipped.append(
@@ -385,8 +362,8 @@ def _take_message(
     env = _envelope(msg, raw, config)
     refusal = Refusal(env)
     label = f"{env.sender or '未知发件人'}《{env.subject}》"
-    parts = _spreadsheets(msg, config, int(mail.get("max_attachments", 20)), result, refusal)
-    hold = env.department is None and not mail.get("accept_unknown_senders", False)
+    parts = _spreadsheets(msg, config, mail.max_attachments, result, refusal)
+    hold = env.department is None and not mail.accept_unknown_senders
     folder = held_folder(config) if hold else index.folder
     if not parts:
         result.skipped.append((label, "没有表格附件，保持未读"))
@@ -724,10 +701,10 @@ def send_feedback(
     """Mail each department that sent a file its `feedback/<department>.xlsx`. Off unless `mail.replies`.
     `warnings`: file name -> its 提醒 findings (the run's RunResult.warnings)."""
     mail = mail_settings(config)
-    if not mail.get("replies"):
+    if not mail.replies:
         return ["未发送反馈邮件：config.yaml 中 mail.replies 为 false。"]
     messages, lines = feedback_messages(config, Path(run_dir), summary, warnings or {})
-    return lines + _send_all(mail.get("smtp") or {}, messages, password)
+    return lines + _send_all(mail.smtp, messages, password)
 
 
 def feedback_messages(
@@ -736,7 +713,7 @@ def feedback_messages(
     """The feedback emails of a run (not sent), and lines for departments that cannot be mailed."""
     from pipeline.outputs.feedback import feedback_name
 
-    mail, addresses = config.section("mail"), department_addresses(config)
+    mail, addresses = config.mail, department_addresses(config)
     groups: dict[str, list[dict]] = {}
     for f in summary.get("files") or []:
         if f.get("disposition") != "ignored":
@@ -805,19 +782,19 @@ def send_reminders(
 ) -> list[str]:
     """催报: mail the departments still missing this period. Off unless `mail.reminders`."""
     mail = mail_settings(config)
-    if not mail.get("reminders"):
+    if not mail.reminders:
         return ["未发送催报邮件：config.yaml 中 mail.reminders 为 false。"]
     missing = summary_or_missing
     if isinstance(missing, dict):
         missing = (missing.get("departments") or {}).get("missing") or []
     messages, lines = reminder_messages(config, list(missing), period, deadline_text)
-    return lines + _send_all(mail.get("smtp") or {}, messages, password)
+    return lines + _send_all(mail.smtp, messages, password)
 
 
 def reminder_messages(
     config: Config, missing: list[str], period: str, deadline_text: str
 ) -> tuple[list[Message], list[str]]:
-    mail, addresses = config.section("mail"), department_addresses(config)
+    mail, addresses = config.mail, department_addresses(config)
     messages, lines = [], []
     for dep in missing:
         name = config.department(dep) or dep
@@ -863,11 +840,11 @@ def reply_to_refusals(
 ) -> list[str]:
     """One reply per refused message, saying what was not taken and what to do; recorded in the index so a
     message still unread at the next fetch is not answered again. Only when `mail.replies` is on."""
-    mail = config.section("mail")
+    mail = config.mail
     waiting = [r for r in refusals if r and not index.replied(r.env.message_id)]
     if not waiting:
         return []
-    if not mail.get("replies"):
+    if not mail.replies:
         return [
             f"未回复 {len(waiting)} 封未能全部收取的邮件：config.yaml 中 mail.replies 为 false，请另行告知发件单位。"
         ]
@@ -885,7 +862,7 @@ def reply_to_refusals(
         messages[id(msg)] = (msg, refusal)
     sent = lambda msg: index.add_reply(messages[id(msg)][1].env, _reasons(messages[id(msg)][1]))  # noqa: E731
     try:
-        lines += _send_all(mail.get("smtp") or {}, [m for m, _ in messages.values()], password, on_sent=sent)
+        lines += _send_all(mail.smtp, [m for m, _ in messages.values()], password, on_sent=sent)
     except (RunError, ConfigError) as exc:  # the attachments are saved; the reply waits for the next fetch
         lines.append(f"未能回复未收取的邮件（{exc.lines[0]}），下次收取邮件时再发")
     return lines
@@ -916,7 +893,7 @@ def refusal_text(config: Config, refusal: Refusal) -> str:
         addressee=refusal.env.department or "您好",
         subject=refusal.env.subject,
         sent=f"{sent.month}月{sent.day}日" if sent else "",
-        office=str(config.section("office").get("name") or "信用办"),
+        office=config.office.name,
         file_types="、".join(t for t in config.intake.file_types if t in (".xlsx", ".xls", ".csv"))
         or "、".join(config.intake.file_types),
         too_big={"size_mb": f"{size_mb:.1f}", "limit_mb": f"{limit_mb:g}"} if refusal.too_big else None,
@@ -931,9 +908,8 @@ def refusal_text(config: Config, refusal: Refusal) -> str:
 MAIL_TEMPLATES = Path(__file__).resolve().parents[2] / "templates" / "mail"
 
 
-def _message(mail: dict, to: str, subject: str, body: str, attachment: Path | None = None) -> Message:
-    smtp = mail.get("smtp") or {}
-    sender_name, sender_addr = parseaddr(str(smtp.get("from") or smtp.get("user") or ""))
+def _message(mail: MailSettings, to: str, subject: str, body: str, attachment: Path | None = None) -> Message:
+    sender_name, sender_addr = parseaddr(mail.smtp.sender or mail.smtp.user)
     msg = MIMEMultipart() if attachment is not None else MIMEText(body, "plain", "utf-8")
     msg["From"] = formataddr((Header(sender_name, "utf-8").encode(), sender_addr)) if sender_name else sender_addr
     msg["To"] = to
@@ -958,10 +934,10 @@ def _attachment(path: Path) -> MIMEBase:
     return part
 
 
-def _send_all(smtp: dict, messages: list[Message], password: str | None, on_sent=None) -> list[str]:
+def _send_all(smtp: MailServer, messages: list[Message], password: str | None, on_sent=None) -> list[str]:
     if not messages:
         return []
-    secret = _secret(smtp, password, needed=bool(smtp.get("user")))
+    secret = _secret(smtp, password, needed=bool(smtp.user))
     lines = []
     with _smtp_session(smtp, secret) as conn:
         for msg in messages:
@@ -976,16 +952,16 @@ def _send_all(smtp: dict, messages: list[Message], password: str | None, on_sent
 
 
 @contextmanager
-def _smtp_session(smtp: dict, password: str | None) -> Iterator[smtplib.SMTP]:
-    host, port = str(smtp["host"]), int(smtp["port"])
+def _smtp_session(smtp: MailServer, password: str | None) -> Iterator[smtplib.SMTP]:
+    host, port = smtp.host, smtp.port
     try:
         conn = _smtp_connect(smtp, host, port)
-        if smtp.get("user"):
-            conn.login(str(smtp["user"]), password or "")
+        if smtp.user:
+            conn.login(smtp.user, password or "")
     except UnicodeEncodeError:
         raise _not_ascii(smtp, "smtp", password)
     except smtplib.SMTPAuthenticationError:
-        raise RunError(f"发件邮箱登录失败：请检查 mail.smtp.user 和环境变量 {smtp.get('password_env')} 中的密码")
+        raise RunError(f"发件邮箱登录失败：请检查 mail.smtp.user 和环境变量 {smtp.password_env} 中的密码")
     except (OSError, smtplib.SMTPException) as exc:
         raise RunError(f"无法连接发件服务器 {host}:{port}（{exc}），请检查网络和 mail.smtp 设置")
     try:
@@ -997,8 +973,8 @@ def _smtp_session(smtp: dict, password: str | None) -> Iterator[smtplib.SMTP]:
             pass
 
 
-def _smtp_connect(smtp: dict, host: str, port: int) -> smtplib.SMTP:
-    mode, timeout = str(smtp.get("tls", "ssl")), float(smtp.get("timeout") or 30)
+def _smtp_connect(smtp: MailServer, host: str, port: int) -> smtplib.SMTP:
+    mode, timeout = smtp.tls, smtp.timeout
     if mode == "ssl":
         return smtplib.SMTP_SSL(host, port, timeout=timeout, context=ssl.create_default_context())
     conn = smtplib.SMTP(host, port, timeout=timeout)

@@ -13,7 +13,7 @@ from pipeline.reports.word import convert_pdf, write_report
 
 
 def report_stem(ctx: RunContext, issue_no: int) -> str:
-    return f"{ctx.config.section('office')['report_title']}（第{issue_no}期）"
+    return f"{ctx.config.office.report_title}（第{issue_no}期）"
 
 
 def report_jobs(folder: Path, inp: ReportInput) -> list[Callable[[], list[str]]]:
