@@ -6,9 +6,10 @@ import argparse
 import gc
 import re
 import sys
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
+from pipeline.core.context import wall_clock
 from pipeline.core.errors import PipelineError, UsageError, explain
 
 
@@ -22,15 +23,15 @@ def main(argv: list[str] | None = None) -> int:
     previous = sys.unraisablehook
     sys.unraisablehook = _log_unraisable  # a file left open by the failed stage closes without a traceback
     try:
-        return _guarded(args)
+        return _guarded(args, wall_clock())  # the command's one clock, handed down
     finally:
         gc.collect()
         sys.unraisablehook = previous
 
 
-def _guarded(args) -> int:
+def _guarded(args, now: datetime) -> int:
     try:
-        return args.handler(args)
+        return args.handler(args, now)
     except PipelineError as exc:
         for line in exc.lines:
             print(line, file=sys.stderr)
@@ -207,16 +208,16 @@ def _load(args, **paths):
     return load_config(args.config, {k: v for k, v in paths.items() if v})
 
 
-def _as_of(text: str | None) -> date:
+def _as_of(text: str | None, now: datetime) -> date:
     if not text:
-        return date.today()
+        return now.date()
     try:
         return date.fromisoformat(text)
     except ValueError:
         raise UsageError(f"--as-of 日期“{text}”不是有效日期，请写成 YYYY-MM-DD，如 2026-11-26")
 
 
-def _run(args) -> int:
+def _run(args, now: datetime) -> int:
     config = _load(args, inbox=args.inbox, outbox=args.outbox, database=args.db)
     if not config.paths["inbox"].is_dir():
         from pipeline.core.errors import ConfigError
@@ -228,7 +229,7 @@ def _run(args) -> int:
     from pipeline.core.context import RunContext
     from pipeline.run import run_and_reply
 
-    ctx = RunContext(config, _as_of(args.as_of))
+    ctx = RunContext(config, _as_of(args.as_of, now), now)
     result = run_and_reply(ctx, doc_number=args.doc_number)
     t = result.summary["totals"]
     deps = result.summary["departments"]
@@ -267,35 +268,15 @@ def _start_log(folder: Path) -> None:
     root.setLevel(logging.INFO)
 
 
-def _template(args) -> int:
-    from pipeline.template import write_template
+def _template(args, now: datetime) -> int:
+    from pipeline.template import make_template
 
-    config = _load(args, database=args.db)
-    items, name = None, "郏县政务失信问题排查整治台账（模板）.xlsx"
-    if args.department:
-        dep = config.department(args.department)
-        if not dep:
-            raise UsageError(f"单位“{args.department}”不在单位名录中，请写全称或 config.yaml 中的简称")
-        items, name = _department_items(config, dep), f"{dep}台账（预填）.xlsx"
-        args.department = dep
-    out = write_template(Path(args.output or name), config, department=args.department, items=items)
+    out = make_template(_load(args, database=args.db), args.department, args.output)
     print(f"已生成：{out.resolve()}")
     return 0
 
 
-def _department_items(config, department: str):
-    from pipeline.store import Store
-
-    db = config.paths["database"]
-    if not db.exists():
-        raise UsageError(
-            f"数据库 {db} 不存在，无法预填；请先运行 run，或用 --db 指定数据库文件（不带 --department 可生成空白模板）"
-        )
-    with Store(db) as store:
-        return store.department_items(department)
-
-
-def _check(args) -> int:
+def _check(args, now: datetime) -> int:
     config = _load(args)
     from pipeline.core.context import RunContext
     from pipeline.core.findings import ERROR, NOTE
@@ -305,7 +286,7 @@ def _check(args) -> int:
     missing = [f for f in args.files if not Path(f).is_file()]
     if missing:
         raise UsageError([f"找不到文件：{f}" for f in missing])
-    intake, _, found = checked_rows([Path(f) for f in args.files], RunContext(config, date.today()))
+    intake, _, found = checked_rows([Path(f) for f in args.files], RunContext(config, now.date(), now))
     worst = 0
     for sf in intake.files:
         mine = found[found["file"] == sf.name].sort_values("row", kind="stable")
@@ -343,7 +324,7 @@ HISTORY_LABELS = {
 }
 
 
-def _history(args) -> int:
+def _history(args, now: datetime) -> int:
     from pipeline.outputs.tables import csv_value
     from pipeline.store import Store
 
@@ -382,7 +363,7 @@ def _history_value(key: str, value, csv_value) -> str:
     return csv_value(value) or "—"
 
 
-def _restore(args) -> int:
+def _restore(args, now: datetime) -> int:
     from pipeline.runtime.backups import backup_folder, inspect, list_backups, restore
 
     db = _load(args, database=args.db).paths["database"]
@@ -392,7 +373,7 @@ def _restore(args) -> int:
         for b in (inspect(p) for p in reversed(backups)):
             print(f"  {b.path.name}　" + (f"损坏：{b.problem}" if b.problem else f"完好，截至 {b.latest_period}"))
         return 0
-    done = restore(db, args.backup)
+    done = restore(db, args.backup, now)
     print(f"已用备份 {done.backup.path} 恢复数据库 {done.database}（截至 {done.backup.latest_period}）。")
     for path in done.kept_aside:
         print(f"  原来的文件已改名保留：{path}")
@@ -400,12 +381,12 @@ def _restore(args) -> int:
     return 0
 
 
-def _rollback(args) -> int:
+def _rollback(args, now: datetime) -> int:
     config = _load(args, outbox=args.outbox, database=args.db)
     _start_log(config.paths["logs"])
     from pipeline.run import rollback_latest
 
-    done = rollback_latest(config)
+    done = rollback_latest(config, now)
     print(f"已撤销 {done.period}：数据库已回到该期运行之前的状态。")
     if done.backup:
         print(f"  撤销前的数据库已备份：{done.backup}（如需恢复可用 python -m pipeline restore）")
@@ -418,18 +399,18 @@ def _rollback(args) -> int:
     return 0
 
 
-def _fetch_mail(args) -> int:
+def _fetch_mail(args, now: datetime) -> int:
     config = _load(args, inbox=args.inbox)
     _start_log(config.paths["logs"])
     from pipeline.mail.mailbox import fetch_mail
 
-    result = fetch_mail(config, config.paths["inbox"])
+    result = fetch_mail(config, config.paths["inbox"], now=now)
     for line in result.lines():
         print(line)
     return 0
 
 
-def _release(args) -> int:
+def _release(args, now: datetime) -> int:
     from pipeline.mail.mailbox import held_files, held_folder, release
 
     config = _load(args, inbox=args.inbox)
@@ -441,17 +422,17 @@ def _release(args) -> int:
         if held:
             print("确认是本县单位报送的：python -m pipeline release 文件名（或 --all 全部放行）")
         return 0
-    for source, target in release(config, args.files):
+    for source, target in release(config, args.files, now):
         print(f"已放行：{source.name} → {target}")
     print("下次运行 run（或重跑本期）时处理。")
     return 0
 
 
-def _remind(args) -> int:
+def _remind(args, now: datetime) -> int:
     config = _load(args, database=args.db)
     _start_log(config.paths["logs"])
     from pipeline.run import remind
 
-    for line in remind(config, _as_of(args.as_of), args.deadline):
+    for line in remind(config, _as_of(args.as_of, now), args.deadline):
         print(line)
     return 0

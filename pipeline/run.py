@@ -14,7 +14,7 @@ import pandas as pd
 
 from pipeline.classify import classify
 from pipeline.core import findings as fnd
-from pipeline.core.context import RunContext
+from pipeline.core.context import RunContext, wall_clock
 from pipeline.core.errors import PipelineError, UsageError
 from pipeline.core.names import HELD_FOLDER
 from pipeline.intake.files import Intake, period_inputs, read_inputs, require_readable, submitted_departments
@@ -75,7 +75,7 @@ def run_period(ctx: RunContext, doc_number: int | None = None) -> RunResult:
         clean_leftovers(outbox)
         check_before_run(db, finished_periods(outbox))
         checked = _read_period_inputs(ctx)
-        store = Store(db, ctx.config.ledger.item_id_format)
+        store = Store(db, ctx.config.ledger.item_id_format, now=ctx.now)
         try:
             store.check_rerun(ctx.period)
             if not is_current(db):
@@ -107,7 +107,7 @@ def _run(store: Store, ctx: RunContext, doc_number: int | None, checked) -> RunR
     accepted, returned_keys = split_accepted(clean, found)
     decisions, correction_findings = office_decisions(ctx.path("corrections"), ctx.config)
     doc_number = doc_number or store.doc_number(ctx.period) or store.next_doc_number(ctx.config.office.doc_number_start)
-    folder = RunFolder(ctx.run_dir, keep_previous=ctx.config.run.keep_previous_runs)
+    folder = RunFolder(ctx.run_dir, keep_previous=ctx.config.run.keep_previous_runs, now=ctx.now)
     try:
         with store.transaction():
             store.discard_period(ctx.period)
@@ -223,19 +223,21 @@ class RolledBack:
     backup: Path | None
 
 
-def rollback_latest(config) -> RolledBack:
+def rollback_latest(config, now: datetime | None = None) -> RolledBack:
     """Undo the latest period: a checked backup of the database first (so the rollback itself can be undone
     with `restore`), then that period's rows removed in one transaction; its run folder is renamed aside
     (outbox/.<period>.rolled-back-<time>), and the inputs it archived or quarantined go back to the inbox, as
     they were before the run (only the run's own 原因 notes beside rejected files go). Files held from
-    unregistered mail senders (quarantine/held/) were never the run's: they stay held."""
+    unregistered mail senders (quarantine/held/) were never the run's: they stay held. `now`: the command's
+    clock (the time in the backup's and the set-aside folder's names)."""
+    now = now or wall_clock()
     db, outbox = Path(config.paths["database"]), Path(config.paths["outbox"])
     if not db.exists():
         raise UsageError(f"数据库 {db} 不存在，没有可撤销的期次")
     settings = config.run
     keep = settings.keep_db_backups
     with run_locks([lock_path(db), outbox_lock(outbox)], float(settings.lock_wait_seconds)):
-        store = Store(db, config.ledger.item_id_format)
+        store = Store(db, config.ledger.item_id_format, now=now)
         try:
             period = store.latest_period()
             if not period:
@@ -244,7 +246,7 @@ def rollback_latest(config) -> RolledBack:
             store.roll_back_latest()
         finally:
             store.close()
-    aside = set_aside(outbox, period, datetime.now())
+    aside = set_aside(outbox, period, now)
     returned = []
     if settings.archive_inbox:
         returned = return_archived(

@@ -22,6 +22,7 @@ from typing import Callable, Iterator
 import pandas as pd
 
 from pipeline.runtime import backups
+from pipeline.core.context import wall_clock
 from pipeline.core.errors import ConfigError, RunError, UsageError
 from pipeline.core.text import as_date, is_empty, is_missing, printable, to_json
 
@@ -173,8 +174,11 @@ def _savepoint(db: sqlite3.Connection) -> Iterator[None]:
 class Store:
     """The ledger database. Write methods join the caller's `transaction()` or make their own."""
 
-    def __init__(self, path: Path, item_id_format: str = "JX-{year}-{seq:04d}"):
+    def __init__(self, path: Path, item_id_format: str = "JX-{year}-{seq:04d}", now: datetime | None = None):
+        """`now`: the time written down (a run's start and finish, a correction's recording, a backup's name),
+        the run's clock (RunContext.now); None: the clock at each write."""
         self.path = Path(path)
+        self.now = now
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self.item_id_format = item_id_format
         self._id_parts = _id_pattern(item_id_format)
@@ -191,6 +195,9 @@ class Store:
     def __exit__(self, *exc) -> None:
         self.close()
 
+    def _stamp(self) -> str:
+        return _iso_time(self.now or wall_clock())
+
     @contextmanager
     def transaction(self) -> Iterator[None]:
         """BEGIN IMMEDIATE … COMMIT, ROLLBACK on exception; inside another one, a savepoint."""
@@ -198,7 +205,7 @@ class Store:
             with _savepoint(self._db):
                 yield
             return
-        self._began = _now()
+        self._began = self._stamp()
         with _immediate(self._db):
             yield
 
@@ -348,8 +355,8 @@ class Store:
             (
                 period,
                 _iso_date(as_of),
-                self._began or _now(),
-                _now(),
+                self._began or self._stamp(),
+                self._stamp(),
                 None if doc_number is None else int(doc_number),
                 len(ledger),
                 closed,
@@ -397,7 +404,7 @@ class Store:
         """Upsert by content (action, item_id, other, value): re-reading a workbook adds nothing."""
         if decisions is None or not len(decisions):
             return
-        recorded = _now()
+        recorded = self._stamp()
         rows = [
             (
                 *(_key_text(rec.get(k)) for k in ("action", "item_id", "other", "value")),
@@ -463,7 +470,7 @@ class Store:
         if not self.periods():
             return None
         try:
-            return backups.write_backup(self._db, folder, self.path.stem, keep, now or datetime.now())
+            return backups.write_backup(self._db, folder, self.path.stem, keep, now or self.now or wall_clock())
         except (OSError, sqlite3.Error) as exc:
             raise RunError(f"数据库备份失败（{exc}），请检查 {folder} 所在磁盘的空间和权限") from exc
 
@@ -588,5 +595,5 @@ def _id_pattern(item_id_format: str) -> re.Pattern:
     return re.compile("".join(parts) + r"\Z")
 
 
-def _now() -> str:
-    return datetime.now().isoformat(timespec="seconds")
+def _iso_time(moment: datetime) -> str:
+    return moment.isoformat(timespec="seconds")

@@ -18,6 +18,8 @@ import xlsxwriter
 from xlsxwriter.utility import xl_col_to_name
 
 from pipeline.core.config import Column, Config
+from pipeline.core.context import wall_clock
+from pipeline.core.errors import UsageError
 from pipeline.outputs.xlsx import width_units
 from pipeline.core.text import as_date, is_missing
 
@@ -48,6 +50,7 @@ DEPARTMENT_LABEL, DATE_LABEL = "填报单位", "填报日期"  # read back by in
 FILLER_WIDTHS = {DEPARTMENT_LABEL: (12, 30), "填报人": (10, 14), "联系电话": (10, 16), DATE_LABEL: (10, 12)}
 TEMPLATE_NAME = "{title}（模板）.xlsx"
 DEPARTMENT_NAME = "{department}台账（{label}）.xlsx"
+PREFILLED = "预填"  # the label of a department's pre-filled ledger made by the `template` command
 
 
 @dataclass(frozen=True)
@@ -62,11 +65,39 @@ class HeaderCell:
     column: Column | None = None  # None for a group parent
 
 
-def default_name(config: Config, department: str | None = None, label: str | None = None) -> str:
-    """`<title>（模板）.xlsx`, or `<department>台账（<period or date>）.xlsx` for a department."""
+def default_name(
+    config: Config, department: str | None = None, label: str | None = None, today: date | None = None
+) -> str:
+    """`<title>（模板）.xlsx`, or `<department>台账（<label, else the date>）.xlsx` for a department
+    (`today`: the command's date; None: the clock's)."""
     if department:
-        return DEPARTMENT_NAME.format(department=department, label=label or date.today().isoformat())
+        label = label or (today or wall_clock().date()).isoformat()
+        return DEPARTMENT_NAME.format(department=department, label=label)
     return TEMPLATE_NAME.format(title=config.ledger.title)
+
+
+def make_template(config: Config, department: str | None = None, output: str | Path | None = None) -> Path:
+    """The `template` command: the blank standard ledger, or `department`'s (a name or an alias) pre-filled
+    with its current items from the database; written to `output`, else to the default name."""
+    items, name = None, default_name(config)
+    if department:
+        dep = config.department(department)
+        if not dep:
+            raise UsageError(f"单位“{department}”不在单位名录中，请写全称或 config.yaml 中的简称")
+        items, name, department = _department_items(config, dep), default_name(config, dep, PREFILLED), dep
+    return write_template(Path(output or name), config, department=department, items=items)
+
+
+def _department_items(config: Config, department: str) -> pd.DataFrame | None:
+    from pipeline.store import Store
+
+    db = config.paths["database"]
+    if not db.exists():
+        raise UsageError(
+            f"数据库 {db} 不存在，无法预填；请先运行 run，或用 --db 指定数据库文件（不带 --department 可生成空白模板）"
+        )
+    with Store(db) as store:
+        return store.department_items(department)
 
 
 def write_template(

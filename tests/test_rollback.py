@@ -102,3 +102,30 @@ def test_rollback_returns_the_period_s_rejected_files_and_leaves_held_mail_held(
     assert main(cli_args(base, WEEKS[0])) == 0
     assert {f["name"]: f["disposition"] for f in manifest(base, PERIODS[0])["files"]} == first
     assert [h["name"] for h in manifest(base, PERIODS[0])["held"]] == ["冒名台账.xlsx"]
+
+
+def test_the_run_s_clock_is_the_time_it_writes_down(tmp_path):
+    """RunContext.now is the run's one clock: the start and finish the database records, the name a rerun
+    gives the folder it keeps aside and the names of the backups; a rollback's clock names the folder it
+    sets aside. Times far from today, so the wall clock cannot pass for them."""
+    from datetime import date, datetime
+
+    from pipeline.core.context import RunContext
+    from pipeline.run import rollback_latest, run_period
+
+    base = make_office(tmp_path)
+    config = load_config(base / "config.yaml")
+    write_ledger(base / "inbox" / "财政局.xlsx", config, "县财政局", GOOD_ROWS[:1])
+    first, rerun, undo = datetime(2031, 5, 6, 7, 8, 9), datetime(2032, 1, 2, 3, 4, 5, 600), datetime(2033, 3, 4, 5, 6, 7)
+    for now in (first, rerun):
+        run_period(RunContext(config, date(2026, 11, 26), now=now))
+    with sqlite3.connect(base / "ledger.sqlite") as con:
+        assert con.execute("SELECT started_at, finished_at FROM runs").fetchall() == [("2032-01-02T03:04:05",) * 2]
+    kept = [p.name for p in (base / "outbox").glob(".2026-W48.previous-*")]
+    assert kept == [".2026-W48.previous-20320102-030405-000600"]  # the first run's folder, set aside by the rerun
+
+    done = rollback_latest(config, now=undo)
+
+    assert done.set_aside is not None and done.set_aside.name == ".2026-W48.rolled-back-20330304-050607"
+    stamps = {p.name.split("-", 1)[1][:15] for p in (base / "backups").glob("ledger-*.sqlite")}
+    assert stamps and stamps <= {"20310506-070809", "20320102-030405", "20330304-050607"}, stamps

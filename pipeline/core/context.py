@@ -9,6 +9,12 @@ from pathlib import Path
 from pipeline.core.config import Config
 
 
+def wall_clock() -> datetime:
+    """The time now: the one place the package reads the clock. A command reads it once (cli.main) and hands
+    it down, as RunContext.now for a run; a function called without a time of its own falls back to this."""
+    return datetime.now()
+
+
 def period_of(as_of: date) -> str:
     """The reporting period: the ISO week of the as-of date, e.g. 2026-W48."""
     year, week, _ = as_of.isocalendar()
@@ -19,7 +25,7 @@ def period_of(as_of: date) -> str:
 class RunContext:
     config: Config
     as_of: date
-    now: datetime = field(default_factory=datetime.now)
+    now: datetime = field(default_factory=wall_clock)  # the run's clock: every time the run writes down
 
     @property
     def period(self) -> str:

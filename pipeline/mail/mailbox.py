@@ -45,6 +45,7 @@ from pathlib import Path
 from typing import Iterator
 
 from pipeline.core.config import Config, MailServer, MailSettings, mail_problems
+from pipeline.core.context import wall_clock
 from pipeline.core.errors import ConfigError, RunError, UsageError
 from pipeline.core.findings import disposition_text
 from pipeline.core.names import HELD_FOLDER, MAIL_INDEX, UNSAFE, fit_name, invisible
@@ -233,15 +234,16 @@ def _codec(charset: str | None) -> str:
 # --- fetching ---------------------------------------------------------------------------------
 
 
-def fetch_mail(config: Config, inbox: Path, password: str | None = None) -> FetchResult:
+def fetch_mail(config: Config, inbox: Path, password: str | None = None, now: datetime | None = None) -> FetchResult:
     """Save the spreadsheet attachments of unseen messages into `inbox`; mark a message read once
-    all of its attachments are on disk. Attachments saved before are not saved again."""
+    all of its attachments are on disk. Attachments saved before are not saved again. `now`: the command's
+    clock, the time recorded in the mail index."""
     mail = mail_settings(config)
     imap = mail.imap
     secret = _secret(imap, password)
     inbox = Path(inbox)
     inbox.mkdir(parents=True, exist_ok=True)
-    index, result, refusals = MailIndex(inbox), FetchResult(), []
+    index, result, refusals = MailIndex(inbox, now), FetchResult(), []
     with _imap_session(imap, secret or "") as conn:
         for uid in _unseen(conn):
             result.messages += 1
@@ -537,8 +539,9 @@ def _sha256(path: Path) -> str:
 class MailIndex:
     """`<inbox>/.mail-index.json`: one record per saved attachment, rewritten atomically."""
 
-    def __init__(self, folder: Path):
+    def __init__(self, folder: Path, now: datetime | None = None):
         self.folder = Path(folder)
+        self.now = now  # the command's clock; None: the clock at each record
         self.path = self.folder / INDEX_NAME
         data = _read_index(self.path)
         self.records: list[dict] = list(data.get("files") or [])
@@ -556,7 +559,7 @@ class MailIndex:
                 "subject": env.subject,
                 "reasons": reasons,
                 "sent": sent,
-                "sent_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+                "sent_at": self._stamp(),
             }
         )
         self._write()
@@ -574,7 +577,7 @@ class MailIndex:
                 "message_id": env.message_id,
                 "date": env.sent.isoformat() if env.sent else None,
                 "sha256": digest,
-                "saved_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+                "saved_at": self._stamp(),
                 "subject": env.subject,
                 "held": held,
             }
@@ -586,10 +589,12 @@ class MailIndex:
         """A held file now in the inbox as `saved`."""
         for record in self.records:
             if record.get("held") and record.get("file") == held_name and record.get("sha256") == digest:
-                record.update(
-                    file=saved, held=False, released_at=datetime.now(timezone.utc).isoformat(timespec="seconds")
-                )
+                record.update(file=saved, held=False, released_at=self._stamp())
         self._write()
+
+    def _stamp(self) -> str:
+        """The time of a record, in UTC."""
+        return (self.now or wall_clock()).astimezone(timezone.utc).isoformat(timespec="seconds")
 
     def _write(self) -> None:
         tmp = self.path.with_name(self.path.name + ".part")
@@ -667,9 +672,10 @@ def held_files(config: Config) -> list[dict]:
     return out
 
 
-def release(config: Config, names: list[str]) -> list[tuple[Path, Path]]:
+def release(config: Config, names: list[str], now: datetime | None = None) -> list[tuple[Path, Path]]:
     """Move held files into the inbox (never over a file there); every held file when `names` is empty.
-    The next run reads them like any other file (the 填报单位 decides the department)."""
+    The next run reads them like any other file (the 填报单位 decides the department). `now`: the command's
+    clock, the time of the release in the mail index."""
     folder, inbox = held_folder(config), config.paths["inbox"]
     waiting = {f["name"] for f in held_files(config)}
     unknown = [n for n in names if n not in waiting]
@@ -679,7 +685,7 @@ def release(config: Config, names: list[str]) -> list[tuple[Path, Path]]:
             + [f"待放行的文件：{'、'.join(sorted(waiting)) or '无'}"]
         )
     inbox.mkdir(parents=True, exist_ok=True)
-    index, moved = MailIndex(inbox), []
+    index, moved = MailIndex(inbox, now), []
     for name in names or sorted(waiting):
         source = folder / name
         data, stat = source.read_bytes(), source.stat()

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from pipeline.core.context import wall_clock
 from pipeline.core.errors import RunError, UsageError
 from pipeline.runtime.lock import run_lock
 
@@ -273,7 +274,7 @@ def restore(db: Path, choice: str | None = None, now: datetime | None = None) ->
         backup = _chosen(db, choice)
         tmp = db.with_name(db.name + ".restoring")
         _copy(backup.path, tmp)
-        aside = _set_aside(db, now or datetime.now())
+        aside = _set_aside(db, now or wall_clock())
         os.replace(tmp, db)
     return Restored(backup, db, aside)
 

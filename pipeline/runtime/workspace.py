@@ -8,6 +8,8 @@ import shutil
 from datetime import datetime
 from pathlib import Path
 
+from pipeline.core.context import wall_clock
+
 PERIOD_FOLDER = re.compile(r"\d{4}-W\d{2}")
 LOCK_NAME = ".run.lock"
 
@@ -17,8 +19,9 @@ class RunFolder:
     outbox/.<period>.previous-<timestamp> (the last `keep_previous` of them) and renames the new
     one to outbox/<period>."""
 
-    def __init__(self, final: Path, keep_previous: int = 3):
+    def __init__(self, final: Path, keep_previous: int = 3, now: datetime | None = None):
         self.final = final
+        self.now = now  # the run's clock: the time in the previous folder's name (None: the clock at commit)
         self.tmp = final.parent / f".{final.name}.partial"
         self.keep_previous = keep_previous
         clean_leftovers(final.parent)
@@ -30,7 +33,7 @@ class RunFolder:
 
     def commit(self) -> Path:
         if self.final.exists():
-            os.replace(self.final, _aside_name(self.final))
+            os.replace(self.final, _aside_name(self.final, self.now or wall_clock()))
         os.replace(self.tmp, self.final)
         prune_previous(self.final, self.keep_previous)
         return self.final
@@ -73,9 +76,9 @@ def clean_leftovers(outbox: Path) -> list[Path]:
     return removed
 
 
-def _aside_name(final: Path) -> Path:
+def _aside_name(final: Path, now: datetime) -> Path:
     """A name no earlier folder has: two reruns within one second must not collide."""
-    stamp = datetime.now().strftime("%Y%m%d-%H%M%S-%f")
+    stamp = now.strftime("%Y%m%d-%H%M%S-%f")
     path = final.parent / f".{final.name}.previous-{stamp}"
     n = 1
     while path.exists():
