@@ -154,3 +154,12 @@ def test_the_fast_yaml_parser_reads_the_config_as_pyyaml_does(tmp_path):
     assert _parse_yaml(text) == yaml.safe_load(text)
     odd = "a: 1\nb: [x, 'y: z', \"\\u90cf\"]\nc: {d: 2021-11-26, e: ~, f: 0o17, g: 1_000}\nh: |\n  两行\n  文字\n"
     assert _parse_yaml(odd) == yaml.safe_load(odd)
+
+
+def test_a_mapping_or_mail_value_that_cannot_be_read_is_a_config_error_when_loaded(tmp_path):
+    """The typed sections are read when config.yaml is loaded: a bad value stops every command at the start,
+    not the intake or the mail command halfway."""
+    assert any("mapping.min_score" in line for line in problems(tmp_path, lambda raw: raw["mapping"].update(min_score="四十")))
+    assert any("mail.imap.port" in line for line in problems(tmp_path, lambda raw: raw["mail"]["imap"].update(port="993")))
+    assert any("classification" in line and "拼写错误" in line
+               for line in problems(tmp_path, lambda raw: raw["classification"].update(min_scor=3)))
