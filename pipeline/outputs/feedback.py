@@ -10,12 +10,14 @@ are not mentioned, the resubmission deadline and the office's contact come from 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from datetime import date, datetime
 from pathlib import Path
 
 import pandas as pd
 
 from pipeline.core.config import Config
+from pipeline.core.frames import records
 from pipeline.core.findings import ERROR, NOTE, WARNING, disposition_text
 from pipeline.core.names import DERIVED_BYTES, output_name
 from pipeline.outputs.xlsx import column_width, fit_cell, print_setup, row_height
@@ -35,6 +37,13 @@ class Feedback:
     rows: pd.DataFrame  # raw rows as read (intake's frame), this department only
     findings: pd.DataFrame  # findings of this department (row- and file-level)
     overdue: list[str] = field(default_factory=list)  # the department's items past their deadline
+
+    @cached_property
+    def passed(self) -> bool:
+        """No 错误 and no file turned away: the first sheet is a receipt (提醒 listed on it)."""
+        return not bool((self.findings["severity"] == ERROR).any()) and not any(
+            sf.disposition == "rejected" for sf in self.files
+        )
 
 
 def feedback_name(department: str | None, file_name: str) -> str:
@@ -81,7 +90,7 @@ def _formats(wb) -> dict:
 
 
 def _summary_sheet(wb, fmt, fb: Feedback, config: Config, as_of: date) -> None:
-    ws = wb.add_worksheet(RECEIPT_SHEET if _passed(fb) else FINDINGS_SHEET)
+    ws = wb.add_worksheet(RECEIPT_SHEET if fb.passed else FINDINGS_SHEET)
     for col, width in enumerate(SUMMARY_WIDTHS):
         ws.set_column(col, col, width)
     ws.set_landscape()
@@ -100,7 +109,7 @@ def _summary_sheet(wb, fmt, fb: Feedback, config: Config, as_of: date) -> None:
     problems = fb.findings[fb.findings["severity"] != NOTE]
     warnings = problems[problems["severity"] == WARNING]
     office = config.office
-    if _passed(fb):
+    if fb.passed:
         _merged_line(ws, line, _pass_line(fb), fmt["pass"])
         line += 1
         if len(warnings):
@@ -185,7 +194,7 @@ def _findings_table(ws, fmt, line: int, findings: pd.DataFrame, repeat: bool = F
     if repeat:
         ws.repeat_rows(line)
     ordered = findings.sort_values(["file", "row"], kind="stable")
-    for n, rec in enumerate(ordered.to_dict("records"), 1):
+    for n, rec in enumerate(records(ordered), 1):
         line += 1
         style = {ERROR: fmt["error_center"], WARNING: fmt["warning_center"]}.get(rec["severity"], fmt["center"])
         ws.write_number(line, 0, n, fmt["center"])
@@ -216,13 +225,6 @@ def _file_line(sf, shown: set[str]) -> str:
     return text
 
 
-def _passed(fb: Feedback) -> bool:
-    """No 错误 and no file turned away: the first sheet is a receipt (提醒 listed on it)."""
-    return not bool((fb.findings["severity"] == ERROR).any()) and not any(
-        sf.disposition == "rejected" for sf in fb.files
-    )
-
-
 # Printed: the row number, the columns that identify a row, and every column marked in this workbook, in
 # the standard order; the others stay on screen, to the right, outside the print area. The long text
 # columns are capped and wrap, so that A4 landscape stays readable.
@@ -251,7 +253,7 @@ def _rows_sheet(wb, fmt, fb: Feedback, config: Config) -> None:
     print_setup(ws, 0, printed)
     ws.set_paper(9 if sum(widths[:printed]) <= A4_WIDTH else 8)  # A4, A3 when many columns are marked
     ws.set_header("&L" + _title_name(fb).replace("&", "&&") + "　&A")  # whose rows, on every printed page
-    for line, rec in enumerate(fb.rows.to_dict("records"), start=1):
+    for line, rec in enumerate(records(fb.rows), start=1):
         place = (rec["file"], rec["sheet"], int(rec["row"]))
         shown = []
         for col, (head, key, _) in enumerate(layout):
@@ -301,13 +303,13 @@ def _width(head: str, key: str, sample: pd.Series, kind: str, printed: bool) -> 
 
 
 def _first_sheet(fb: Feedback) -> str:
-    return RECEIPT_SHEET if _passed(fb) else FINDINGS_SHEET
+    return RECEIPT_SHEET if fb.passed else FINDINGS_SHEET
 
 
 def _marks(findings: pd.DataFrame) -> dict:
     """(file, sheet, row, column name) -> (worst severity, all messages)."""
     out: dict = {}
-    for rec in findings[(findings["row"] > 0) & (findings["severity"] != NOTE)].to_dict("records"):
+    for rec in records(findings[(findings["row"] > 0) & (findings["severity"] != NOTE)]):
         key = (rec["file"], rec["sheet"], int(rec["row"]), rec["column"] or "")
         severity, text = out.get(key, (None, ""))
         worst = ERROR if ERROR in (severity, rec["severity"]) else rec["severity"]
