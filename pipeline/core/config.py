@@ -93,8 +93,8 @@ class IntakeSettings:
     file_types: tuple[str, ...] = (".xlsx", ".xlsm", ".xltx", ".xltm", ".xlsb", ".xls", ".et", ".ett", ".ods", ".csv")
     department_labels: tuple[str, ...] = ("填报单位", "报送单位")
     date_labels: tuple[str, ...] = ("填报日期", "报送日期")
-    max_workers: int = 1
-    parallel_min_files: int = 100
+    max_workers: int = 2
+    parallel_min_files: int = 20
     title_words: TitleWords = TitleWords()
 
 

@@ -17,11 +17,9 @@ import hashlib
 import logging
 import os
 import re
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from functools import lru_cache
-from itertools import repeat
+from functools import lru_cache, partial
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +32,7 @@ from pipeline.core.config import Config, IntakeSettings
 from pipeline.core.errors import RunError
 from pipeline.core.names import display_name, display_names, extension, is_own_file
 from pipeline.intake.readers import Grid, ReadProblem, read_grids
+from pipeline.runtime.parallel import run_jobs
 from pipeline.core.text import cell_text, clean_text, department_key, header_key, header_unit
 
 PROVENANCE = ["file", "sheet", "row", "department", "file_time"]
@@ -152,12 +151,12 @@ def read_inputs(paths: list[Path], config: Config, as_of: date | None = None) ->
 
 
 def _read_all(paths: list[Path], names: list[str], config: Config) -> list["_Read"]:
-    """Read the files, in worker processes when there are enough of them to pay for starting them."""
+    """Read the files, in forked worker processes (runtime/parallel.py) when there are enough of them to pay
+    for starting them."""
     workers = min(os.cpu_count() or 1, config.intake.max_workers)
     if workers < 2 or len(paths) < config.intake.parallel_min_files:
         return [_read_logged(p, n, config, i, len(paths)) for i, (p, n) in enumerate(zip(paths, names), 1)]
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        return list(pool.map(_read_one, paths, repeat(config), names, chunksize=max(1, len(paths) // (workers * 8))))
+    return run_jobs([partial(_read_one, p, config, n) for p, n in zip(paths, names)], workers)
 
 
 def _read_logged(path: Path, name: str, config: Config, done: int, total: int) -> "_Read":
