@@ -101,12 +101,12 @@ def _write_sheet(wb, fmt: dict, sheet: Sheet) -> None:
     printed = min(sheet.print_columns or len(frame.columns), len(frame.columns))
     print_setup(ws, top, printed)
     last = len(frame) - 1
+    write = _cell_writer(ws, kinds, fmt)
     for i, values in enumerate(frame.itertuples(index=False, name=None)):
         hi = "_hi" if sheet.highlight is not None and sheet.highlight[i] else ""
         if sheet.total_row and i == last:
             hi = "_total"
-        for col, value in enumerate(values):
-            _write_cell(ws, top + 1 + i, col, value, kinds[col], fmt, hi)
+        write(top + 1 + i, values, hi)
         ws.set_row(top + 1 + i, row_height([v if isinstance(v, str) else "" for v in values], widths))
     if not len(frame):
         ws.write_string(top + 1, 0, EMPTY, fmt["empty"])
@@ -194,19 +194,43 @@ def _kind(series: pd.Series, percent: bool) -> str:
     return "text"
 
 
-def _write_cell(ws, row: int, col: int, value, kind: str, fmt: dict, hi: str) -> None:
-    if isinstance(value, np.generic):  # numpy scalars (an Int64 column) as the Python value
-        value = value.item()
-    if is_missing(value):
-        ws.write_blank(row, col, None, fmt["text" + hi])
-    elif isinstance(value, bool):
-        ws.write_string(row, col, "是" if value else "否", fmt["text" + hi])
-    elif kind == "date" and isinstance(value, (date, datetime, pd.Timestamp)):
-        ws.write_datetime(row, col, pd.Timestamp(value).to_pydatetime(), fmt["date" + hi])
-    elif kind in ("num", "int", "pct", "signed") and isinstance(value, (int, float)):
-        ws.write_number(row, col, value, fmt[kind + hi])
-    else:
-        ws.write_string(row, col, fit_cell(str(value)), fmt["text" + hi])
+NUMERIC_KINDS = ("num", "int", "pct", "signed")
+
+
+def _cell_writer(ws, kinds: list[str], fmt: dict):
+    """A function writing one row of values, each by its column's kind: a missing value blank (bordered), a
+    bool 是/否, a date as a date, a number in a numeric column as a number, anything else as text (cut to
+    Excel's limit). The worksheet's methods and the formats are looked up once per sheet, not per cell."""
+    string, number, blank, when = ws.write_string, ws.write_number, ws.write_blank, ws.write_datetime
+    styles = {
+        hi: [
+            (fmt["text" + hi], fmt[("date" if k == "date" else k if k in NUMERIC_KINDS else "text") + hi])
+            for k in kinds
+        ]
+        for hi in ("", "_hi", "_total")
+    }
+    dated = [k == "date" for k in kinds]
+    numeric = [k in NUMERIC_KINDS for k in kinds]
+
+    def write(row: int, values, hi: str) -> None:
+        for col, value in enumerate(values):
+            text, own = styles[hi][col]
+            if isinstance(value, np.generic):  # numpy scalars (an Int64 column) as the Python value
+                value = value.item()
+            if value is None or is_missing(value):
+                blank(row, col, None, text)
+            elif isinstance(value, str):
+                string(row, col, fit_cell(value), text)
+            elif isinstance(value, bool):
+                string(row, col, "是" if value else "否", text)
+            elif dated[col] and isinstance(value, (date, datetime, pd.Timestamp)):
+                when(row, col, pd.Timestamp(value).to_pydatetime(), own)
+            elif numeric[col] and isinstance(value, (int, float)):
+                number(row, col, value, own)
+            else:
+                string(row, col, fit_cell(str(value)), text)
+
+    return write
 
 
 def fit_cell(text: str, note: str = CUT_NOTE) -> str:
