@@ -193,10 +193,28 @@ def new_document(config: Config) -> DocxDocument:
     _page_setup(doc)
     _language(doc)
     _styles(doc)
+    _remember_style_ids(doc)
     _footers(doc)
     doc.core_properties.author = config.office.name
     doc.core_properties.title = config.office.report_title
     return doc
+
+
+def _remember_style_ids(doc: DocxDocument) -> None:
+    """python-docx finds a named style by scanning every style, each time a paragraph or table names it (a
+    sixth of the 通报's time); the ids do not change once the styles are made, so each name is looked up once."""
+    part = doc.part
+    lookup, known = part.get_style_id, {}
+
+    def get_style_id(style_or_name, style_type):
+        if not isinstance(style_or_name, str):
+            return lookup(style_or_name, style_type)
+        key = (style_or_name, style_type)
+        if key not in known:
+            known[key] = lookup(style_or_name, style_type)
+        return known[key]
+
+    part.get_style_id = get_style_id  # type: ignore[method-assign]
 
 
 def _page_setup(doc: DocxDocument) -> None:
