@@ -10,9 +10,10 @@ from pipeline.core.config import Config
 from pipeline.core.findings import ERROR, disposition_text
 from pipeline.corrections import FILE_NAME as CORRECTIONS_FILE
 from pipeline.outputs.xlsx import Sheet, write_workbook
-from pipeline.reports.figures import NO_OWNER, TOTAL, ReportInput, compute_figures, rate
+from pipeline.reports.figures import HEADINGS, NO_OWNER, TOTAL, ReportInput, compute_figures, rate
 from pipeline.core.text import is_missing, with_tag
 
+REPORTED = "本期是否报送"
 # Widths of the long text columns, by key (the header shown is the config's or the sheet's name for it).
 WIDE = {
     "description": 40,
@@ -211,43 +212,44 @@ def _by_department(figures: dict, inp: ReportInput) -> Sheet:
 def department_frame(figures: dict, departments: dict, config: Config) -> pd.DataFrame:
     """figures' department table with 本期是否报送 (是/否; empty for a unit outside the registry) and a 合计 row."""
     units = figures["units"]
+    h = HEADINGS
     if not units:
         return pd.DataFrame(
             columns=[
-                "排名",
-                "责任单位",
-                "本期是否报送",
-                "事项数",
-                "已办结",
-                "未办结",
-                "办结率",
-                "逾期",
-                "涉及金额（万元）",
+                h["rank"],
+                h["unit"],
+                REPORTED,
+                h["items"],
+                h["closed"],
+                h["open"],
+                h["rate"],
+                h["overdue"],
+                h["amount"],
             ]
         )
     reported, registry = set(departments["reported"]), set(config.department_names)
     frame = pd.DataFrame(figures["department_table"])
     frame.insert(
         2,
-        "本期是否报送",
+        REPORTED,
         [
             "" if u["unit"] == NO_OWNER or u["unit"] not in registry else ("是" if u["unit"] in reported else "否")
             for u in units
         ],
     )
     total = {
-        "排名": None,
-        "责任单位": TOTAL,
-        "本期是否报送": "",
-        "事项数": sum(u["items"] for u in units),
-        "已办结": sum(u["closed"] for u in units),
-        "未办结": sum(u["open"] for u in units),
-        "逾期": sum(u["overdue"] for u in units),
-        "涉及金额（万元）": round(sum(u["amount"] for u in units), 2),
+        h["rank"]: None,
+        h["unit"]: TOTAL,
+        REPORTED: "",
+        h["items"]: sum(u["items"] for u in units),
+        h["closed"]: sum(u["closed"] for u in units),
+        h["open"]: sum(u["open"] for u in units),
+        h["overdue"]: sum(u["overdue"] for u in units),
+        h["amount"]: round(sum(u["amount"] for u in units), 2),
     }
-    total["办结率"] = rate(total["已办结"], total["事项数"])
+    total[h["rate"]] = rate(total[h["closed"]], total[h["items"]])
     frame = pd.concat([frame, pd.DataFrame([total])], ignore_index=True)
-    frame["排名"] = frame["排名"].astype("Int64")
+    frame[h["rank"]] = frame[h["rank"]].astype("Int64")
     return frame
 
 
@@ -315,22 +317,22 @@ def _submissions(inp: ReportInput) -> Sheet:
         {
             **{h: f.get(k) for k, h in heads.items()},
             "处理结果": disposition_text(f.get("disposition")),
-            "本期是否报送": "是" if f.get("department") in reported else "否",
+            REPORTED: "是" if f.get("department") in reported else "否",
         }
         for f in inp.summary["files"]
     ]
     held = inp.summary.get("held") or []
     # mail from unregistered senders, not processed until the office releases it
-    rows += [{"文件": h["name"], "处理结果": "待放行", "原因": h["reason"], "本期是否报送": "否"} for h in held]
+    rows += [{"文件": h["name"], "处理结果": "待放行", "原因": h["reason"], REPORTED: "否"} for h in held]
     sent = {f.get("department") for f in inp.summary["files"]}
     returned = deps.get("returned", [])
     missing = [d for d in deps["missing"] if d not in returned]
     rows += [
-        {"单位": d, "处理结果": NOT_REPORTED, "原因": "本期未收到台账", "本期是否报送": "否"}
+        {"单位": d, "处理结果": NOT_REPORTED, "原因": "本期未收到台账", REPORTED: "否"}
         for d in deps["missing"]
         if d not in sent
     ]
-    columns = ["单位", "本期是否报送", "文件", "处理结果", "原因", "读取行数", "收录行数", "退回行数"]
+    columns = ["单位", REPORTED, "文件", "处理结果", "原因", "读取行数", "收录行数", "退回行数"]
     frame = pd.DataFrame(rows).reindex(columns=columns) if rows else pd.DataFrame(columns=columns)
     for col in ("读取行数", "收录行数", "退回行数"):
         frame[col] = frame[col].astype("Int64")
