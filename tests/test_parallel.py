@@ -83,17 +83,28 @@ def test_one_worker_runs_every_job_here_in_order():
     assert results == [0, 1, 4, 9, 16] and seen == [0, 1, 2, 3, 4]
 
 
-@needs_fork
-def test_an_error_in_a_worker_is_raised_here_with_every_line():
+def _in_the_worker(action):
+    """A job that waits until two processes run it at once, then calls `action` in the worker (not here)."""
     parent = os.getpid()
     barrier = multiprocessing.get_context("fork").Barrier(2)
 
     def job():
         barrier.wait(timeout=20)
         if os.getpid() != parent:
-            raise PipelineError(["第一行", "第二行"])
+            action()
         return "here"
+    return job
 
+
+def _raise(exc):
+    def action():
+        raise exc
+    return action
+
+
+@needs_fork
+def test_an_error_in_a_worker_is_raised_here_with_every_line():
+    job = _in_the_worker(_raise(PipelineError(["第一行", "第二行"])))
     with pytest.raises(PipelineError) as caught:
         run_jobs([job, job, lambda: "later"], workers=2)
     assert caught.value.lines == ["第一行", "第二行"]
@@ -101,15 +112,7 @@ def test_an_error_in_a_worker_is_raised_here_with_every_line():
 
 @needs_fork
 def test_an_os_error_in_a_worker_keeps_its_errno_and_file():
-    parent = os.getpid()
-    barrier = multiprocessing.get_context("fork").Barrier(2)
-
-    def job():
-        barrier.wait(timeout=20)
-        if os.getpid() != parent:
-            raise OSError(27, "File too large", "通报.docx")
-        return None
-
+    job = _in_the_worker(_raise(OSError(27, "File too large", "通报.docx")))
     with pytest.raises(OSError) as caught:
         run_jobs([job, job], workers=2)
     assert (caught.value.errno, caught.value.filename) == (27, "通报.docx")
@@ -117,14 +120,6 @@ def test_an_os_error_in_a_worker_keeps_its_errno_and_file():
 
 @needs_fork
 def test_a_worker_that_dies_is_a_run_error_not_a_missing_file():
-    parent = os.getpid()
-    barrier = multiprocessing.get_context("fork").Barrier(2)
-
-    def job():
-        barrier.wait(timeout=20)
-        if os.getpid() != parent:
-            os.kill(os.getpid(), signal.SIGKILL)
-        return None
-
+    job = _in_the_worker(lambda: os.kill(os.getpid(), signal.SIGKILL))
     with pytest.raises(RunError, match="子进程意外退出"):
         run_jobs([job, job, lambda: None], workers=2)
