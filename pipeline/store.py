@@ -22,6 +22,7 @@ from typing import Callable, Iterator
 import pandas as pd
 
 from pipeline.runtime import backups
+from pipeline.core.config import LedgerSettings
 from pipeline.core.context import wall_clock
 from pipeline.core.errors import ConfigError, RunError, UsageError
 from pipeline.core.text import as_date, is_empty, is_missing, printable, to_json
@@ -174,7 +175,7 @@ def _savepoint(db: sqlite3.Connection) -> Iterator[None]:
 class Store:
     """The ledger database. Write methods join the caller's `transaction()` or make their own."""
 
-    def __init__(self, path: Path, item_id_format: str = "JX-{year}-{seq:04d}", now: datetime | None = None):
+    def __init__(self, path: Path, item_id_format: str = LedgerSettings.item_id_format, now: datetime | None = None):
         """`now`: the time written down (a run's start and finish, a correction's recording, a backup's name),
         the run's clock (RunContext.now); None: the clock at each write."""
         self.path = Path(path)
