@@ -17,8 +17,9 @@ def report_stem(ctx: RunContext, issue_no: int) -> str:
 
 
 def report_jobs(folder: Path, inp: ReportInput) -> list[Callable[[], list[str]]]:
-    """The two documents as jobs that return notes for the user, the 通报 first (it takes longest): names them
-    in inp.summary['outputs'] and computes their figures here, before any job runs (in another process)."""
+    """The two documents as jobs that return notes for the user; names them in inp.summary['outputs'] before
+    any job runs. The figures both show are computed by the first job that needs them in its process (the
+    two jobs may run in two processes at once: each computes them from the same input, the same numbers)."""
     ctx = inp.ctx
     docx_name, xlsx_name = f"{report_stem(ctx, inp.issue_no)}.docx", f"政务失信问题台账汇总（{ctx.period}）.xlsx"
     # named before writing: the 通报 points readers to the workbook by name
@@ -30,8 +31,21 @@ def report_jobs(folder: Path, inp: ReportInput) -> list[Callable[[], list[str]]]
             "summary_xlsx": xlsx_name,
         }
     )
-    figures = compute_figures(inp)  # both documents show the same numbers; computed once
+    figures = _Figures(inp)
     return [partial(_word, folder / docx_name, inp, figures), partial(_summary, folder / xlsx_name, inp, figures)]
+
+
+class _Figures:
+    """compute_figures(inp), computed once in each process that asks."""
+
+    def __init__(self, inp: ReportInput):
+        self.inp = inp
+        self._value: dict | None = None
+
+    def get(self) -> dict:
+        if self._value is None:
+            self._value = compute_figures(self.inp)
+        return self._value
 
 
 def write_reports(folder: Path, inp: ReportInput) -> list[str]:
@@ -39,11 +53,11 @@ def write_reports(folder: Path, inp: ReportInput) -> list[str]:
     return [note for job in report_jobs(folder, inp) for note in job()]
 
 
-def _word(path: Path, inp: ReportInput, figures: dict) -> list[str]:
-    docx = write_report(path, inp, figures)
+def _word(path: Path, inp: ReportInput, figures: _Figures) -> list[str]:
+    docx = write_report(path, inp, figures.get())
     return [convert_pdf(docx)] if inp.ctx.config.report.pdf else []
 
 
-def _summary(path: Path, inp: ReportInput, figures: dict) -> list[str]:
-    write_summary(path, inp, figures)
+def _summary(path: Path, inp: ReportInput, figures: _Figures) -> list[str]:
+    write_summary(path, inp, figures.get())
     return []
