@@ -77,6 +77,13 @@ def test_two_workers_run_jobs_at_once_and_results_keep_the_jobs_order():
     assert os.getpid() in {pid for _, pid in results}  # this process is one of the workers
 
 
+def test_the_run_leaves_the_collector_as_it_found_it():
+    import gc
+
+    run_jobs([lambda: 1, lambda: 2], workers=2)
+    assert gc.get_freeze_count() == 0  # nothing stays frozen out of the collection in a long-lived process
+
+
 def test_one_worker_runs_every_job_here_in_order():
     seen = []
     results = run_jobs([lambda i=i: seen.append(i) or i * i for i in range(5)], workers=1)
@@ -108,6 +115,7 @@ def test_an_error_in_a_worker_is_raised_here_with_every_line():
     with pytest.raises(PipelineError) as caught:
         run_jobs([job, job, lambda: "later"], workers=2)
     assert caught.value.lines == ["第一行", "第二行"]
+    assert "在写出结果的子进程中" in caught.value.__notes__[0] and "def action" not in caught.value.lines[0]
 
 
 @needs_fork
@@ -116,6 +124,7 @@ def test_an_os_error_in_a_worker_keeps_its_errno_and_file():
     with pytest.raises(OSError) as caught:
         run_jobs([job, job], workers=2)
     assert (caught.value.errno, caught.value.filename) == (27, "通报.docx")
+    assert "in action" in caught.value.__notes__[0]  # the worker's traceback, for the log
 
 
 @needs_fork

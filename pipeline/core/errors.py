@@ -10,8 +10,8 @@ class PipelineError(Exception):
         self.lines = [lines] if isinstance(lines, str) else list(lines)
         super().__init__("\n".join(self.lines))
 
-    def __reduce__(self):  # pickled whole (from a worker process), one line per problem kept
-        return type(self), (self.lines,)
+    def __reduce__(self):  # pickled whole (from a worker process): one line per problem, and its notes
+        return type(self), (self.lines,), self.__dict__
 
 
 class ConfigError(PipelineError):

@@ -10,16 +10,15 @@ or with one worker, the jobs run here one after another; the files are the same 
 from __future__ import annotations
 
 import gc
-import logging
 import multiprocessing
 import os
 import sys
+import traceback
 from collections.abc import Callable, Sequence
 from typing import Any
 
 from pipeline.core.errors import RunError
 
-log = logging.getLogger(__name__)
 PR_SET_PDEATHSIG = 1  # linux/prctl.h
 
 
@@ -36,6 +35,13 @@ def run_jobs(jobs: Sequence[Callable[[], Any]], workers: int) -> list[Any]:
         return [job() for job in jobs]
     mp = multiprocessing.get_context("fork")
     gc.freeze()  # the objects so far stay out of every collection, here and in the workers: their pages stay shared
+    try:
+        return _run_forked(jobs, workers, mp)
+    finally:
+        gc.unfreeze()  # collectable again here once the workers are gone (a long-lived caller does not grow)
+
+
+def _run_forked(jobs: Sequence[Callable[[], Any]], workers: int, mp) -> list[Any]:
     counter, failed = mp.Value("i", 0), mp.Value("b", 0)
     children = []
     try:
@@ -84,8 +90,8 @@ def _take_jobs(jobs, counter, failed) -> tuple[dict[int, Any], list[tuple[int, B
 def _child(jobs, counter, failed, send) -> None:
     _die_with_parent()
     done, errors = _take_jobs(jobs, counter, failed)
-    for i, exc in errors:
-        log.error("并行写出的第 %d 项失败", i + 1, exc_info=exc)
+    for _, exc in errors:  # the worker's traceback travels as a note: the log shows where it failed
+        exc.add_note("在写出结果的子进程中：\n" + "".join(traceback.format_exception(exc)))
     try:
         send.send((done, errors))
     except Exception as exc:  # noqa: BLE001 - a result or an exception that cannot be pickled
