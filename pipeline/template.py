@@ -494,7 +494,7 @@ def _key_hint(config: Config, column: Column) -> str:
     if column.key == "paid":
         return f"不大于“{config.column('amount').name}”"
     if column.key == "closed_on":
-        return f"“{config.column('status').name}”为{config.enums['status'].values[-1]}时填写"
+        return f"“{config.column('status').name}”为{config.closed_status}时填写"
     return _KEY_HINTS.get(column.key, "")
 
 

@@ -191,8 +191,7 @@ def _paid_over_amount(out: pd.DataFrame, config: Config) -> list[Issue]:
 
 
 def _closed_without_date(rows: pd.DataFrame, out: pd.DataFrame, config: Config) -> list[Issue]:
-    # The closed status is the last configured one (未启动 → 整改中 → 已办结).
-    closed = config.enums[STATUS_KEY].values[-1]
+    closed = config.closed_status
     column = config.column(CLOSED_ON_KEY)
     blank = [not cell_text(v) for v in _raw(rows, CLOSED_ON_KEY)]
     return [
