@@ -132,3 +132,54 @@ def test_a_worker_that_dies_is_a_run_error_not_a_missing_file():
     job = _in_the_worker(lambda: os.kill(os.getpid(), signal.SIGKILL))
     with pytest.raises(RunError, match="子进程意外退出"):
         run_jobs([job, job, lambda: None], workers=2)
+
+
+class _TwoPartError(Exception):
+    """An exception that pickles but cannot be rebuilt from its args (as some libraries' are)."""
+
+    def __init__(self, what, where):
+        super().__init__(f"{what} in {where}")
+
+
+@needs_fork
+def test_an_error_that_cannot_be_rebuilt_here_is_a_run_error_and_every_worker_is_waited_for():
+    job = _in_the_worker(_raise(_TwoPartError("bad", "通报")))
+    with pytest.raises(RunError, match="并行写出结果失败.*where"):
+        run_jobs([job, job], workers=2)
+    assert multiprocessing.active_children() == []
+
+
+def _sleep_in_the_worker(seconds):
+    def action():
+        import time
+
+        time.sleep(seconds)
+    return _in_the_worker(action)
+
+
+@needs_fork
+def test_an_interrupt_while_waiting_for_a_worker_stops_the_worker_before_it_goes_on():
+    def interrupt(signum, frame):
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGALRM, interrupt)
+    try:
+        job = _sleep_in_the_worker(60)
+        signal.setitimer(signal.ITIMER_REAL, 1.0)  # this process waits for the worker by then
+        with pytest.raises(KeyboardInterrupt):
+            run_jobs([job, job], workers=2)
+        assert multiprocessing.active_children() == []  # the worker is not left writing on
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+        for child in multiprocessing.active_children():
+            child.kill()
+
+
+@needs_fork
+def test_a_ctrl_c_in_a_worker_prints_no_traceback_on_the_console(capfd):
+    job = _in_the_worker(lambda: os.kill(os.getpid(), signal.SIGINT))  # Ctrl-C reaches the worker too
+    with pytest.raises(RunError, match="子进程意外退出"):
+        run_jobs([job, job], workers=2)
+    err = capfd.readouterr().err
+    assert "Traceback" not in err and "KeyboardInterrupt" not in err

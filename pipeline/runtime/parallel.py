@@ -52,17 +52,17 @@ def _run_forked(jobs: Sequence[Callable[[], Any]], workers: int, mp) -> list[Any
             send.close()
             children.append((child, receive))
         done, errors = _take_jobs(jobs, counter, failed)
-    except BaseException:  # this process failed or was interrupted: the workers stop before the error goes on
-        failed.value = 1
+        for child, receive in children:
+            theirs, their_errors = _receive(child, receive)
+            done.update(theirs)
+            errors += their_errors
+    except BaseException:  # this process failed or was interrupted (also while waiting for a worker): the
+        failed.value = 1  # workers stop before the error goes on
         for child, receive in children:
             child.terminate()
             child.join()
             receive.close()
         raise
-    for child, receive in children:
-        theirs, their_errors = _receive(child, receive)
-        done.update(theirs)
-        errors += their_errors
     if errors:
         raise min(errors, key=lambda e: e[0])[1]
     if len(done) < len(jobs):  # a worker ended without finishing the jobs it took
@@ -88,15 +88,18 @@ def _take_jobs(jobs, counter, failed) -> tuple[dict[int, Any], list[tuple[int, B
 
 
 def _child(jobs, counter, failed, send) -> None:
-    _die_with_parent()
-    done, errors = _take_jobs(jobs, counter, failed)
-    for _, exc in errors:  # the worker's traceback travels as a note: the log shows where it failed
-        exc.add_note("在写出结果的子进程中：\n" + "".join(traceback.format_exception(exc)))
     try:
-        send.send((done, errors))
-    except Exception as exc:  # noqa: BLE001 - a result or an exception that cannot be pickled
-        send.send(({}, [(min([i for i, _ in errors] or [len(jobs)]), RunError(f"并行写出结果失败（{exc}）"))]))
-    send.close()
+        _die_with_parent()
+        done, errors = _take_jobs(jobs, counter, failed)
+        for _, exc in errors:  # the worker's traceback travels as a note: the log shows where it failed
+            exc.add_note("在写出结果的子进程中：\n" + "".join(traceback.format_exception(exc)))
+        try:
+            send.send((done, errors))
+        except Exception as exc:  # noqa: BLE001 - a result or an exception that cannot be pickled
+            send.send(({}, [(min([i for i, _ in errors] or [len(jobs)]), RunError(f"并行写出结果失败（{exc}）"))]))
+        send.close()
+    except KeyboardInterrupt:  # Ctrl-C reaches every process of the console: the parent reports it, once
+        sys.exit(128 + 2)  # SIGINT; multiprocessing prints no traceback for an exit
 
 
 def _receive(child, receive) -> tuple[dict[int, Any], list[tuple[int, BaseException]]]:
@@ -104,6 +107,8 @@ def _receive(child, receive) -> tuple[dict[int, Any], list[tuple[int, BaseExcept
         done, errors = receive.recv()
     except EOFError:  # the worker died without a word (killed, out of memory)
         done, errors = {}, []
+    except Exception as exc:  # noqa: BLE001 - cut off mid-message, or an exception that cannot be rebuilt here
+        done, errors = {}, [(-1, RunError(f"并行写出结果失败（{type(exc).__name__}：{exc}）"))]
     finally:
         receive.close()
     child.join()
