@@ -565,6 +565,27 @@ def test_many_weeks_turn_their_labels_and_still_nothing_overlaps():
     assert all(b.y1 <= charts.HEIGHT and b.x0 >= 0 for b in boxes)
 
 
+@pytest.mark.parametrize("count", [10, 20, 52])
+def test_a_long_series_labels_every_few_weeks_and_nothing_overlaps(count):
+    """The series is every period so far: after a year, 52 weeks on one 150 mm chart."""
+    from datetime import timedelta
+
+    weeks = [f"{d.month}月{d.day}日" for d in (date(2025, 12, 4) + timedelta(7 * i) for i in range(count))]
+    opened, closed = [12345 - 40 * i for i in range(count)], [100 * i for i in range(count)]
+    trend = charts.trend_figure(weeks, opened, closed)
+    boxes = [lab.box for lab in trend.labels]
+    assert not any(a.overlaps(b) for n, a in enumerate(boxes) for b in boxes[n + 1:])
+    assert all(0 <= b.x0 and b.x1 <= charts.WIDTH and 0 <= b.y0 and b.y1 <= charts.HEIGHT for b in boxes)
+    shown = [lab.text for lab in trend.labels if lab.role == "tick" and lab.text in weeks]
+    assert shown[-1] == weeks[-1] and len(shown) >= 5  # this week always, and enough weeks to read the axis
+    stride = weeks.index(shown[1]) - weeks.index(shown[0])
+    assert shown == weeks[::-1][::stride][::-1]  # evenly, counted back from this week
+    values = trend.texts("value")
+    assert str(opened[-1]) in values and str(closed[-1]) in values  # this week's numbers are labelled
+    assert len(values) == 2 * len(shown)  # each labelled week has both its numbers
+    trend.png()
+
+
 def test_ticks_are_round_numbers_from_zero():
     assert charts.nice_ticks(5.75) == [0, 1, 2, 3, 4, 5]
     assert charts.nice_ticks(46) == [0, 10, 20, 30, 40]

@@ -166,8 +166,8 @@ def category_figure(labels: list[str], values: list[int]) -> Chart | None:
 
 def trend_figure(periods: list[str], open_items: list[int], closed_items: list[int]) -> Chart | None:
     """Lines: open and closed items week by week, each point labelled with its number (the upper line's
-    above its points, the lower line's below); the legend sits above the plot area, clear of the lines.
-    No title (the caption says it)."""
+    above its points, the lower line's below; in a long series every few weeks, see _labelled_points); the
+    legend sits above the plot area, clear of the lines. No title (the caption says it)."""
     if font_path() is None:
         return None
     top = max(open_items + closed_items + [1])
@@ -183,35 +183,72 @@ def trend_figure(periods: list[str], open_items: list[int], closed_items: list[i
     low, high = -room * span, top + room * span
     ticks = [t for t in nice_ticks(high) if t >= low]
     left = axis_w + pt(4) + max(text_size(str(t), TICK_PT)[0] for t in ticks) + TICK_LEN + 2 * PAD
-    plot = Box(left, y0, WIDTH - pt(6) - (label_w / 2 if not turn else 0), y1)
+    right, n = WIDTH - pt(6), max(len(periods), 1)
+    last_w = max((text_size(str(v), VALUE_PT)[0] for v in open_items[-1:] + closed_items[-1:]), default=0)
+    # this week's numbers, centred on the last point half a step from the plot's edge, stay in the picture
+    fits_last = (right - last_w / 2 - left / (2 * n)) / (1 - 1 / (2 * n))
+    plot = Box(left, y0, min(right - (label_w / 2 if not turn else 0), fits_last), y1)
     chart = Chart(plot)
     y = _scale(low, high, plot.y1, plot.y0)
     step = (plot.x1 - plot.x0) / max(len(periods), 1)
     xs = [plot.x0 + step * (i + 0.5) for i in range(len(periods))]
     series = ((open_items, "circle", OPEN_COLOUR, "未办结"), (closed_items, "square", CLOSED_COLOUR, "已办结"))
+    week_labels = [
+        _rotated(name, TICK_PT, turn, (xi + pt(3), plot.y1 + TICK_LEN + PAD))
+        if turn
+        else _label(name, TICK_PT, (xi, plot.y1 + TICK_LEN + PAD), "mt")
+        for xi, name in zip(xs, periods)
+    ]
+    value_labels = []  # (point, label)
     for (values, marker, colour, _), (other, _, _, _), below in zip(series, reversed(series), (False, True)):
         points = [(xi, y(v)) for xi, v in zip(xs, values)]
         chart.shapes.append(("polyline", colour, points, LINE_W))
-        for (xi, yi), v, o in zip(points, values, other):
+        for i, ((xi, yi), v, o) in enumerate(zip(points, values, other)):
             chart.shapes.append((marker, colour, (xi, yi), pt(3)))
             under = v < o or (v == o and below)  # the lower line's labels go under its points
             anchor = (xi, yi + pt(5)) if under else (xi, yi - pt(5))
-            chart.labels.append(_label(str(v), VALUE_PT, anchor, "mt" if under else "mb", colour=colour, role="value"))
+            label = _label(str(v), VALUE_PT, anchor, "mt" if under else "mb", colour=colour, role="value")
+            value_labels.append((i, label))
+    shown = _labelled_points(len(periods), value_labels + list(enumerate(week_labels)))
+    shown -= {i for i, label in value_labels if label.box.x0 <= plot.x0}  # a first point's numbers over the axis
+    shown -= {i for i, label in enumerate(week_labels) if label.box.x0 < 0}
+    chart.labels += [label for i, label in value_labels if i in shown]
     _axes(chart)
     for t in ticks:
         chart.shapes.append(("line", INK, (plot.x0 - TICK_LEN, y(t), plot.x0, y(t)), SPINE_W))
         chart.labels.append(_label(str(t), TICK_PT, (plot.x0 - TICK_LEN - PAD, y(t)), "rm"))
-    for xi, name in zip(xs, periods):
+    for i, xi in enumerate(xs):
         chart.shapes.append(("line", INK, (xi, plot.y1, xi, plot.y1 + TICK_LEN), SPINE_W))
-        if turn:
-            chart.labels.append(_rotated(name, TICK_PT, turn, (xi + pt(3), plot.y1 + TICK_LEN + PAD)))
-        else:
-            chart.labels.append(_label(name, TICK_PT, (xi, plot.y1 + TICK_LEN + PAD), "mt"))
+        if i in shown:
+            chart.labels.append(week_labels[i])
     chart.labels.append(
         _rotated("事项数（项）", AXIS_PT, 90, (axis_w / 2 + pt(2), (plot.y0 + plot.y1) / 2), role="axis")
     )
     _legend(chart, series)
     return chart
+
+
+def _labelled_points(count: int, labels: list[tuple[int, Label]]) -> set[int]:
+    """The points whose week and numbers are labelled: every one while the labels fit; in a long series
+    (it holds every period so far) every k-th, counted back from the last (this week), k the least with no
+    label over another."""
+    for k in range(1, count + 1):
+        kept = set(range(count - 1, -1, -k))
+        boxes = sorted((lab.box for i, lab in labels if i in kept), key=lambda b: b.x0)
+        if not any(_overlap_after(boxes, n) for n in range(len(boxes))):
+            return kept
+    return {count - 1}
+
+
+def _overlap_after(boxes: list[Box], n: int) -> bool:
+    """Whether boxes[n] overlaps one after it (the boxes sorted by their left edge)."""
+    a = boxes[n]
+    for b in boxes[n + 1 :]:
+        if b.x0 >= a.x1:
+            return False
+        if a.overlaps(b):
+            return True
+    return False
 
 
 def nice_ticks(top: float) -> list[int]:
