@@ -586,6 +586,19 @@ def test_a_long_series_labels_every_few_weeks_and_nothing_overlaps(count):
     trend.png()
 
 
+def test_a_category_name_too_long_for_the_chart_is_shortened_not_a_failed_run():
+    name = "A1 " + "因政策规划调整导致项目无法继续实施的历史遗留问题" * 3  # a long `short` in config.yaml
+    bars = charts.category_figure([name, "B3 政策规划调整"], [3, 12])
+    assert bars.plot.x1 - bars.plot.x0 >= 0.45 * charts.WIDTH  # the bars keep about half the picture
+    (long,) = [lab for lab in bars.labels if lab.role == "tick" and lab.text.startswith("A1")]
+    assert long.text.endswith("…") and name.startswith(long.text[:-1])
+    assert "B3 政策规划调整" in bars.texts("tick")
+    boxes = [lab.box for lab in bars.labels]
+    assert not any(a.overlaps(b) for n, a in enumerate(boxes) for b in boxes[n + 1:])
+    assert all(0 <= b.x0 and b.x1 <= charts.WIDTH and 0 <= b.y0 and b.y1 <= charts.HEIGHT for b in boxes)
+    assert charts.category_chart([name], [3]).startswith(b"\x89PNG")
+
+
 def test_ticks_are_round_numbers_from_zero():
     assert charts.nice_ticks(5.75) == [0, 1, 2, 3, 4, 5]
     assert charts.nice_ticks(46) == [0, 10, 20, 30, 40]

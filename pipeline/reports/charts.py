@@ -141,6 +141,7 @@ def category_figure(labels: list[str], values: list[int]) -> Chart | None:
         return None
     top = max(values + [1]) * 1.15
     ticks = nice_ticks(top)
+    labels = [_shortened(s, TICK_PT, WIDTH / 2 - TICK_LEN - PAD - pt(6)) for s in labels]  # bars keep half
     left = max(text_size(s, TICK_PT)[0] for s in labels) + TICK_LEN + PAD + pt(6)
     bottom = HEIGHT - (text_size("0", TICK_PT)[1] + text_size("事", AXIS_PT)[1] + TICK_LEN + 2 * PAD + pt(4))
     plot = Box(left, pt(6), WIDTH - pt(6), bottom)
@@ -249,6 +250,15 @@ def _overlap_after(boxes: list[Box], n: int) -> bool:
         if a.overlaps(b):
             return True
     return False
+
+
+def _shortened(text: str, points: int, width: float) -> str:
+    """The text, or as much of it as fits `width` followed by an ellipsis."""
+    if text_size(text, points)[0] <= width:
+        return text
+    while text and text_size(text + "…", points)[0] > width:
+        text = text[:-1]
+    return text + "…"
 
 
 def nice_ticks(top: float) -> list[int]:
