@@ -19,6 +19,7 @@ def test_records_are_what_to_dict_gives_for_every_kind_of_column():
         "when": pd.to_datetime(["2026-01-01", None, "2026-02-03"]), "yes": [True, False, True],
         "Int64": pd.array([1, None, 3], dtype="Int64"), "mixed": [dt.date(2026, 1, 1), None, "t"],
         "string": pd.array(["a", None, "c"], dtype="string"), "boolean": pd.array([True, None, False], dtype="boolean"),
+        "numpy_in_object": pd.Series([np.int64(4), np.float64(2.5), "x"], dtype=object, index=[5, 3, 9]),
     }, index=[5, 3, 9])
     expected, got = frame.to_dict("records"), records(frame)
     assert len(got) == len(expected) == 3

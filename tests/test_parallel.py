@@ -115,7 +115,7 @@ def test_an_error_in_a_worker_is_raised_here_with_every_line():
     with pytest.raises(PipelineError) as caught:
         run_jobs([job, job, lambda: "later"], workers=2)
     assert caught.value.lines == ["第一行", "第二行"]
-    assert "在写出结果的子进程中" in caught.value.__notes__[0] and "def action" not in caught.value.lines[0]
+    assert "在并行处理的子进程中" in caught.value.__notes__[0] and "def action" not in caught.value.lines[0]
 
 
 @needs_fork
@@ -144,7 +144,7 @@ class _TwoPartError(Exception):
 @needs_fork
 def test_an_error_that_cannot_be_rebuilt_here_is_a_run_error_and_every_worker_is_waited_for():
     job = _in_the_worker(_raise(_TwoPartError("bad", "通报")))
-    with pytest.raises(RunError, match="并行写出结果失败.*where"):
+    with pytest.raises(RunError, match="并行处理的结果无法传回.*where"):
         run_jobs([job, job], workers=2)
     assert multiprocessing.active_children() == []
 

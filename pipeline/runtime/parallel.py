@@ -66,7 +66,7 @@ def _run_forked(jobs: Sequence[Callable[[], Any]], workers: int, mp) -> list[Any
     if errors:
         raise min(errors, key=lambda e: e[0])[1]
     if len(done) < len(jobs):  # a worker ended without finishing the jobs it took
-        raise RunError("写出结果的子进程意外退出；本次结果未保存")
+        raise RunError("并行处理的子进程意外退出；本次结果未保存")
     return [done[i] for i in range(len(jobs))]
 
 
@@ -92,11 +92,13 @@ def _child(jobs, counter, failed, send) -> None:
         _die_with_parent()
         done, errors = _take_jobs(jobs, counter, failed)
         for _, exc in errors:  # the worker's traceback travels as a note: the log shows where it failed
-            exc.add_note("在写出结果的子进程中：\n" + "".join(traceback.format_exception(exc)))
+            exc.add_note("在并行处理的子进程中：\n" + "".join(traceback.format_exception(exc)))
         try:
             send.send((done, errors))
         except Exception as exc:  # noqa: BLE001 - a result or an exception that cannot be pickled
-            send.send(({}, [(min([i for i, _ in errors] or [len(jobs)]), RunError(f"并行写出结果失败（{exc}）"))]))
+            send.send(
+                ({}, [(min([i for i, _ in errors] or [len(jobs)]), RunError(f"并行处理的结果无法传回（{exc}）"))])
+            )
         send.close()
     except KeyboardInterrupt:  # Ctrl-C reaches every process of the console: the parent reports it, once
         sys.exit(128 + 2)  # SIGINT; multiprocessing prints no traceback for an exit
@@ -108,12 +110,12 @@ def _receive(child, receive) -> tuple[dict[int, Any], list[tuple[int, BaseExcept
     except EOFError:  # the worker died without a word (killed, out of memory)
         done, errors = {}, []
     except Exception as exc:  # noqa: BLE001 - cut off mid-message, or an exception that cannot be rebuilt here
-        done, errors = {}, [(-1, RunError(f"并行写出结果失败（{type(exc).__name__}：{exc}）"))]
+        done, errors = {}, [(-1, RunError(f"并行处理的结果无法传回（{type(exc).__name__}：{exc}）"))]
     finally:
         receive.close()
     child.join()
     if child.exitcode and not errors:
-        errors = [(-1, RunError(f"写出结果的子进程意外退出（退出码 {child.exitcode}）；本次结果未保存"))]
+        errors = [(-1, RunError(f"并行处理的子进程意外退出（退出码 {child.exitcode}）；本次结果未保存"))]
     return done, errors
 
 
