@@ -47,7 +47,7 @@ def _run_forked(jobs: Sequence[Callable[[], Any]], workers: int, mp) -> list[Any
     try:
         for _ in range(workers - 1):
             receive, send = mp.Pipe(duplex=False)
-            child = mp.Process(target=_child, args=(jobs, counter, failed, send), daemon=True)
+            child = mp.Process(target=_child, args=(jobs, counter, failed, send, os.getpid()), daemon=True)
             child.start()
             send.close()
             children.append((child, receive))
@@ -87,9 +87,9 @@ def _take_jobs(jobs, counter, failed) -> tuple[dict[int, Any], list[tuple[int, B
     return done, errors
 
 
-def _child(jobs, counter, failed, send) -> None:
+def _child(jobs, counter, failed, send, parent: int) -> None:
     try:
-        _die_with_parent()
+        _die_with_parent(parent)
         done, errors = _take_jobs(jobs, counter, failed)
         for _, exc in errors:  # the worker's traceback travels as a note: the log shows where it failed
             exc.add_note("在并行处理的子进程中：\n" + "".join(traceback.format_exception(exc)))
@@ -119,11 +119,14 @@ def _receive(child, receive) -> tuple[dict[int, Any], list[tuple[int, BaseExcept
     return done, errors
 
 
-def _die_with_parent() -> None:
-    """A worker whose parent was killed stops too, instead of writing on into a folder nobody will keep."""
+def _die_with_parent(parent: int) -> None:
+    """A worker whose parent was killed stops too, instead of writing on into a folder nobody will keep
+    (also when the parent died before this line: the worker then belongs to another process)."""
     try:
         import ctypes
 
         ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, 9)  # SIGKILL
     except (OSError, AttributeError):
         pass
+    if os.getppid() != parent:
+        os._exit(1)
