@@ -26,6 +26,7 @@ def main(argv: list[str] | None = None) -> int:
         return _guarded(args, wall_clock())  # the command's one clock, handed down
     finally:
         gc.collect()
+        gc.unfreeze()  # what the parallel stages froze (runtime/parallel.py) is collectable again
         sys.unraisablehook = previous
 
 

@@ -77,10 +77,15 @@ def test_two_workers_run_jobs_at_once_and_results_keep_the_jobs_order():
     assert os.getpid() in {pid for _, pid in results}  # this process is one of the workers
 
 
-def test_the_run_leaves_the_collector_as_it_found_it():
+def test_a_command_leaves_the_collector_as_it_found_it(tmp_path):
     import gc
 
-    run_jobs([lambda: 1, lambda: 2], workers=2)
+    config = load_config(config_path())
+    truth = generate_inbox(tmp_path / "inbox", config, departments=3, rows_per_file=2, seed=5)
+    path = write_synth_config(config, truth.departments, tmp_path / "config.yaml")
+    gc.unfreeze()
+    assert main(["run", "--config", str(path), "--inbox", str(tmp_path / "inbox"), "--outbox", str(tmp_path / "out"),
+                 "--db", str(tmp_path / "db.sqlite"), "--as-of", "2026-11-26"]) == 0
     assert gc.get_freeze_count() == 0  # nothing stays frozen out of the collection in a long-lived process
 
 

@@ -34,11 +34,11 @@ def run_jobs(jobs: Sequence[Callable[[], Any]], workers: int) -> list[Any]:
     if workers < 2 or not can_fork():
         return [job() for job in jobs]
     mp = multiprocessing.get_context("fork")
-    gc.freeze()  # the objects so far stay out of every collection, here and in the workers: their pages stay shared
-    try:
-        return _run_forked(jobs, workers, mp)
-    finally:
-        gc.unfreeze()  # collectable again here once the workers are gone (a long-lived caller does not grow)
+    # The objects so far stay out of every collection, in the workers (their pages stay shared, not copied)
+    # and here for the rest of the command: later collections have far less to walk (measured: 0.3 s of CPU
+    # in a county week). cli.main unfreezes them when the command ends, so a long-lived caller does not grow.
+    gc.freeze()
+    return _run_forked(jobs, workers, mp)
 
 
 def _run_forked(jobs: Sequence[Callable[[], Any]], workers: int, mp) -> list[Any]:
