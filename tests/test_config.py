@@ -163,3 +163,17 @@ def test_a_mapping_or_mail_value_that_cannot_be_read_is_a_config_error_when_load
     assert any("mail.imap.port" in line for line in problems(tmp_path, lambda raw: raw["mail"]["imap"].update(port="993")))
     assert any("classification" in line and "拼写错误" in line
                for line in problems(tmp_path, lambda raw: raw["classification"].update(min_scor=3)))
+
+
+def test_region_prefixes_come_from_the_config(tmp_path):
+    text = (ROOT / "config.yaml").read_text(encoding="utf-8")
+    assert "region_prefixes: [河南省, 平顶山市, 郏县, 县]" in text
+    config = load_config(ROOT / "config.yaml")
+    assert config.department("河南省平顶山市郏县住房和城乡建设局") == config.department("住建局") is not None
+    other = tmp_path / "config.yaml"  # another county's office: its own region, and 郏县 is no longer taken off
+    other.write_text(text.replace("region_prefixes: [河南省, 平顶山市, 郏县, 县]", "region_prefixes: [宝丰县, 县]"),
+                     encoding="utf-8")
+    moved = load_config(other)
+    assert moved.office.region_prefixes == ("宝丰县", "县")
+    assert moved.department("郏县住房和城乡建设局") is None
+    assert moved.department("宝丰县住房和城乡建设局") == config.department("住建局")

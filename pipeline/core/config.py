@@ -112,6 +112,8 @@ class OfficeSettings:
     phone: str = ""
     weekly_deadline: str = "每周四下班前"  # when each week's ledger is due
     resubmit_deadline: str = ""  # by when a returned ledger is sent again
+    # taken off the front of a department's name before matching (河南省平顶山市郏县住建局 = 住建局), in order
+    region_prefixes: tuple[str, ...] = ("河南省", "平顶山市", "郏县", "县")
 
     @property
     def resubmit_by(self) -> str:
@@ -404,11 +406,11 @@ class Config:
 
     def department(self, text: str) -> str | None:
         """Canonical registry name for a name or alias (郏县住房和城乡建设局 = 县住建局 = 住建局), else None."""
-        return self._department_index.get(department_key(text or ""))
+        return self._department_index.get(department_key(text or "", self.office.region_prefixes))
 
     @cached_property
     def _department_index(self) -> dict[str, str]:
-        return _department_index(self.departments)
+        return _department_index(self.departments, self.office.region_prefixes)
 
 
 APPROXIMATE_PLACES = ("before", "after_number", "after")
@@ -433,11 +435,11 @@ def _approximate_words(ledger: dict, problems: list[str]) -> ApproximateWords:
     return ApproximateWords(**words)
 
 
-def _department_index(departments: tuple[Department, ...]) -> dict[str, str]:
+def _department_index(departments: tuple[Department, ...], regions: tuple[str, ...]) -> dict[str, str]:
     index = {}
     for dep in departments:
         for label in (dep.name, *dep.aliases):
-            index[department_key(label)] = dep.name
+            index[department_key(label, regions)] = dep.name
     return index
 
 
@@ -450,15 +452,16 @@ def load_config(path: str | Path = "config.yaml", overrides: dict[str, str] | No
     enums = _enums(raw, problems)
     _check_enum_refs(columns, enums, problems)
     categories = _categories(raw, problems)
-    departments = _departments(raw, problems)
+    regions = _region_prefixes(raw)
+    departments = _departments(raw, regions, problems)
     paths = _paths(raw, path.parent, overrides or {}, problems)
     _check_sections(raw, problems)
     ledger = raw.get("ledger")
     approximate = _approximate_words(ledger if isinstance(ledger, dict) else {}, problems)
     _check_classification(raw, categories, problems)
     if raw.get("mail") is not None:  # mail is optional: without the section the mail commands say what is missing
-        index = _department_index(departments)
-        problems += mail_problems(raw["mail"], lambda text: index.get(department_key(text)))
+        index = _department_index(departments, regions)
+        problems += mail_problems(raw["mail"], lambda text: index.get(department_key(text, regions)))
     if problems:
         raise ConfigError(problems)
     typed = {name: _settings(cls, raw.get(name), name, problems) for name, cls in SETTINGS.items()}
@@ -650,7 +653,16 @@ def _categories(raw: dict, problems: list[str]) -> tuple[Category, ...]:
     return tuple(out)
 
 
-def _departments(raw: dict, problems: list[str]) -> tuple[Department, ...]:
+def _region_prefixes(raw: dict) -> tuple[str, ...]:
+    """office.region_prefixes as written (a wrong type is reported when the office section is read)."""
+    office = raw.get("office")
+    written = office.get("region_prefixes") if isinstance(office, dict) else None
+    if isinstance(written, list) and all(isinstance(p, str) for p in written):
+        return tuple(p for p in written if p)
+    return OfficeSettings.region_prefixes
+
+
+def _departments(raw: dict, regions: tuple[str, ...], problems: list[str]) -> tuple[Department, ...]:
     out: list[Department] = []
     owner: dict[str, str] = {}
     for i, item in enumerate(_as_list(raw.get("departments")), 1):
@@ -661,7 +673,7 @@ def _departments(raw: dict, problems: list[str]) -> tuple[Department, ...]:
             continue
         dep = Department(str(item["name"]), tuple(str(a) for a in _as_list(item.get("aliases"))))
         for label in (dep.name, *dep.aliases):
-            key = department_key(label)
+            key = department_key(label, regions)
             if key in owner and owner[key] != dep.name:
                 problems.append(f"单位简称“{label}”同时指向 {owner[key]} 和 {dep.name}")
             owner[key] = dep.name

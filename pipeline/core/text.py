@@ -78,11 +78,12 @@ def header_unit(value: str) -> str | None:
 
 
 @lru_cache(maxsize=50_000)
-def department_key(value: str) -> str:
-    """A department name reduced for matching: no 郏县/县 prefix, no spaces or brackets."""
+def department_key(value: str, regions: tuple[str, ...] = ()) -> str:
+    """A department name reduced for matching: no spaces or brackets, and none of the region prefixes
+    (config's office.region_prefixes: 河南省, 平顶山市, 郏县, 县…), each taken off in turn."""
     text = clean_text(value).translate(_VARIANTS).replace(" ", "")
     text = re.sub(r"[（）()]", "", text)
-    for prefix in ("河南省", "平顶山市", "郏县", "县"):
+    for prefix in regions:
         if text.startswith(prefix) and len(text) > len(prefix) + 1:
             text = text[len(prefix) :]
     return text

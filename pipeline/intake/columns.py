@@ -349,16 +349,17 @@ def _is_department(text: str, config: Config) -> bool:
     if config.department(text) is not None:
         return True
     words = config.mapping.department_content
-    pattern, prefixes, business = _department_words(config.departments, (words.prefixes, words.not_ends))
+    regions = config.office.region_prefixes
+    pattern, prefixes, business = _department_words(config.departments, (words.prefixes, words.not_ends), regions)
     if len(text) > 20 or text.endswith(business):
         return False
-    return text.startswith(prefixes) or bool(pattern.search(department_key(text)))
+    return text.startswith(prefixes) or bool(pattern.search(department_key(text, regions)))
 
 
 @lru_cache(maxsize=8)
-def _department_words(departments: tuple, words: tuple) -> tuple[re.Pattern, tuple, tuple]:
+def _department_words(departments: tuple, words: tuple, regions: tuple) -> tuple[re.Pattern, tuple, tuple]:
     labels = sorted(
-        {k for d in departments for x in (d.name, *d.aliases) if len(k := department_key(x)) >= 3},
+        {k for d in departments for x in (d.name, *d.aliases) if len(k := department_key(x, regions)) >= 3},
         key=len,
         reverse=True,
     )
@@ -409,15 +410,16 @@ def _is_sequence(values: list) -> bool:
 
 
 @lru_cache(maxsize=4096)
-def _category_words(categories: tuple) -> tuple[set[str], re.Pattern]:
-    words = {department_key(w) for c in categories for w in (c.label, c.short, *c.synonyms)}
+def _category_words(categories: tuple, regions: tuple) -> tuple[set[str], re.Pattern]:
+    words = {department_key(w, regions) for c in categories for w in (c.label, c.short, *c.synonyms)}
     codes = re.compile(r"^(?:%s)(?![0-9])" % "|".join(re.escape(c.code) for c in categories))
     return words, codes
 
 
 def _is_category(text: str, config: Config) -> bool:
-    words, codes = _category_words(config.categories)
-    return bool(codes.match(text.upper())) or department_key(text) in words
+    regions = config.office.region_prefixes
+    words, codes = _category_words(config.categories, regions)
+    return bool(codes.match(text.upper())) or department_key(text, regions) in words
 
 
 def header_keys(

@@ -212,8 +212,9 @@ def match_department(text: str, config: Config) -> str | None:
     exact = config.department(text)
     if exact:
         return exact
-    key = department_key(text)
-    hits = [(len(label), name) for label, name in _department_labels(config.departments) if label in key]
+    regions = config.office.region_prefixes
+    key = department_key(text, regions)
+    hits = [(len(label), name) for label, name in _department_labels(config.departments, regions) if label in key]
     return max(hits)[1] if hits else None
 
 
@@ -891,8 +892,8 @@ def _disposition_finding(src: SourceFile) -> dict:
 
 
 @lru_cache(maxsize=8)
-def _department_labels(departments: tuple) -> list[tuple[str, str]]:
-    labels = [(department_key(label), dep.name) for dep in departments for label in (dep.name, *dep.aliases)]
+def _department_labels(departments: tuple, regions: tuple[str, ...]) -> list[tuple[str, str]]:
+    labels = [(department_key(label, regions), dep.name) for dep in departments for label in (dep.name, *dep.aliases)]
     return [(k, name) for k, name in labels if len(k) >= 2]
 
 
