@@ -663,3 +663,25 @@ def test_reading_in_worker_processes_gives_the_same_result(tmp_path, intake_conf
     parallel = read_inputs(paths, with_intake(intake_config, max_workers=2, parallel_min_files=2))
     assert [f.disposition for f in parallel.files] == [f.disposition for f in serial.files]
     assert parallel.rows.equals(serial.rows) and len(parallel.rows) == len(serial.rows) > 0
+
+
+def test_reading_in_worker_processes_still_logs_progress(tmp_path, intake_config):
+    import logging
+
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    for i in range(100):
+        ledger(inbox, name=f"县住建局台账{i:03d}.xlsx", n=1)
+    log_file = tmp_path / "progress.log"
+    handler = logging.FileHandler(log_file, encoding="utf-8")  # the workers write it too (a caplog would not see them)
+    logger = logging.getLogger("pipeline.intake.files")
+    logger.addHandler(handler)
+    level = logger.level
+    logger.setLevel(logging.INFO)
+    try:
+        read_inputs(list_inputs([inbox]), with_intake(intake_config, max_workers=2, parallel_min_files=2))
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(level)
+        handler.close()
+    assert "已读取 100/100 个来件" in log_file.read_text(encoding="utf-8")

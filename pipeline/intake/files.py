@@ -153,10 +153,11 @@ def read_inputs(paths: list[Path], config: Config, as_of: date | None = None) ->
 def _read_all(paths: list[Path], names: list[str], config: Config) -> list["_Read"]:
     """Read the files, in forked worker processes (runtime/parallel.py) when there are enough of them to pay
     for starting them."""
-    workers = min(os.cpu_count() or 1, config.intake.max_workers)
-    if workers < 2 or len(paths) < config.intake.parallel_min_files:
-        return [_read_logged(p, n, config, i, len(paths)) for i, (p, n) in enumerate(zip(paths, names), 1)]
-    return run_jobs([partial(_read_one, p, config, n) for p, n in zip(paths, names)], workers)
+    workers = config.intake.max_workers if len(paths) >= config.intake.parallel_min_files else 1
+    total = len(paths)
+    return run_jobs(
+        [partial(_read_logged, p, n, config, i, total) for i, (p, n) in enumerate(zip(paths, names), 1)], workers
+    )
 
 
 def _read_logged(path: Path, name: str, config: Config, done: int, total: int) -> "_Read":
