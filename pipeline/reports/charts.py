@@ -191,7 +191,7 @@ def trend_figure(periods: list[str], open_items: list[int], closed_items: list[i
     plot = Box(left, y0, min(right - (label_w / 2 if not turn else 0), fits_last), y1)
     chart = Chart(plot)
     y = _scale(low, high, plot.y1, plot.y0)
-    step = (plot.x1 - plot.x0) / max(len(periods), 1)
+    step = (plot.x1 - plot.x0) / n
     xs = [plot.x0 + step * (i + 0.5) for i in range(len(periods))]
     series = ((open_items, "circle", OPEN_COLOUR, "未办结"), (closed_items, "square", CLOSED_COLOUR, "已办结"))
     week_labels = [

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import partial
+from functools import cache, partial
 from pathlib import Path
 
 from pipeline.core.context import RunContext
@@ -31,33 +31,15 @@ def report_jobs(folder: Path, inp: ReportInput) -> list[Callable[[], list[str]]]
             "summary_xlsx": xlsx_name,
         }
     )
-    figures = _Figures(inp)
+    figures = cache(partial(compute_figures, inp))  # once in each process that asks
     return [partial(_word, folder / docx_name, inp, figures), partial(_summary, folder / xlsx_name, inp, figures)]
 
 
-class _Figures:
-    """compute_figures(inp), computed once in each process that asks."""
-
-    def __init__(self, inp: ReportInput):
-        self.inp = inp
-        self._value: dict | None = None
-
-    def get(self) -> dict:
-        if self._value is None:
-            self._value = compute_figures(self.inp)
-        return self._value
-
-
-def write_reports(folder: Path, inp: ReportInput) -> list[str]:
-    """Write both documents into the run folder, one after the other; return notes for the user."""
-    return [note for job in report_jobs(folder, inp) for note in job()]
-
-
-def _word(path: Path, inp: ReportInput, figures: _Figures) -> list[str]:
-    docx = write_report(path, inp, figures.get())
+def _word(path: Path, inp: ReportInput, figures: Callable[[], dict]) -> list[str]:
+    docx = write_report(path, inp, figures())
     return [convert_pdf(docx)] if inp.ctx.config.report.pdf else []
 
 
-def _summary(path: Path, inp: ReportInput, figures: _Figures) -> list[str]:
-    write_summary(path, inp, figures.get())
+def _summary(path: Path, inp: ReportInput, figures: Callable[[], dict]) -> list[str]:
+    write_summary(path, inp, figures())
     return []

@@ -1,8 +1,9 @@
-"""The run's output files written by several processes at once.
+"""Work of a run done by several processes at once: reading the inbox's files, writing the output files.
 
 Where the operating system can fork (Linux), the workers are forked copies of this process: they inherit the
 run's tables as they are, so nothing is copied or pickled on the way in, and each takes the next job from one
-shared counter, so a long job (the 通报) and many short ones (the feedback workbooks) share the cores evenly.
+shared counter, so a long job (the 通报) and many short ones (a file to read, a feedback workbook) share the
+cores evenly.
 This process is one of the workers. Only each job's result comes back (pickled through a pipe). Elsewhere,
 or with one worker, the jobs run here one after another; the files are the same either way.
 """
