@@ -99,36 +99,6 @@ class IntakeSettings:
 
 
 @dataclass(frozen=True)
-class OfficeSettings:
-    name: str = ""
-    issuer_mark: str = ""
-    doc_prefix: str = ""
-    doc_number_start: int = 1
-    report_title: str = ""
-    recipients: str = ""
-    cc: str = ""
-    printer: str = ""
-    contact: str = ""  # the office's contact person, as departments read it
-    phone: str = ""
-    weekly_deadline: str = "每周四下班前"  # when each week's ledger is due
-    resubmit_deadline: str = ""  # by when a returned ledger is sent again
-    # taken off the front of a department's name before matching (河南省平顶山市郏县住建局 = 住建局), in order
-    region_prefixes: tuple[str, ...] = ("河南省", "平顶山市", "郏县", "县")
-
-    @property
-    def resubmit_by(self) -> str:
-        """The resubmission deadline; the weekly one when none of its own is set."""
-        return self.resubmit_deadline or self.weekly_deadline
-
-    @property
-    def contact_line(self) -> str:
-        """`如有疑问，请联系…` for a department, or "" when neither person nor phone is configured."""
-        who = "".join(p for p in (self.name, self.contact) if p)
-        phone = f"，电话 {self.phone}" if self.phone else ""
-        return f"如有疑问，请联系{who}{phone}。" if self.contact or self.phone else ""
-
-
-@dataclass(frozen=True)
 class SlowRule:
     """进展缓慢: a unit with at least min_items items whose closing rate is below max_rate."""
 
@@ -205,6 +175,36 @@ def _read(convert, blank_is_default: bool = False, key: str | None = None) -> di
     """A field's metadata for _settings: how its value is read from the YAML, whether an empty value keeps the
     default, and the YAML key when it is no Python name (`from`)."""
     return {"read": convert, "blank_is_default": blank_is_default, "key": key}
+
+
+@dataclass(frozen=True)
+class OfficeSettings:
+    name: str = ""
+    issuer_mark: str = ""
+    doc_prefix: str = ""
+    doc_number_start: int = 1
+    report_title: str = ""
+    recipients: str = ""
+    cc: str = ""
+    printer: str = ""
+    contact: str = ""  # the office's contact person, as departments read it
+    phone: str = ""
+    weekly_deadline: str = "每周四下班前"  # when each week's ledger is due
+    resubmit_deadline: str = ""  # by when a returned ledger is sent again
+    # taken off the front of a department's name before matching (河南省平顶山市郏县住建局 = 住建局), in order
+    region_prefixes: tuple[str, ...] = field(default=("河南省", "平顶山市", "郏县", "县"), metadata=_read(_words))
+
+    @property
+    def resubmit_by(self) -> str:
+        """The resubmission deadline; the weekly one when none of its own is set."""
+        return self.resubmit_deadline or self.weekly_deadline
+
+    @property
+    def contact_line(self) -> str:
+        """`如有疑问，请联系…` for a department, or "" when neither person nor phone is configured."""
+        who = "".join(p for p in (self.name, self.contact) if p)
+        phone = f"，电话 {self.phone}" if self.phone else ""
+        return f"如有疑问，请联系{who}{phone}。" if self.contact or self.phone else ""
 
 
 @dataclass(frozen=True)
@@ -654,12 +654,10 @@ def _categories(raw: dict, problems: list[str]) -> tuple[Category, ...]:
 
 
 def _region_prefixes(raw: dict) -> tuple[str, ...]:
-    """office.region_prefixes as written (a wrong type is reported when the office section is read)."""
+    """office.region_prefixes, read as the office section reads it, for the departments read before it."""
     office = raw.get("office")
     written = office.get("region_prefixes") if isinstance(office, dict) else None
-    if isinstance(written, list) and all(isinstance(p, str) for p in written):
-        return tuple(p for p in written if p)
-    return OfficeSettings.region_prefixes
+    return OfficeSettings.region_prefixes if written is None else _words(written)
 
 
 def _departments(raw: dict, regions: tuple[str, ...], problems: list[str]) -> tuple[Department, ...]:
